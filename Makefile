@@ -1,0 +1,41 @@
+# Two commands do all the set-up on a fresh Debian machine with Python 3.11:
+#   make run    install the app's dependencies and start it on http://localhost:8501
+#   make test   install the test dependencies (and Debian's chromium) and run every test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench bench-quick chromium
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.app-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+run: $(VENV)/.app-deps
+	$(BIN)/streamlit run app.py --server.address localhost --server.port $(PORT)
+
+test: $(VENV)/.test-deps chromium
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m pytest -n 2
+
+lint: $(VENV)/.test-deps
+	$(BIN)/python -m ruff check .
+
+bench: $(VENV)/.test-deps
+	$(BIN)/python -m bench
+
+bench-quick: $(VENV)/.test-deps
+	$(BIN)/python -m bench --quick

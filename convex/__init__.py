@@ -1,0 +1,1 @@
+"""Convex: compare any two macro or market series."""

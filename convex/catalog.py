@@ -1,0 +1,203 @@
+"""The metric catalog: loads `catalog.toml`, validates it, and answers look-ups."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DOMAINS = (
+    "Liquidity",
+    "Rates",
+    "Bonds & Duration",
+    "Credit",
+    "Equities",
+    "Volatility",
+    "Commodities",
+    "FX",
+    "Crypto",
+    "Inflation",
+    "Growth & Labor",
+    "Housing",
+)
+SOURCES = ("fred", "yahoo", "coingecko", "cboe", "derived")
+FREQUENCIES = ("daily", "weekly", "monthly", "quarterly")
+CHANGE_KINDS = ("pct", "diff")
+DERIVED_OPS = ("sum", "ratio")
+
+# Observations per year, used to annualise and to size windows.
+PERIODS_PER_YEAR = {"daily": 252, "weekly": 52, "monthly": 12, "quarterly": 4}
+
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
+CATALOG_PATH = Path(__file__).with_name("catalog.toml")
+
+
+class CatalogError(ValueError):
+    """The catalog file breaks one of its rules."""
+
+
+class UnknownMetricError(KeyError):
+    """An id that is not in the catalog."""
+
+    def __str__(self) -> str:
+        return f"Unknown metric id {self.args[0]!r}"
+
+
+@dataclass(frozen=True)
+class DerivedInput:
+    id: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    name: str
+    description: str
+    domain: str
+    source: str
+    symbol: str
+    frequency: str
+    units: str
+    change: str
+    unit_scale: float | None = None
+    op: str | None = None
+    inputs: tuple[DerivedInput, ...] = field(default_factory=tuple)
+
+    @property
+    def is_derived(self) -> bool:
+        return self.source == "derived"
+
+    @property
+    def label(self) -> str:
+        """How pickers show a metric: "Domain · Name"."""
+        return f"{self.domain} · {self.name}"
+
+    @property
+    def source_url(self) -> str:
+        """The source's own page for this series, for people to check the data."""
+        match self.source:
+            case "fred":
+                return f"https://fred.stlouisfed.org/series/{self.symbol}"
+            case "yahoo":
+                return f"https://finance.yahoo.com/quote/{self.symbol}/history"
+            case "coingecko":
+                return f"https://www.coingecko.com/en/coins/{self.symbol}"
+            case "cboe":
+                return f"https://www.cboe.com/tradable_products/vix/vix_historical_data/#{self.symbol}"
+        return ""
+
+    @property
+    def source_name(self) -> str:
+        return {
+            "fred": "FRED (Federal Reserve Bank of St. Louis)",
+            "yahoo": "Yahoo Finance",
+            "coingecko": "CoinGecko",
+            "cboe": "Cboe Global Markets",
+            "derived": "Computed by Convex",
+        }[self.source]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    metrics: tuple[Metric, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {m.id: m for m in self.metrics})
+
+    def __iter__(self):
+        return iter(self.metrics)
+
+    def __len__(self) -> int:
+        return len(self.metrics)
+
+    def __contains__(self, metric_id: object) -> bool:
+        return metric_id in self._by_id  # type: ignore[attr-defined]
+
+    def get(self, metric_id: str) -> Metric:
+        try:
+            return self._by_id[metric_id]  # type: ignore[attr-defined]
+        except KeyError:
+            raise UnknownMetricError(metric_id) from None
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.metrics)
+
+    def in_domain(self, domain: str) -> tuple[Metric, ...]:
+        return tuple(m for m in self.metrics if m.domain == domain)
+
+
+def _parse_metric(raw: dict) -> Metric:
+    inputs = tuple(DerivedInput(**i) for i in raw.pop("inputs", ()))
+    try:
+        return Metric(inputs=inputs, **raw)
+    except TypeError as exc:
+        raise CatalogError(f"metric {raw.get('id')!r}: {exc}") from None
+
+
+def validate(metrics: tuple[Metric, ...]) -> None:
+    """Raise CatalogError on the first broken rule; the catalog test relies on this."""
+    seen: set[str] = set()
+    by_id = {m.id: m for m in metrics}
+    for m in metrics:
+        where = f"metric {m.id!r}"
+        if not _ID_PATTERN.match(m.id):
+            raise CatalogError(f"{where}: id must be lowercase letters, digits and _")
+        if m.id in seen:
+            raise CatalogError(f"{where}: duplicate id")
+        seen.add(m.id)
+        for name in ("name", "description", "symbol", "units"):
+            if not str(getattr(m, name)).strip():
+                raise CatalogError(f"{where}: empty {name}")
+        checks = (
+            ("domain", DOMAINS),
+            ("source", SOURCES),
+            ("frequency", FREQUENCIES),
+            ("change", CHANGE_KINDS),
+        )
+        for name, allowed in checks:
+            if getattr(m, name) not in allowed:
+                raise CatalogError(f"{where}: {name} {getattr(m, name)!r} not in {allowed}")
+        if m.unit_scale is not None and not m.unit_scale > 0:
+            raise CatalogError(f"{where}: unit_scale must be positive")
+        if m.is_derived:
+            _validate_derived(m, by_id)
+        elif m.op or m.inputs:
+            raise CatalogError(f"{where}: only derived metrics have op and inputs")
+    missing = [d for d in DOMAINS if not any(m.domain == d for m in metrics)]
+    if missing:
+        raise CatalogError(f"domains with no metric: {missing}")
+
+
+def _validate_derived(m: Metric, by_id: dict[str, Metric]) -> None:
+    where = f"derived metric {m.id!r}"
+    if m.op not in DERIVED_OPS:
+        raise CatalogError(f"{where}: op must be one of {DERIVED_OPS}")
+    if not m.inputs:
+        raise CatalogError(f"{where}: has no inputs")
+    for i in m.inputs:
+        source = by_id.get(i.id)
+        if source is None or source.is_derived:
+            raise CatalogError(f"{where}: input {i.id!r} must be a non-derived catalog metric")
+        if m.op == "sum" and (source.unit_scale is None or m.unit_scale is None):
+            # A weighted sum is only meaningful once every input is in the same unit.
+            raise CatalogError(f"{where}: sum needs unit_scale on itself and on {i.id!r}")
+    if m.op == "ratio" and len(m.inputs) != 2:
+        raise CatalogError(f"{where}: ratio takes exactly two inputs")
+
+
+def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    metrics = tuple(_parse_metric(dict(item)) for item in raw.get("metric", []))
+    validate(metrics)
+    return Catalog(metrics)
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    """The catalog shipped with Convex, loaded once per process."""
+    return load_catalog()

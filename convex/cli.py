@@ -1,0 +1,146 @@
+"""`python -m convex refresh | import | export | status | stats`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from .catalog import UnknownMetricError, catalog
+from .loader import Loader
+from .store import Store
+
+_err = Console(stderr=True)
+
+
+def _store() -> Store:
+    return Store()
+
+
+def _fail(message: str, code: int = 1) -> int:
+    _err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return code
+
+
+def _check_ids(ids: list[str]) -> list[str]:
+    unknown = [i for i in ids if i not in catalog()]
+    if unknown:
+        raise UnknownMetricError(", ".join(unknown))
+    return ids
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    ids = list(catalog().ids) if args.all or not args.ids else _check_ids(args.ids)
+    loader = Loader(_store())
+    if loader.offline:
+        return _fail("CONVEX_OFFLINE is set: refresh never touches the network")
+    outcomes = [loader.refresh(i, force=args.force) for i in track(ids, description="Refreshing", console=_err)]
+    table = Table("metric", "result", "new", "revised", "reason", title="Refresh")
+    for o in outcomes:
+        style = {"updated": "green", "fresh": "cyan", "stale": "yellow", "failed": "red"}.get(o.status, "")
+        table.add_row(o.metric_id, f"[{style}]{o.status}[/]", str(o.new_points), str(o.revised_points), o.reason or "")
+    Console().print(table)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importers import UnreadableFile, read_series_file
+
+    metric = catalog().get(args.id)
+    if metric.is_derived:
+        return _fail(f"{metric.id} is derived from {', '.join(i.id for i in metric.inputs)}: import those instead")
+    try:
+        imported = read_series_file(Path(args.file))
+    except UnreadableFile as exc:
+        return _fail(str(exc))
+    result = _store().write_series(
+        metric.id, imported.series, provenance="import", source=metric.source, detail=Path(args.file).name
+    )
+    s = imported.series
+    Console().print(
+        f"Imported {result.total_points} points for {metric.id} ({imported.layout} layout), "
+        f"{s.index[0].date()} to {s.index[-1].date()}."
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    metric = catalog().get(args.id)
+    if metric.is_derived:
+        series = Loader(_store(), offline=True).load(metric.id).series
+    else:
+        series = _store().read_series(metric.id)
+    if series.empty:
+        return _fail(f"nothing stored for {metric.id}; run `python -m convex refresh {metric.id}` first")
+    # repr-exact floats, so that importing this file gives back exactly these values.
+    lines = ["date,value", *(f"{d:%Y-%m-%d},{v!r}" for d, v in zip(series.index, series.tolist(), strict=True))]
+    text = "\n".join(lines) + "\n"
+    if args.out:
+        Path(args.out).write_text(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    metas = _store().all_meta()
+    table = Table("metric", "provenance", "first", "last", "points", "fetched", "last error", title="Store")
+    for metric in catalog():
+        if metric.is_derived:
+            continue
+        m = metas.get(metric.id)
+        if m is None:
+            table.add_row(metric.id, "-", "", "", "0", "", "")
+            continue
+        table.add_row(
+            metric.id,
+            m.provenance or "-",
+            f"{m.first_date:%Y-%m-%d}" if m.first_date is not None else "",
+            f"{m.last_date:%Y-%m-%d}" if m.last_date is not None else "",
+            str(m.points),
+            f"{m.fetched_at:%Y-%m-%d %H:%M}" if m.fetched_at else "",
+            m.last_error or "",
+        )
+    Console(width=200).print(table)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m convex", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("refresh", help="fetch metrics into the store")
+    p.add_argument("ids", nargs="*", help="metric ids (default: all)")
+    p.add_argument("--all", action="store_true", help="every catalog metric")
+    p.add_argument("--force", action="store_true", help="fetch even when the stored data is fresh")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("import", help="load a CSV file into the store")
+    p.add_argument("id")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="write a stored series as date,value CSV")
+    p.add_argument("id")
+    p.add_argument("--out", help="file to write (default: stdout)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("status", help="what is stored for every metric")
+    p.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UnknownMetricError as exc:
+        return _fail(f"{exc}; `python -m convex status` lists the catalog ids", 2)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

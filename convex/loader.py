@@ -1,0 +1,249 @@
+"""One call gives a metric's series with its provenance: store first, refresh when stale.
+
+- Fresh stored data is served as is (how long data stays fresh depends on its frequency).
+- Stale data triggers a refresh; a failed refresh serves the stored data marked stale, with why.
+- Nothing stored: fetch; if that fails, the offline sample where one exists; else `NoDataError`.
+- `CONVEX_OFFLINE=1` never touches the network.
+- Derived metrics are computed from their inputs' loaded data, never stored.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from .catalog import Catalog, Metric, catalog
+from .derived import combine_inputs
+from .sources.base import Source, SourceError
+from .sources.sample import load_sample
+from .store import SeriesMeta, Store, utcnow
+
+# How long a successful fetch counts as current, by native frequency.
+FRESH_FOR = {
+    "daily": timedelta(hours=6),
+    "weekly": timedelta(hours=12),
+    "monthly": timedelta(hours=24),
+    "quarterly": timedelta(hours=24),
+}
+# After a failed attempt, wait this long before trying the source again (pages rerun often).
+RETRY_FAILED_AFTER = timedelta(minutes=10)
+# Incremental refresh re-fetches this far back so that revisions in the overlap are applied.
+REFRESH_OVERLAP = {
+    "daily": timedelta(days=14),
+    "weekly": timedelta(days=56),
+    "monthly": timedelta(days=400),
+    "quarterly": timedelta(days=800),
+}
+HISTORY_START = date(1990, 1, 1)
+# A full fetch with fewer points than this share of what is stored would lose history: keep the store.
+WORSE_FETCH_SHARE = 0.5
+_TRUST_ORDER = ("live", "import", "sample")
+
+
+def offline_mode() -> bool:
+    return os.environ.get("CONVEX_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+class NoDataError(Exception):
+    """Nothing to show for a metric, and why."""
+
+    def __init__(self, metric_id: str, reason: str):
+        self.metric_id = metric_id
+        self.reason = reason
+        super().__init__(f"No data for {metric_id}: {reason}")
+
+
+@dataclass(frozen=True)
+class LoadedSeries:
+    metric: Metric
+    series: pd.Series
+    provenance: str  # live | import | sample (for derived: the least trustworthy input's)
+    detail: str | None  # sample package, imported file, derived inputs
+    fetched_at: datetime | None
+    stale: bool
+    stale_reason: str | None
+    frequency: str  # the data's own frequency; a sample can be coarser than the live metric
+
+    @property
+    def last_date(self) -> pd.Timestamp:
+        return self.series.index[-1]
+
+    def age(self, now: datetime | None = None) -> timedelta | None:
+        return (now or utcnow()) - self.fetched_at if self.fetched_at else None
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    metric_id: str
+    status: str  # fresh | updated | stale | failed | offline
+    new_points: int = 0
+    revised_points: int = 0
+    reason: str | None = None
+
+
+class Loader:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        sources: Mapping[str, Source] | None = None,
+        offline: bool | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        cat: Catalog | None = None,
+    ):
+        self.store = store
+        self.catalog = cat or catalog()
+        self.offline = offline_mode() if offline is None else offline
+        self._sources = dict(sources or {})
+        self._clock = clock
+
+    def source_for(self, metric: Metric) -> Source:
+        if metric.source not in self._sources:
+            from .sources import get_source
+
+            self._sources[metric.source] = get_source(metric.source)
+        return self._sources[metric.source]
+
+    # ------------------------------------------------------------------ load
+    def load(self, metric_id: str) -> LoadedSeries:
+        metric = self.catalog.get(metric_id)
+        if metric.is_derived:
+            return self._load_derived(metric)
+        meta = self.store.meta(metric_id)
+        failure: str | None = None
+        if not self.offline and self._needs_refresh(metric, meta):
+            outcome = self.refresh(metric_id)
+            failure = outcome.reason if outcome.status in ("failed", "stale") else None
+            meta = self.store.meta(metric_id)
+        elif meta is not None and self._recently_failed(meta):
+            failure = meta.last_error
+        if meta is not None and meta.has_data:
+            return self._from_store(metric, meta, failure)
+        return self._from_sample(metric, failure)
+
+    def _needs_refresh(self, metric: Metric, meta: SeriesMeta | None) -> bool:
+        if meta is None:
+            return True
+        if self._recently_failed(meta):
+            return False
+        return not (meta.has_data and meta.provenance == "live" and self._is_fresh(metric, meta))
+
+    def _recently_failed(self, meta: SeriesMeta) -> bool:
+        return bool(
+            meta.last_error
+            and meta.last_attempt_at
+            and self._clock() - meta.last_attempt_at < RETRY_FAILED_AFTER
+        )
+
+    def _is_fresh(self, metric: Metric, meta: SeriesMeta) -> bool:
+        return bool(meta.fetched_at and self._clock() - meta.fetched_at < FRESH_FOR[metric.frequency])
+
+    def _from_store(self, metric: Metric, meta: SeriesMeta, failure: str | None) -> LoadedSeries:
+        stale_reason = None
+        if failure:
+            stale_reason = f"the last refresh failed: {failure}"
+        elif meta.provenance == "live" and not self._is_fresh(metric, meta):
+            stale_reason = "offline mode: not refreshed" if self.offline else "not refreshed recently"
+        frequency = metric.frequency
+        if meta.provenance == "sample":
+            sample = load_sample(metric.id)
+            frequency = sample.frequency if sample else frequency
+        return LoadedSeries(
+            metric=metric,
+            series=self.store.read_series(metric.id),
+            provenance=meta.provenance or "live",
+            detail=meta.detail,
+            fetched_at=meta.fetched_at,
+            stale=stale_reason is not None,
+            stale_reason=stale_reason,
+            frequency=frequency,
+        )
+
+    def _from_sample(self, metric: Metric, failure: str | None) -> LoadedSeries:
+        sample = load_sample(metric.id)
+        why = "offline mode (CONVEX_OFFLINE=1) and nothing stored" if self.offline else None
+        why = why or (f"the source failed: {failure}" if failure else "nothing stored yet")
+        if sample is None:
+            raise NoDataError(metric.id, f"{why}, and no offline sample covers it")
+        self.store.write_series(
+            metric.id, sample.series, provenance="sample", source="sample", detail=sample.detail
+        )
+        return LoadedSeries(
+            metric=metric,
+            series=sample.series,
+            provenance="sample",
+            detail=sample.detail,
+            fetched_at=None,
+            stale=False,
+            stale_reason=None,
+            frequency=sample.frequency,
+        )
+
+    def _load_derived(self, metric: Metric) -> LoadedSeries:
+        loaded: dict[str, LoadedSeries] = {}
+        for item in metric.inputs:
+            try:
+                loaded[item.id] = self.load(item.id)
+            except NoDataError as exc:
+                raise NoDataError(metric.id, f"its input {item.id} has no data ({exc.reason})") from None
+        parts = {i: (ls.series, ls.metric) for i, ls in loaded.items()}
+        series = combine_inputs(metric, parts)
+        if series.empty:
+            raise NoDataError(metric.id, "its inputs have no dates in common")
+        provenance = max((ls.provenance for ls in loaded.values()), key=_TRUST_ORDER.index)
+        stale = [f"{i}: {ls.stale_reason}" for i, ls in loaded.items() if ls.stale]
+        fetched = [ls.fetched_at for ls in loaded.values() if ls.fetched_at]
+        return LoadedSeries(
+            metric=metric,
+            series=series,
+            provenance=provenance,
+            detail="computed from " + ", ".join(f"{i} ({ls.provenance})" for i, ls in loaded.items()),
+            fetched_at=min(fetched) if fetched else None,
+            stale=bool(stale),
+            stale_reason="; ".join(stale) or None,
+            frequency=metric.frequency,
+        )
+
+    # --------------------------------------------------------------- refresh
+    def refresh(self, metric_id: str, *, force: bool = False) -> RefreshOutcome:
+        """Fetch into the store: incremental over live data, full otherwise. Never raises SourceError."""
+        metric = self.catalog.get(metric_id)
+        if metric.is_derived:
+            outcomes = [self.refresh(i.id, force=force) for i in metric.inputs]
+            failed = [o for o in outcomes if o.status == "failed"]
+            status = "failed" if failed else ("updated" if any(o.status == "updated" for o in outcomes) else "fresh")
+            return RefreshOutcome(metric_id, status, reason="; ".join(f"{o.metric_id}: {o.reason}" for o in failed) or None)
+        if self.offline:
+            return RefreshOutcome(metric_id, "offline", reason="offline mode (CONVEX_OFFLINE=1)")
+        meta = self.store.meta(metric_id)
+        if not force and meta is not None and meta.has_data and meta.provenance == "live" and self._is_fresh(metric, meta):
+            return RefreshOutcome(metric_id, "fresh")
+        incremental = meta is not None and meta.has_data and meta.provenance == "live"
+        start = (meta.last_date - REFRESH_OVERLAP[metric.frequency]).date() if incremental else HISTORY_START
+        try:
+            fetched = self.source_for(metric).fetch(metric.symbol, start)
+        except SourceError as exc:
+            reason = str(exc.for_metric(metric_id))
+            self.store.record_attempt(metric_id, reason, at=self._clock())
+            has_data = meta is not None and meta.has_data
+            return RefreshOutcome(metric_id, "stale" if has_data else "failed", reason=reason)
+        if not incremental and meta is not None and meta.points and len(fetched) < WORSE_FETCH_SHARE * meta.points:
+            reason = (
+                f"{metric.source} returned {len(fetched)} points, far fewer than the {meta.points} stored "
+                f"({meta.provenance}); kept the stored data"
+            )
+            self.store.record_attempt(metric_id, reason, at=self._clock())
+            return RefreshOutcome(metric_id, "stale", reason=reason)
+        result = self.store.write_series(
+            metric_id, fetched, provenance="live", source=metric.source, replace=not incremental,
+            fetched_at=self._clock(),
+        )
+        changed = result.new_points or result.revised_points
+        return RefreshOutcome(
+            metric_id, "updated" if changed else "fresh", result.new_points, result.revised_points
+        )
+

@@ -1,0 +1,241 @@
+"""The embedded store: one SQLite file (WAL) of observations and per-metric metadata.
+
+Every write is a single transaction, so a failure or a kill in the middle of it leaves the
+previous version of the series whole. Readers never block writers (WAL), and concurrent writers
+wait for each other (busy timeout) instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from platformdirs import user_cache_dir
+
+PROVENANCES = ("live", "import", "sample")
+BUSY_TIMEOUT_S = 60.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS observations (
+    metric_id TEXT NOT NULL,
+    date      TEXT NOT NULL,
+    value     REAL NOT NULL,
+    PRIMARY KEY (metric_id, date)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS series_meta (
+    metric_id       TEXT PRIMARY KEY,
+    provenance      TEXT,
+    source          TEXT,
+    detail          TEXT,
+    first_date      TEXT,
+    last_date       TEXT,
+    points          INTEGER NOT NULL DEFAULT 0,
+    fetched_at      TEXT,
+    last_attempt_at TEXT,
+    last_error      TEXT
+);
+"""
+
+
+def default_data_dir() -> Path:
+    """`$CONVEX_DATA_DIR`, else the per-user cache folder."""
+    configured = os.environ.get("CONVEX_DATA_DIR")
+    return Path(configured) if configured else Path(user_cache_dir("convex"))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(ts: datetime | None) -> str | None:
+    return ts.astimezone(UTC).isoformat(timespec="seconds") if ts else None
+
+
+def _parse_ts(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class SeriesMeta:
+    metric_id: str
+    provenance: str | None
+    source: str | None
+    detail: str | None
+    first_date: pd.Timestamp | None
+    last_date: pd.Timestamp | None
+    points: int
+    fetched_at: datetime | None
+    last_attempt_at: datetime | None
+    last_error: str | None
+
+    @property
+    def has_data(self) -> bool:
+        return self.points > 0
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        for key, value in out.items():
+            if isinstance(value, pd.Timestamp):
+                out[key] = value.date().isoformat()
+            elif isinstance(value, datetime):
+                out[key] = _iso(value)
+        return out
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    new_points: int
+    revised_points: int
+    total_points: int
+
+
+def _rows(metric_id: str, series: pd.Series) -> Iterator[tuple[str, str, float]]:
+    dates = series.index.strftime("%Y-%m-%d")
+    for day, value in zip(dates, series.to_numpy(dtype="float64"), strict=True):
+        yield metric_id, day, float(value)
+
+
+class Store:
+    """The SQLite store at `path` (a file), created on first use."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path else default_data_dir() / "convex.sqlite3"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        # One short-lived connection per operation: safe across Streamlit's threads and processes.
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            conn.execute("PRAGMA synchronous=NORMAL")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as conn:
+            # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ reads
+    def read_series(self, metric_id: str) -> pd.Series:
+        with self._connect() as conn:
+            return _read_series(conn, metric_id)
+
+    def meta(self, metric_id: str) -> SeriesMeta | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT * FROM series_meta WHERE metric_id = ?", (metric_id,)).fetchone()
+        return _meta_from_row(row) if row else None
+
+    def all_meta(self) -> dict[str, SeriesMeta]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM series_meta ORDER BY metric_id").fetchall()
+        return {row[0]: _meta_from_row(row) for row in rows}
+
+    # ----------------------------------------------------------------- writes
+    def write_series(
+        self,
+        metric_id: str,
+        series: pd.Series,
+        *,
+        provenance: str,
+        source: str,
+        detail: str | None = None,
+        replace: bool = True,
+        fetched_at: datetime | None = None,
+    ) -> WriteResult:
+        """Store `series` for `metric_id` in one transaction.
+
+        `replace=True` swaps the whole series; `replace=False` upserts, so values on dates already
+        stored are revised and older history is kept (incremental refresh).
+        """
+        if provenance not in PROVENANCES:
+            raise ValueError(f"provenance must be one of {PROVENANCES}")
+        now = fetched_at or utcnow()
+        with self._transaction() as conn:
+            before = _read_series(conn, metric_id)
+            overlap = series.index.intersection(before.index)
+            revised = int((series.loc[overlap] != before.loc[overlap]).sum())
+            new_points = len(series.index.difference(before.index))
+            if replace:
+                conn.execute("DELETE FROM observations WHERE metric_id = ?", (metric_id,))
+            conn.executemany(
+                "INSERT OR REPLACE INTO observations (metric_id, date, value) VALUES (?, ?, ?)",
+                _rows(metric_id, series),
+            )
+            first, last, points = conn.execute(
+                "SELECT MIN(date), MAX(date), COUNT(*) FROM observations WHERE metric_id = ?", (metric_id,)
+            ).fetchone()
+            conn.execute(
+                """INSERT INTO series_meta (metric_id, provenance, source, detail, first_date, last_date,
+                       points, fetched_at, last_attempt_at, last_error)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                   ON CONFLICT(metric_id) DO UPDATE SET provenance = excluded.provenance,
+                       source = excluded.source, detail = excluded.detail,
+                       first_date = excluded.first_date, last_date = excluded.last_date,
+                       points = excluded.points, fetched_at = excluded.fetched_at,
+                       last_attempt_at = excluded.last_attempt_at, last_error = NULL""",
+                (metric_id, provenance, source, detail, first, last, points, _iso(now), _iso(now)),
+            )
+        return WriteResult(new_points=new_points, revised_points=revised, total_points=points)
+
+    def record_attempt(self, metric_id: str, error: str | None, *, at: datetime | None = None) -> None:
+        """Note a fetch attempt that stored nothing: when, and why it failed (None: no error)."""
+        with self._transaction() as conn:
+            conn.execute(
+                """INSERT INTO series_meta (metric_id, last_attempt_at, last_error) VALUES (?, ?, ?)
+                   ON CONFLICT(metric_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
+                       last_error = excluded.last_error""",
+                (metric_id, _iso(at or utcnow()), error),
+            )
+
+    def mark_checked(self, metric_id: str, *, at: datetime | None = None) -> None:
+        """A refresh found nothing new: the stored data counts as fetched now."""
+        stamp = _iso(at or utcnow())
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE series_meta SET fetched_at = ?, last_attempt_at = ?, last_error = NULL WHERE metric_id = ?",
+                (stamp, stamp, metric_id),
+            )
+
+
+def _read_series(conn: sqlite3.Connection, metric_id: str) -> pd.Series:
+    rows = conn.execute(
+        "SELECT date, value FROM observations WHERE metric_id = ? ORDER BY date", (metric_id,)
+    ).fetchall()
+    dates = pd.to_datetime([r[0] for r in rows], format="%Y-%m-%d")
+    values = np.fromiter((r[1] for r in rows), dtype="float64", count=len(rows))
+    return pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name=metric_id)
+
+
+def _meta_from_row(row: tuple) -> SeriesMeta:
+    (metric_id, provenance, source, detail, first, last, points, fetched, attempt, error) = row
+    return SeriesMeta(
+        metric_id=metric_id,
+        provenance=provenance,
+        source=source,
+        detail=detail,
+        first_date=pd.Timestamp(first) if first else None,
+        last_date=pd.Timestamp(last) if last else None,
+        points=points or 0,
+        fetched_at=_parse_ts(fetched),
+        last_attempt_at=_parse_ts(attempt),
+        last_error=error,
+    )

@@ -1,0 +1,135 @@
+import dataclasses
+import re
+import tomllib
+
+import pytest
+
+from convex.catalog import (
+    CATALOG_PATH,
+    CHANGE_KINDS,
+    DOMAINS,
+    FREQUENCIES,
+    SOURCES,
+    CatalogError,
+    UnknownMetricError,
+    catalog,
+    load_catalog,
+    validate,
+)
+
+REQUIRED = {
+    "walcl": ("fred", "WALCL"),
+    "tlt": ("yahoo", "TLT"),
+    "dgs10": ("fred", "DGS10"),
+    "dgs2": ("fred", "DGS2"),
+    "t10y2y": ("fred", "T10Y2Y"),
+    "rrpontsyd": ("fred", "RRPONTSYD"),
+    "wtregen": ("fred", "WTREGEN"),
+    "m2sl": ("fred", "M2SL"),
+    "cpiaucsl": ("fred", "CPIAUCSL"),
+    "unrate": ("fred", "UNRATE"),
+    "bamlh0a0hym2": ("fred", "BAMLH0A0HYM2"),
+    "dcoilwtico": ("fred", "DCOILWTICO"),
+    "spy": ("yahoo", "SPY"),
+    "qqq": ("yahoo", "QQQ"),
+    "gld": ("yahoo", "GLD"),
+    "hyg": ("yahoo", "HYG"),
+    "lqd": ("yahoo", "LQD"),
+    "ief": ("yahoo", "IEF"),
+    "uup": ("yahoo", "UUP"),
+    "vix": ("cboe", "VIX"),
+    "btc": ("coingecko", "bitcoin"),
+    "eth": ("coingecko", "ethereum"),
+}
+
+
+def test_size_and_domains():
+    cat = catalog()
+    assert len(cat) >= 60
+    assert len(DOMAINS) >= 10
+    for domain in DOMAINS:
+        assert cat.in_domain(domain), f"{domain} has no metric"
+
+
+def test_every_field_is_valid():
+    ids = [m.id for m in catalog()]
+    assert len(ids) == len(set(ids))
+    for m in catalog():
+        assert re.fullmatch(r"[a-z0-9_]+", m.id)
+        assert m.domain in DOMAINS and m.source in SOURCES
+        assert m.frequency in FREQUENCIES and m.change in CHANGE_KINDS
+        assert m.name.strip() and m.units.strip() and m.symbol.strip()
+        assert 20 <= len(m.description) <= 200 and "\n" not in m.description
+
+
+def test_required_ids_and_sources():
+    cat = catalog()
+    for metric_id, (source, symbol) in REQUIRED.items():
+        m = cat.get(metric_id)
+        assert (m.source, m.symbol) == (source, symbol), metric_id
+    walcl, tlt = cat.get("walcl"), cat.get("tlt")
+    assert (walcl.name, walcl.domain, walcl.frequency) == ("Fed Balance Sheet", "Liquidity", "weekly")
+    assert (tlt.name, tlt.domain, tlt.frequency) == ("20Y+ Treasury (TLT)", "Bonds & Duration", "daily")
+
+
+def test_rates_and_spreads_change_by_difference():
+    cat = catalog()
+    for metric_id in ("dgs10", "dgs2", "t10y2y", "bamlh0a0hym2", "unrate", "rrpontsyd", "dcoilwtico"):
+        assert cat.get(metric_id).change == "diff", metric_id
+    for metric_id in ("walcl", "tlt", "spy", "btc", "cpiaucsl", "m2sl"):
+        assert cat.get(metric_id).change == "pct", metric_id
+
+
+def test_at_least_three_derived_metrics_with_normalised_units():
+    derived = [m for m in catalog() if m.is_derived]
+    assert len(derived) >= 3
+    net = catalog().get("net_liquidity")
+    assert [(i.id, i.weight) for i in net.inputs] == [("walcl", 1.0), ("wtregen", -1.0), ("rrpontsyd", -1.0)]
+    # Millions and billions meet in one unit: WALCL and WTREGEN are 1e6, RRPONTSYD and the result 1e9.
+    assert [catalog().get(i.id).unit_scale for i in net.inputs] == [1e6, 1e6, 1e9]
+    assert net.unit_scale == 1e9 and net.units == "Billions of USD"
+
+
+def test_labels_and_source_links():
+    walcl = catalog().get("walcl")
+    assert walcl.label == "Liquidity · Fed Balance Sheet"
+    assert walcl.source_url == "https://fred.stlouisfed.org/series/WALCL"
+    assert all(m.source_url for m in catalog() if not m.is_derived)
+
+
+def test_unknown_id_is_a_clear_error():
+    with pytest.raises(UnknownMetricError, match="nope"):
+        catalog().get("nope")
+
+
+def _with(metric_id: str, **changes):
+    return tuple(dataclasses.replace(m, **changes) if m.id == metric_id else m for m in catalog())
+
+
+@pytest.mark.parametrize(
+    "metrics, message",
+    [
+        (_with("walcl", id="Bad Id!"), "id must be"),
+        (_with("ief", id="shy"), "duplicate"),
+        (_with("walcl", domain="Astrology"), "domain"),
+        (_with("walcl", source="bloomberg"), "source"),
+        (_with("walcl", frequency="hourly"), "frequency"),
+        (_with("walcl", change="log"), "change"),
+        (_with("walcl", description=" "), "empty description"),
+        (_with("walcl", unit_scale=None), "unit_scale"),
+        (_with("net_liquidity", op="product"), "op must be"),
+        (tuple(m for m in catalog() if m.domain != "Housing"), "no metric"),
+    ],
+)
+def test_validation_catches_broken_entries(metrics, message):
+    with pytest.raises(CatalogError, match=message):
+        validate(metrics)
+
+
+def test_toml_file_round_trips(tmp_path):
+    raw = tomllib.loads(CATALOG_PATH.read_text())
+    assert len(raw["metric"]) == len(catalog())
+    broken = tmp_path / "catalog.toml"
+    broken.write_text(CATALOG_PATH.read_text().replace('id = "walcl"', 'id = "walcl"\nticker = "x"', 1))
+    with pytest.raises(CatalogError, match="walcl"):
+        load_catalog(broken)

@@ -1,0 +1,194 @@
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from convex.loader import Loader, NoDataError
+from convex.sources.base import BadPayload, SourceUnavailable
+from convex.store import Store
+from tests.fakes import FakeClock, FakeSource, synthetic_series
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def fred():
+    return FakeSource(name="fred")
+
+
+@pytest.fixture
+def yahoo():
+    return FakeSource(name="yahoo")
+
+
+def make_loader(clock, offline=False, **sources):
+    return Loader(Store(), sources=sources, offline=offline, clock=clock)
+
+
+def test_nothing_stored_fetches_full_history_and_stores_live(clock, fred):
+    fred.data["DGS10"] = synthetic_series("dgs10")
+    loaded = make_loader(clock, fred=fred).load("dgs10")
+    assert fred.calls == [("DGS10", date(1990, 1, 1))]
+    assert loaded.provenance == "live" and not loaded.stale
+    pd.testing.assert_series_equal(loaded.series, fred.data["DGS10"], check_names=False)
+
+
+def test_fresh_data_is_served_without_fetching(clock, fred):
+    fred.data["DGS10"] = synthetic_series("dgs10")
+    loader = make_loader(clock, fred=fred)
+    loader.load("dgs10")
+    clock.advance(hours=2)
+    loader.load("dgs10")
+    assert len(fred.calls) == 1
+
+
+def test_stale_data_refreshes_incrementally_and_applies_revisions(clock, fred):
+    full = synthetic_series("dgs10", end="2026-11-18")
+    fred.data["DGS10"] = full[full.index <= "2026-11-10"]
+    loader = make_loader(clock, fred=fred)
+    loader.load("dgs10")
+    revised = full.copy()
+    revised.loc["2026-11-09"] = 9.99  # a revision inside the overlap
+    fred.data["DGS10"] = revised
+    clock.advance(hours=7)
+    loaded = loader.load("dgs10")
+    symbol, start = fred.calls[-1]
+    assert start == date(2026, 10, 27)  # last stored date minus 14 days of overlap
+    assert loaded.series.loc["2026-11-09"] == 9.99
+    assert loaded.series.index[-1] == pd.Timestamp("2026-11-18")
+    assert len(loaded.series) == len(full)
+    outcome = loader.refresh("dgs10", force=True)
+    assert outcome.status == "fresh" and outcome.new_points == 0
+
+
+def test_refresh_reports_new_and_revised_points(clock, fred):
+    full = synthetic_series("walcl")
+    fred.data["WALCL"] = full.iloc[:-2]
+    loader = make_loader(clock, fred=fred)
+    loader.refresh("walcl")
+    changed = full.copy()
+    changed.iloc[-3] += 1000
+    fred.data["WALCL"] = changed
+    outcome = loader.refresh("walcl", force=True)
+    assert (outcome.status, outcome.new_points, outcome.revised_points) == ("updated", 2, 1)
+
+
+def test_failed_refresh_serves_stored_data_marked_stale(clock, fred):
+    fred.data["DGS10"] = synthetic_series("dgs10")
+    loader = make_loader(clock, fred=fred)
+    loader.load("dgs10")
+    clock.advance(days=1)
+    fred.errors["DGS10"] = SourceUnavailable("fred", "DGS10", "no answer within 20 s")
+    loaded = loader.load("dgs10")
+    assert loaded.stale and "no answer within 20 s" in loaded.stale_reason
+    assert "dgs10" in loaded.stale_reason  # the error names the metric
+    assert len(loaded.series) == len(fred.data["DGS10"])
+    # Within the cool-down the source is not hammered again, and the page still says why.
+    calls = len(fred.calls)
+    clock.advance(minutes=5)
+    again = loader.load("dgs10")
+    assert len(fred.calls) == calls and again.stale and "no answer" in again.stale_reason
+    clock.advance(minutes=10)
+    loader.load("dgs10")
+    assert len(fred.calls) == calls + 1
+
+
+def test_nothing_stored_and_source_down_raises_clear_no_data(clock, fred):
+    fred.errors["WALCL"] = SourceUnavailable("fred", "WALCL", "connection failed")
+    with pytest.raises(NoDataError) as info:
+        make_loader(clock, fred=fred).load("walcl")
+    assert info.value.metric_id == "walcl"
+    assert "connection failed" in str(info.value) and "no offline sample" in str(info.value)
+
+
+def test_offline_sample_when_source_down(clock, yahoo):
+    yahoo.errors["^GSPC"] = SourceUnavailable("yahoo", "^GSPC", "connection failed")
+    loader = make_loader(clock, yahoo=yahoo)
+    loaded = loader.load("spx")
+    assert loaded.provenance == "sample" and "arch" in loaded.detail
+    assert loaded.series.index[-1] == pd.Timestamp("2018-12-31")
+    assert loader.store.meta("spx").provenance == "sample"
+
+
+def test_live_data_replaces_the_sample(clock, yahoo):
+    yahoo.errors["^GSPC"] = SourceUnavailable("yahoo", "^GSPC", "connection failed")
+    loader = make_loader(clock, yahoo=yahoo)
+    loader.load("spx")
+    del yahoo.errors["^GSPC"]
+    yahoo.data["^GSPC"] = synthetic_series("spx", years=30)
+    clock.advance(minutes=11)
+    loaded = loader.load("spx")
+    assert loaded.provenance == "live"
+    assert yahoo.calls[-1][1] == date(1990, 1, 1)  # a full fetch, not an increment on the sample
+    pd.testing.assert_series_equal(loaded.series, yahoo.data["^GSPC"], check_names=False)
+
+
+def test_offline_mode_never_fetches(clock, fred):
+    loader = make_loader(clock, offline=True, fred=fred)
+    with pytest.raises(NoDataError, match="offline mode"):
+        loader.load("walcl")
+    loaded = loader.load("unrate")
+    assert loaded.provenance == "sample" and loaded.frequency == "quarterly"
+    assert loader.refresh("walcl").status == "offline"
+    assert fred.calls == []
+
+
+def test_offline_mode_serves_stored_data_with_its_age(clock, fred):
+    fred.data["DGS10"] = synthetic_series("dgs10")
+    make_loader(clock, fred=fred).load("dgs10")
+    clock.advance(days=3)
+    loaded = make_loader(clock, offline=True, fred=fred).load("dgs10")
+    assert loaded.provenance == "live" and loaded.stale and "offline" in loaded.stale_reason
+    assert loaded.age(clock()).days == 3
+    assert len(fred.calls) == 1
+
+
+def test_worse_fetch_never_replaces_imported_history(clock):
+    coingecko = FakeSource(name="coingecko")
+    loader = make_loader(clock, coingecko=coingecko)
+    history = synthetic_series("btc", years=10)
+    loader.store.write_series("btc", history, provenance="import", source="coingecko", detail="btc.csv")
+    coingecko.data["bitcoin"] = history.iloc[-365:]
+    loaded = loader.load("btc")
+    assert loaded.provenance == "import" and len(loaded.series) == len(history)
+    assert loaded.stale and "far fewer" in loaded.stale_reason
+
+
+def test_empty_answer_on_refresh_keeps_stored_data(clock, fred):
+    fred.data["DGS10"] = synthetic_series("dgs10")
+    loader = make_loader(clock, fred=fred)
+    loader.load("dgs10")
+    clock.advance(days=1)
+    fred.errors["DGS10"] = BadPayload("fred", "DGS10", "the answer held no observations")
+    loaded = loader.load("dgs10")
+    assert len(loaded.series) == len(fred.data["DGS10"]) and loaded.stale
+
+
+def test_derived_net_liquidity_normalises_units(clock, fred):
+    dates = pd.DatetimeIndex(["2024-01-03", "2024-01-10"], name="date")
+    fred.data["WALCL"] = pd.Series([8_000_000.0, 8_100_000.0], index=dates)  # millions
+    fred.data["WTREGEN"] = pd.Series([700_000.0, 750_000.0], index=dates)  # millions
+    fred.data["RRPONTSYD"] = pd.Series(  # billions, daily; the 10th is missing: use the 9th
+        [650.0, 640.0], index=pd.DatetimeIndex(["2024-01-03", "2024-01-09"], name="date")
+    )
+    loaded = make_loader(clock, fred=fred).load("net_liquidity")
+    assert loaded.series.tolist() == [8000 - 700 - 650, 8100 - 750 - 640]
+    assert loaded.provenance == "live" and "walcl" in loaded.detail
+
+
+def test_derived_without_an_input_names_it(clock, fred):
+    fred.errors["WALCL"] = SourceUnavailable("fred", "WALCL", "connection failed")
+    with pytest.raises(NoDataError, match="input walcl"):
+        make_loader(clock, fred=fred).load("net_liquidity")
+
+
+def test_derived_ratio_on_common_dates(clock, yahoo):
+    spy = synthetic_series("spy", seed=1)
+    tlt = synthetic_series("tlt", seed=2).iloc[5:]
+    yahoo.data.update({"SPY": spy, "TLT": tlt})
+    loaded = make_loader(clock, yahoo=yahoo).load("spy_tlt_ratio")
+    common = spy.index.intersection(tlt.index)
+    pd.testing.assert_series_equal(loaded.series, (spy / tlt).loc[common], check_names=False, check_freq=False)
