@@ -38,11 +38,15 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     loader = Loader(_store())
     if loader.offline:
         return _fail("CONVEX_OFFLINE is set: refresh never touches the network")
-    outcomes = [loader.refresh(i, force=args.force) for i in track(ids, description="Refreshing", console=_err)]
+    outcomes = [
+        loader.refresh(i, force=args.force) for i in track(ids, description="Refreshing", console=_err)
+    ]
     table = Table("metric", "result", "new", "revised", "reason", title="Refresh")
     for o in outcomes:
         style = {"updated": "green", "fresh": "cyan", "stale": "yellow", "failed": "red"}.get(o.status, "")
-        table.add_row(o.metric_id, f"[{style}]{o.status}[/]", str(o.new_points), str(o.revised_points), o.reason or "")
+        table.add_row(
+            o.metric_id, f"[{style}]{o.status}[/]", str(o.new_points), str(o.revised_points), o.reason or ""
+        )
     Console().print(table)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
@@ -52,7 +56,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     metric = catalog().get(args.id)
     if metric.is_derived:
-        return _fail(f"{metric.id} is derived from {', '.join(i.id for i in metric.inputs)}: import those instead")
+        return _fail(
+            f"{metric.id} is derived from {', '.join(i.id for i in metric.inputs)}: import those instead"
+        )
     try:
         imported = read_series_file(Path(args.file))
     except UnreadableFile as exc:
@@ -77,7 +83,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if series.empty:
         return _fail(f"nothing stored for {metric.id}; run `python -m convex refresh {metric.id}` first")
     # repr-exact floats, so that importing this file gives back exactly these values.
-    lines = ["date,value", *(f"{d:%Y-%m-%d},{v!r}" for d, v in zip(series.index, series.tolist(), strict=True))]
+    lines = [
+        "date,value",
+        *(f"{d:%Y-%m-%d},{v!r}" for d, v in zip(series.index, series.tolist(), strict=True)),
+    ]
     text = "\n".join(lines) + "\n"
     if args.out:
         Path(args.out).write_text(text)

@@ -215,12 +215,24 @@ class Loader:
         if metric.is_derived:
             outcomes = [self.refresh(i.id, force=force) for i in metric.inputs]
             failed = [o for o in outcomes if o.status == "failed"]
-            status = "failed" if failed else ("updated" if any(o.status == "updated" for o in outcomes) else "fresh")
-            return RefreshOutcome(metric_id, status, reason="; ".join(f"{o.metric_id}: {o.reason}" for o in failed) or None)
+            status = (
+                "failed"
+                if failed
+                else ("updated" if any(o.status == "updated" for o in outcomes) else "fresh")
+            )
+            return RefreshOutcome(
+                metric_id, status, reason="; ".join(f"{o.metric_id}: {o.reason}" for o in failed) or None
+            )
         if self.offline:
             return RefreshOutcome(metric_id, "offline", reason="offline mode (CONVEX_OFFLINE=1)")
         meta = self.store.meta(metric_id)
-        if not force and meta is not None and meta.has_data and meta.provenance == "live" and self._is_fresh(metric, meta):
+        if (
+            not force
+            and meta is not None
+            and meta.has_data
+            and meta.provenance == "live"
+            and self._is_fresh(metric, meta)
+        ):
             return RefreshOutcome(metric_id, "fresh")
         incremental = meta is not None and meta.has_data and meta.provenance == "live"
         start = (meta.last_date - REFRESH_OVERLAP[metric.frequency]).date() if incremental else HISTORY_START
@@ -231,7 +243,12 @@ class Loader:
             self.store.record_attempt(metric_id, reason, at=self._clock())
             has_data = meta is not None and meta.has_data
             return RefreshOutcome(metric_id, "stale" if has_data else "failed", reason=reason)
-        if not incremental and meta is not None and meta.points and len(fetched) < WORSE_FETCH_SHARE * meta.points:
+        if (
+            not incremental
+            and meta is not None
+            and meta.points
+            and len(fetched) < WORSE_FETCH_SHARE * meta.points
+        ):
             reason = (
                 f"{metric.source} returned {len(fetched)} points, far fewer than the {meta.points} stored "
                 f"({meta.provenance}); kept the stored data"
@@ -239,11 +256,14 @@ class Loader:
             self.store.record_attempt(metric_id, reason, at=self._clock())
             return RefreshOutcome(metric_id, "stale", reason=reason)
         result = self.store.write_series(
-            metric_id, fetched, provenance="live", source=metric.source, replace=not incremental,
+            metric_id,
+            fetched,
+            provenance="live",
+            source=metric.source,
+            replace=not incremental,
             fetched_at=self._clock(),
         )
         changed = result.new_points or result.revised_points
         return RefreshOutcome(
             metric_id, "updated" if changed else "fresh", result.new_points, result.revised_points
         )
-

@@ -206,15 +206,6 @@ class Store:
                 (metric_id, _iso(at or utcnow()), error),
             )
 
-    def mark_checked(self, metric_id: str, *, at: datetime | None = None) -> None:
-        """A refresh found nothing new: the stored data counts as fetched now."""
-        stamp = _iso(at or utcnow())
-        with self._transaction() as conn:
-            conn.execute(
-                "UPDATE series_meta SET fetched_at = ?, last_attempt_at = ?, last_error = NULL WHERE metric_id = ?",
-                (stamp, stamp, metric_id),
-            )
-
 
 def _read_series(conn: sqlite3.Connection, metric_id: str) -> pd.Series:
     rows = conn.execute(

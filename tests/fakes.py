@@ -51,8 +51,5 @@ def synthetic_series(
     index = pd.DatetimeIndex(pd.date_range(first, end, freq=freq).to_numpy(), name="date")
     rng = np.random.default_rng(seed)
     steps = rng.normal(0.0003, 0.01, len(index))
-    if metric.change == "pct":
-        values = 100 * np.exp(np.cumsum(steps))
-    else:
-        values = 3 + np.cumsum(steps * 5)
+    values = 100 * np.exp(np.cumsum(steps)) if metric.change == "pct" else 3 + np.cumsum(steps * 5)
     return pd.Series(values, index=index, name=metric_id, dtype="float64")

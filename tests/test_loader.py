@@ -55,7 +55,7 @@ def test_stale_data_refreshes_incrementally_and_applies_revisions(clock, fred):
     fred.data["DGS10"] = revised
     clock.advance(hours=7)
     loaded = loader.load("dgs10")
-    symbol, start = fred.calls[-1]
+    _symbol, start = fred.calls[-1]
     assert start == date(2026, 10, 27)  # last stored date minus 14 days of overlap
     assert loaded.series.loc["2026-11-09"] == 9.99
     assert loaded.series.index[-1] == pd.Timestamp("2026-11-18")
@@ -191,4 +191,6 @@ def test_derived_ratio_on_common_dates(clock, yahoo):
     yahoo.data.update({"SPY": spy, "TLT": tlt})
     loaded = make_loader(clock, yahoo=yahoo).load("spy_tlt_ratio")
     common = spy.index.intersection(tlt.index)
-    pd.testing.assert_series_equal(loaded.series, (spy / tlt).loc[common], check_names=False, check_freq=False)
+    pd.testing.assert_series_equal(
+        loaded.series, (spy / tlt).loc[common], check_names=False, check_freq=False
+    )

@@ -44,17 +44,28 @@ def test_unknown_metric_reads_empty():
 
 def test_upsert_revises_overlap_and_keeps_history():
     store = Store()
-    store.write_series("dgs10", _series(["2024-01-01", "2024-01-02", "2024-01-03"], [4.0, 4.1, 4.2]),
-                       provenance="live", source="fred")
-    result = store.write_series("dgs10", _series(["2024-01-03", "2024-01-04"], [4.25, 4.3]),
-                                provenance="live", source="fred", replace=False)
+    store.write_series(
+        "dgs10",
+        _series(["2024-01-01", "2024-01-02", "2024-01-03"], [4.0, 4.1, 4.2]),
+        provenance="live",
+        source="fred",
+    )
+    result = store.write_series(
+        "dgs10",
+        _series(["2024-01-03", "2024-01-04"], [4.25, 4.3]),
+        provenance="live",
+        source="fred",
+        replace=False,
+    )
     assert result.new_points == 1 and result.revised_points == 1 and result.total_points == 4
     assert store.read_series("dgs10").tolist() == [4.0, 4.1, 4.25, 4.3]
 
 
 def test_replace_swaps_the_whole_series():
     store = Store()
-    store.write_series("spx", _series(["2018-01-02", "2018-01-03"], [1.0, 2.0]), provenance="sample", source="sample")
+    store.write_series(
+        "spx", _series(["2018-01-02", "2018-01-03"], [1.0, 2.0]), provenance="sample", source="sample"
+    )
     store.write_series("spx", _series(["2024-01-02"], [4700.0]), provenance="live", source="yahoo")
     assert store.read_series("spx").tolist() == [4700.0]
     assert store.meta("spx").provenance == "live"
@@ -73,8 +84,12 @@ def test_exception_in_the_middle_of_a_write_leaves_old_data(monkeypatch):
 
     monkeypatch.setattr(store_module, "_rows", exploding_rows)
     with pytest.raises(RuntimeError):
-        store.write_series("tlt", _series(["2025-01-01", "2025-01-02", "2025-01-03"], [10.0, 11.0, 12.0]),
-                           provenance="live", source="yahoo")
+        store.write_series(
+            "tlt",
+            _series(["2025-01-01", "2025-01-02", "2025-01-03"], [10.0, 11.0, 12.0]),
+            provenance="live",
+            source="yahoo",
+        )
     pd.testing.assert_series_equal(store.read_series("tlt"), old, check_names=False)
     assert store.meta("tlt") == old_meta
 
@@ -97,7 +112,9 @@ def test_provenance_is_validated():
 def test_all_meta_lists_every_metric():
     store = Store()
     store.write_series("a", _series(["2024-01-01"], [1.0]), provenance="live", source="fred")
-    store.write_series("b", _series(["2024-01-01"], [1.0]), provenance="import", source="fred", detail="b.csv")
+    store.write_series(
+        "b", _series(["2024-01-01"], [1.0]), provenance="import", source="fred", detail="b.csv"
+    )
     metas = store.all_meta()
     assert set(metas) == {"a", "b"} and metas["b"].detail == "b.csv"
     assert metas["a"].to_dict()["first_date"] == "2024-01-01"

@@ -109,7 +109,7 @@ def clean_series(values: pd.Series, *, source: str, symbol: str) -> pd.Series:
     except (ValueError, TypeError) as exc:
         raise BadPayload(source, symbol, f"unreadable dates ({exc})") from None
     if index.tz is not None:
-        index = index.tz_convert("UTC").tz_localize(None)
+        index = index.tz_localize(None)  # keep the local calendar date of each observation
     numbers = pd.to_numeric(pd.Series(values.to_numpy(), index=index.normalize()), errors="coerce")
     numbers = numbers.astype("float64")
     numbers = numbers[np.isfinite(numbers.to_numpy()) & numbers.index.notna()]
@@ -191,7 +191,7 @@ def parse_numbers(raw, *, source: str, symbol: str) -> np.ndarray:
                 out[i] = float(text)
             else:
                 shown = text if len(text) <= 24 else text[:24] + "..."
-                raise BadPayload(source, symbol, f"non-numeric value {shown!r} in row {i + 1}")
+                raise BadPayload(source, symbol, f"non-numeric value {shown!r} in data row {i + 1}")
     return out
 
 
@@ -211,7 +211,7 @@ def parse_dates(raw, *, source: str, symbol: str) -> pd.DatetimeIndex:
             iso.append(f"{year}-{int(month):02d}-{int(day):02d}")
             continue
         shown = text if len(text) <= 24 else text[:24] + "..."
-        raise BadPayload(source, symbol, f"unreadable date {shown!r} in row {i + 1}")
+        raise BadPayload(source, symbol, f"unreadable date {shown!r} in data row {i + 1}")
     try:
         return pd.DatetimeIndex(pd.to_datetime(iso, format="%Y-%m-%d"))
     except (ValueError, TypeError) as exc:

@@ -10,6 +10,7 @@ from email.utils import parsedate_to_datetime
 
 import requests
 from tenacity import Retrying, retry_if_exception
+from urllib3.exceptions import NameResolutionError
 
 from .base import AccessDenied, BadPayload, RateLimited, SourceError, SourceUnavailable, UnknownSymbol
 
@@ -69,19 +70,38 @@ def status_error(resp: requests.Response, source: str, symbol: str) -> SourceErr
 ErrorHook = Callable[[requests.Response], SourceError | None]
 
 
+def _host_unresolvable(exc: BaseException) -> bool:
+    """Whether a requests error comes from a failed DNS lookup (urllib3 nests the cause)."""
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 8:
+        if isinstance(current, NameResolutionError):
+            return True
+        current = getattr(current, "reason", None) or (
+            current.args[0] if current.args and isinstance(current.args[0], BaseException) else None
+        )
+        seen += 1
+    return False
+
+
 @dataclass
 class HttpClient:
     """One session, a timeout on every request, and retries where retrying can help."""
 
-    timeout: float = 20.0
-    max_attempts: int = 4
-    backoff_base: float = 1.0
-    backoff_max: float = 30.0
+    # Pages wait on these: a dead source must fail within seconds, not minutes.
+    timeout: float = 10.0
+    max_attempts: int = 3
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
     session: requests.Session = field(default_factory=requests.Session)
     sleep: Callable[[float], None] = time.sleep  # injected by tests, so no test sleeps for real
 
     def __post_init__(self) -> None:
-        self.session.headers.setdefault("User-Agent", USER_AGENT)
+        # A new Session already carries "python-requests/x.y" (so setdefault would keep it); replace
+        # that default, but keep a User-Agent the caller chose.
+        current = str(self.session.headers.get("User-Agent", ""))
+        if not current or current.startswith("python-requests"):
+            self.session.headers["User-Agent"] = USER_AGENT
 
     def _wait(self, state) -> float:
         exc = state.outcome.exception()
@@ -127,13 +147,27 @@ class HttpClient:
         def attempt() -> requests.Response:
             if limiter is not None:
                 limiter.wait()
+            failure: SourceError | None = None
             try:
                 resp = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
             except requests.Timeout:
-                raise SourceUnavailable(source, symbol, f"no answer within {self.timeout:g} s") from None
+                failure = SourceUnavailable(source, symbol, f"no answer within {self.timeout:g} s")
             except requests.RequestException as exc:
-                reason = "connection failed" if isinstance(exc, requests.ConnectionError) else "broken response"
-                raise SourceUnavailable(source, symbol, reason) from None
+                if _host_unresolvable(exc):
+                    # No DNS answer means no network (or a wrong host): retrying cannot help.
+                    failure = SourceUnavailable(source, symbol, "could not resolve the host (no network?)")
+                    failure.retryable = False
+                else:
+                    reason = (
+                        "connection failed"
+                        if isinstance(exc, requests.ConnectionError)
+                        else "broken response"
+                    )
+                    failure = SourceUnavailable(source, symbol, reason)
+            if failure is not None:
+                # Raised outside the except block: requests' exception (its URL may carry an API key)
+                # must not ride along as __context__, where `from None` would only hide it.
+                raise failure
             error = (error_hook(resp) if error_hook and resp.status_code >= 400 else None) or status_error(
                 resp, source, symbol
             )

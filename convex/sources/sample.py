@@ -44,16 +44,23 @@ SAMPLES: dict[str, SampleSpec] = {
     "aaa": SampleSpec("arch", "arch.data.default", "AAA", "monthly"),
     "baa": SampleSpec("arch", "arch.data.default", "BAA", "monthly"),
     "dcoilbrenteu": SampleSpec("arch", "arch.data.crude", "Brent", "monthly", "monthly, dated mid-month"),
-    "gdpc1": SampleSpec("statsmodels", "statsmodels.datasets.macrodata", "realgdp", "quarterly",
-                        "chained 2005 USD, dated at quarter end"),
-    "cpiaucsl": SampleSpec("statsmodels", "statsmodels.datasets.macrodata", "cpi", "quarterly",
-                           "end-of-quarter CPI"),
-    "m1sl": SampleSpec("statsmodels", "statsmodels.datasets.macrodata", "m1", "quarterly",
-                       "end-of-quarter M1"),
-    "tb3ms": SampleSpec("statsmodels", "statsmodels.datasets.macrodata", "tbilrate", "quarterly",
-                        "quarterly average"),
-    "unrate": SampleSpec("statsmodels", "statsmodels.datasets.macrodata", "unemp", "quarterly",
-                         "quarterly"),
+    "gdpc1": SampleSpec(
+        "statsmodels",
+        "statsmodels.datasets.macrodata",
+        "realgdp",
+        "quarterly",
+        "chained 2005 USD, dated at quarter end",
+    ),
+    "cpiaucsl": SampleSpec(
+        "statsmodels", "statsmodels.datasets.macrodata", "cpi", "quarterly", "end-of-quarter CPI"
+    ),
+    "m1sl": SampleSpec(
+        "statsmodels", "statsmodels.datasets.macrodata", "m1", "quarterly", "end-of-quarter M1"
+    ),
+    "tb3ms": SampleSpec(
+        "statsmodels", "statsmodels.datasets.macrodata", "tbilrate", "quarterly", "quarterly average"
+    ),
+    "unrate": SampleSpec("statsmodels", "statsmodels.datasets.macrodata", "unemp", "quarterly", "quarterly"),
 }
 
 
@@ -64,9 +71,13 @@ def _arch_frame(dataset: str) -> pd.DataFrame:
 def _macrodata_frame(dataset: str) -> pd.DataFrame:
     data = import_module(dataset).load_pandas().data
     # Values describe a whole quarter (or its end), so they are dated when the quarter is complete.
-    quarter_end = pd.PeriodIndex.from_fields(
-        year=data["year"].astype(int), quarter=data["quarter"].astype(int), freq="Q"
-    ).to_timestamp(how="end").normalize()
+    quarter_end = (
+        pd.PeriodIndex.from_fields(
+            year=data["year"].astype(int), quarter=data["quarter"].astype(int), freq="Q"
+        )
+        .to_timestamp(how="end")
+        .normalize()
+    )
     return data.set_index(quarter_end)
 
 

@@ -1,0 +1,209 @@
+"""CSV files in, one clean series out: FRED, Yahoo, CBOE and CoinGecko layouts, or date,value.
+
+The layout is recognised from the header; parsing reuses the sources' own parse functions, so an
+imported file obeys the same contract as a live fetch (float values, sorted unique tz-naive daily
+index, missing values dropped). Anything unreadable is an `UnreadableFile` that says what was
+expected, never a pandas traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .sources.base import SourceError, csv_rows, series_from_cells, text_problem
+from .sources.cboe import parse_cboe_csv
+from .sources.coingecko import parse_coingecko_csv
+from .sources.fred import parse_fred_csv
+from .sources.yahoo import parse_yahoo_csv, yahoo_csv_header
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # the largest real history (S&P 500 since 1927) is under 1 MB
+MAX_LINE_CHARS = 10_000  # a data row is ~100 characters; a longer line is not one of our layouts
+_HEAD_LINES = 8
+
+EXPECTED = (
+    "expected a CSV in one of these layouts: FRED (observation_date,ID or DATE,ID or date,ID); "
+    "Yahoo (yfinance's Price/Ticker/Date header, Date,Close,High,Low,Open,Volume, Date,Close,Volume, "
+    "or Date,Open,High,Low,Close,Adj Close,Volume); CBOE (DATE,OPEN,HIGH,LOW,CLOSE with MM/DD/YYYY dates); "
+    "CoinGecko (snapped_at,price,market_cap,total_volume); or date,value"
+)
+
+LAYOUTS = {
+    "fred": "FRED CSV",
+    "fredapi": "FRED series saved by fredapi (date,ID)",
+    "date_value": "date,value CSV",
+    "yahoo_multiindex": "yfinance CSV (multi-row header)",
+    "yahoo_multiindex_malformed": "yfinance CSV (malformed multi-row header)",
+    "yahoo_flat": "Yahoo CSV (Date,Close,High,Low,Open,Volume)",
+    "yahoo_close": "Yahoo CSV (Date,Close,Volume)",
+    "yahoo_classic": "Yahoo download (Date,Open,High,Low,Close,Adj Close,Volume)",
+    "cboe": "CBOE history CSV",
+    "coingecko": "CoinGecko CSV export",
+}
+
+_DATE_NAMES = ("date", "observation_date", "datetime", "timestamp", "time", "day")
+
+
+class UnreadableFile(ValueError):
+    """A file the importer cannot turn into a series; the message says why and what was expected."""
+
+    def __init__(self, name: str, reason: str, *, expected: str = EXPECTED):
+        self.name = name
+        self.reason = reason
+        self.expected = expected
+        super().__init__(f"{name}: {reason}" + (f"; {expected}" if expected else ""))
+
+
+@dataclass(frozen=True)
+class ImportedSeries:
+    series: pd.Series
+    layout: str  # a key of LAYOUTS
+    name: str | None = None  # the series id or ticker when the file names one
+
+    def to_dict(self) -> dict:
+        index = self.series.index
+        return {
+            "layout": self.layout,
+            "layout_description": LAYOUTS.get(self.layout, self.layout),
+            "name": self.name,
+            "rows": len(self.series),
+            "first": index[0].strftime("%Y-%m-%d") if len(index) else None,
+            "last": index[-1].strftime("%Y-%m-%d") if len(index) else None,
+        }
+
+
+def read_series_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> ImportedSeries:
+    """Read one CSV file from disk (see `read_series_text`)."""
+    path = Path(path)
+    label = path.name or str(path)
+    try:
+        if not path.is_file():
+            raise UnreadableFile(label, "no such file", expected="")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise UnreadableFile(
+                label, f"the file is {size / 1e6:.1f} MB, more than the {max_bytes / 1e6:.0f} MB allowed"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise UnreadableFile(
+            label, f"cannot read the file ({exc.strerror or type(exc).__name__})", expected=""
+        ) from None
+    return read_series_bytes(data, name=label, max_bytes=max_bytes)
+
+
+def read_series_bytes(
+    data: bytes, *, name: str = "upload", max_bytes: int = MAX_FILE_BYTES
+) -> ImportedSeries:
+    """Read an uploaded file's bytes: size cap, binary check, UTF-8 (or Latin-1) decoding."""
+    if len(data) > max_bytes:
+        raise UnreadableFile(name, f"the file is larger than the {max_bytes / 1e6:.0f} MB allowed")
+    if not data.strip():
+        raise UnreadableFile(name, "the file is empty")
+    if data[:4] == b"PK\x03\x04":
+        raise UnreadableFile(name, "this is a ZIP archive (or an Excel file), not a CSV")
+    if data[:2] == b"\x1f\x8b":
+        raise UnreadableFile(name, "this is a gzip archive, not a CSV")
+    if data[:4] == b"%PDF":
+        raise UnreadableFile(name, "this is a PDF, not a CSV")
+    if b"\x00" in data[:65536]:
+        raise UnreadableFile(name, "this is a binary file, not a CSV")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return read_series_text(text, name=name)
+
+
+def read_series_text(text: str, *, name: str = "text") -> ImportedSeries:
+    """Detect the layout of a CSV text and read it into a clean series."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise UnreadableFile(name, "the file is empty")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise UnreadableFile(name, f"line {number} is longer than {MAX_LINE_CHARS:,} characters")
+    problem = text_problem(text)
+    if problem:
+        raise UnreadableFile(name, problem.replace("came back", "was found"))
+    layout, head = _detect(text, name)
+    try:
+        series, series_name = _parse(layout, text, head)
+    except SourceError as exc:
+        raise UnreadableFile(name, f"read as a {LAYOUTS[layout]}, but {exc.reason}", expected="") from None
+    except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
+        # A last resort: a parser bug must still reach the user as a readable refusal.
+        reason = f"read as a {LAYOUTS[layout]}, but it could not be parsed (unexpected {type(exc).__name__})"
+        raise UnreadableFile(name, reason, expected="") from None
+    return ImportedSeries(series=series, layout=layout, name=series_name)
+
+
+def detect_layout(text: str, *, name: str = "text") -> str:
+    """The LAYOUTS key that fits the header of `text`, or UnreadableFile."""
+    return _detect(text, name)[0]
+
+
+def _detect(text: str, name: str) -> tuple[str, list[list[str]]]:
+    head = "\n".join(text.lstrip("\ufeff").splitlines()[:_HEAD_LINES])
+    try:
+        rows = [
+            [c.strip() for c in row] for row in csv.reader(io.StringIO(head)) if any(c.strip() for c in row)
+        ]
+    except csv.Error as exc:
+        raise UnreadableFile(name, f"not a CSV ({exc})") from None
+    if not rows:
+        raise UnreadableFile(name, "the file is empty")
+    header = rows[0]
+    lowered = [c.lower() for c in header]
+    shown = ",".join(header)[:80]
+    if lowered[0] == "snapped_at":
+        return "coingecko", rows
+    yahoo = yahoo_csv_header(rows)
+    if lowered[0] in _DATE_NAMES:
+        first_date = rows[1][0] if len(rows) > 1 and rows[1] else ""
+        us_dates = _looks_like_us_date(first_date)
+        if us_dates and ("close" in lowered or len(header) == 2):
+            return "cboe", rows
+        if len(header) == 2 and not us_dates:
+            if lowered[1] == "value":
+                return "date_value", rows
+            if header[0] in ("observation_date", "DATE"):
+                return "fred", rows
+            if header[0] == "date":
+                return "fredapi", rows
+            return "date_value", rows
+    if yahoo is not None:
+        return yahoo[0], rows
+    raise UnreadableFile(name, f"unrecognised columns {shown!r}")
+
+
+def _looks_like_us_date(text: str) -> bool:
+    parts = text.split("/")
+    return len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4
+
+
+def _parse(layout: str, text: str, head: list[list[str]]) -> tuple[pd.Series, str | None]:
+    if layout in ("fred", "fredapi"):
+        series = parse_fred_csv(text)
+        return series, str(series.name)
+    if layout == "date_value":
+        rows = csv_rows(text, source="file", symbol="value")
+        body = rows[1:]
+        if not body:
+            raise SourceError("file", "value", "the file held no observations")
+        if any(len(row) != 2 for row in body):
+            raise SourceError("file", "value", "rows with other than two columns")
+        series = series_from_cells([r[0] for r in body], [r[1] for r in body], source="file", symbol="value")
+        column = rows[0][1]
+        return series, (None if column.lower() == "value" else column)
+    if layout == "cboe":
+        return parse_cboe_csv(text), None
+    if layout == "coingecko":
+        return parse_coingecko_csv(text), None
+    header = yahoo_csv_header(head)
+    return parse_yahoo_csv(text), (header[2] if header else None)
