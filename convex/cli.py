@@ -17,6 +17,11 @@ from .store import Store
 _err = Console(stderr=True)
 
 
+def _out() -> Console:
+    # Piped output (files, CI logs) gets wide tables rather than reasons folded over many lines.
+    return Console() if sys.stdout.isatty() else Console(width=200)
+
+
 def _store() -> Store:
     return Store()
 
@@ -47,7 +52,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         table.add_row(
             o.metric_id, f"[{style}]{o.status}[/]", str(o.new_points), str(o.revised_points), o.reason or ""
         )
-    Console().print(table)
+    _out().print(table)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
@@ -67,7 +72,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         metric.id, imported.series, provenance="import", source=metric.source, detail=Path(args.file).name
     )
     s = imported.series
-    Console().print(
+    _out().print(
         f"Imported {result.total_points} points for {metric.id} ({imported.layout} layout), "
         f"{s.index[0].date()} to {s.index[-1].date()}."
     )
@@ -114,7 +119,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"{m.fetched_at:%Y-%m-%d %H:%M}" if m.fetched_at else "",
             m.last_error or "",
         )
-    Console(width=200).print(table)
+    _out().print(table)
     return 0
 
 

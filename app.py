@@ -1,0 +1,15 @@
+"""Convex: compare any two macro or market series. Run with `make run`."""
+
+import streamlit as st
+
+from convex import ui
+
+st.set_page_config(page_title="Convex", page_icon="📈", layout="wide")
+ui.apply_secrets()
+
+pages = [
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", default=True),
+    st.Page("pages/metric.py", title="Metric explorer", icon=":material/query_stats:", url_path="metric"),
+    st.Page("pages/status.py", title="Data status", icon=":material/database:", url_path="status"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,326 @@
+"""Altair chart builders: data in, chart out. No streamlit, no I/O.
+
+Every time chart gets tooltips, a crosshair that follows the pointer and x-zoom (drag to pan,
+wheel to zoom, double-click to reset). Statistics always use the full data; only what is drawn
+is thinned (see `thin_for_display`).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+MAX_POINTS = 1500
+COLOR_A = "#1f4e79"
+COLOR_B = "#d9711c"
+BAND = "#9fb3c8"
+HEIGHT = 260
+TRANSFORMS = ("level", "rebased", "zscore", "change")
+TRANSFORM_LABELS = {
+    "level": "Level (own units)",
+    "rebased": "Rebased to 100",
+    "zscore": "Z-score",
+    "change": "Change per period",
+}
+
+
+def thin_for_display(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, str | None]:
+    """At most `max_points` rows, by keeping the last row of each week, then of each month.
+
+    Returns the rows to draw and a note saying what was thinned (None when nothing was).
+    """
+    if len(frame) <= max_points:
+        return frame, None
+    for rule, label in (("W-FRI", "weekly"), ("ME", "monthly"), ("QE", "quarterly"), ("YE", "yearly")):
+        thinned = frame.resample(rule).last().dropna(how="all")
+        if len(thinned) <= max_points:
+            # Stamp each bucket with its real last date, not the bucket's end.
+            last_dates = frame.index.to_series().resample(rule).last().dropna()
+            thinned.index = pd.DatetimeIndex(last_dates.loc[thinned.index].to_numpy(), name=frame.index.name)
+            return (
+                thinned,
+                f"chart shows {label} points ({len(thinned):,} of {len(frame):,}); statistics use all",
+            )
+    step = int(np.ceil(len(frame) / max_points))
+    return frame.iloc[::-step][::-1], f"chart shows every {step}th point; statistics use all"
+
+
+def transform_series(series: pd.Series, transform: str, change: str) -> pd.Series:
+    """The series as the chart transform asks: level, rebased to 100, z-score or change."""
+    series = series.dropna()
+    match transform:
+        case "rebased":
+            first = series.iloc[0] if len(series) else np.nan
+            if first == 0 or not np.isfinite(first):
+                return series * np.nan
+            return 100 * series / first
+        case "zscore":
+            std = series.std()
+            return (series - series.mean()) / std if std and np.isfinite(std) else series * 0
+        case "change":
+            return series.pct_change() * 100 if change == "pct" else series.diff()
+    return series
+
+
+def transform_units(units: str, transform: str, change: str) -> str:
+    return {
+        "rebased": "Rebased (start = 100)",
+        "zscore": "Z-score (std devs from mean)",
+        "change": "% change per period" if change == "pct" else f"Change per period ({units})",
+    }.get(transform, units)
+
+
+def _x(title: str | None = None) -> alt.X:
+    return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", labelOverlap=True))
+
+
+# Named, so that a chart's spec is the same on every rerun.
+HOVER = alt.selection_point(
+    name="hover", nearest=True, on="pointerover", fields=["date"], empty=False, clear="pointerout"
+)
+ZOOM = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
+
+
+def _crosshair(base: alt.Chart, tooltip: list, *, params: bool = True) -> alt.LayerChart:
+    """Invisible points that catch the pointer, and a vertical rule on the hovered date.
+
+    Both the hover and the zoom parameters live on the catcher points only: Vega-Lite rejects a
+    parameter repeated on several views of a concatenation, and "nearest" needs point marks.
+    """
+    catcher = base.mark_point(size=60, opacity=0).encode(tooltip=tooltip)
+    if params:
+        catcher = catcher.add_params(HOVER, ZOOM)
+    rule = base.mark_rule(color="#8a94a6", strokeWidth=1).encode(
+        opacity=alt.condition(HOVER, alt.value(0.7), alt.value(0))
+    )
+    return alt.layer(catcher, rule)
+
+
+def side_by_side_chart(
+    frame: pd.DataFrame, *, name_a: str, name_b: str, units_a: str, units_b: str
+) -> alt.VConcatChart:
+    """Two stacked panels, each in its own units, sharing the x axis, crosshair and zoom."""
+    data = frame[["a", "b"]].reset_index()
+    tooltip = [
+        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+        alt.Tooltip("a:Q", title=name_a, format=",.4~f"),
+        alt.Tooltip("b:Q", title=name_b, format=",.4~f"),
+    ]
+
+    def panel(column: str, name: str, units: str, color: str, *, params: bool) -> alt.LayerChart:
+        base = alt.Chart(data).encode(x=_x())
+        y = alt.Y(f"{column}:Q", title=units, scale=alt.Scale(zero=False))
+        line = base.mark_line(color=color, strokeWidth=1.6).encode(y=y)
+        dot = base.mark_circle(color=color, size=40).encode(
+            y=f"{column}:Q", opacity=alt.condition(HOVER, alt.value(1), alt.value(0))
+        )
+        crosshair = _crosshair(base.encode(y=f"{column}:Q"), tooltip, params=params)
+        return alt.layer(line, dot, crosshair).properties(title=name, height=int(HEIGHT / 1.3))
+
+    top = panel("a", name_a, units_a, COLOR_A, params=True)
+    bottom = panel("b", name_b, units_b, COLOR_B, params=False)
+    # Streamlit does not fit a concatenation of layers to the page; fit-x (padding included) does.
+    fit = alt.AutoSizeParams(type="fit-x", contains="padding")
+    return alt.vconcat(top, bottom, spacing=8).resolve_scale(x="shared").properties(autosize=fit)
+
+
+def overlay_chart(
+    frame: pd.DataFrame, *, name_a: str, name_b: str, units_a: str, units_b: str, dual_axis: bool
+) -> alt.LayerChart:
+    """Both series on one chart: one shared axis, or one axis each when `dual_axis`."""
+    data = frame[["a", "b"]].reset_index()
+    tooltip = [
+        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+        alt.Tooltip("a:Q", title=name_a, format=",.4~f"),
+        alt.Tooltip("b:Q", title=name_b, format=",.4~f"),
+    ]
+    base = alt.Chart(data).encode(x=_x())
+    if dual_axis:
+        line_a = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(
+            y=alt.Y(
+                "a:Q",
+                title=f"{name_a} ({units_a})",
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(titleColor=COLOR_A),
+            )
+        )
+        line_b = base.mark_line(color=COLOR_B, strokeWidth=1.6).encode(
+            y=alt.Y(
+                "b:Q",
+                title=f"{name_b} ({units_b})",
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(titleColor=COLOR_B, orient="right"),
+            )
+        )
+        lines = alt.layer(line_a, line_b).resolve_scale(y="independent")
+        return alt.layer(lines, _crosshair(base, tooltip)).properties(height=HEIGHT)
+    long = data.melt("date", var_name="which", value_name="value")
+    long["which"] = long["which"].map({"a": name_a, "b": name_b})
+    lines = (
+        alt.Chart(long)
+        .mark_line(strokeWidth=1.6)
+        .encode(
+            x=_x(),
+            y=alt.Y("value:Q", title=units_a if units_a == units_b else "Value", scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "which:N",
+                title=None,
+                scale=alt.Scale(domain=[name_a, name_b], range=[COLOR_A, COLOR_B]),
+                legend=alt.Legend(orient="top"),
+            ),
+        )
+    )
+    return alt.layer(lines, _crosshair(base, tooltip)).properties(height=HEIGHT)
+
+
+def band_chart(
+    frame: pd.DataFrame, *, value_title: str, value_label: str, color: str = COLOR_A, zero_line: bool = False
+) -> alt.LayerChart:
+    """A line with its rolling mean and a +-2 standard deviation band.
+
+    `frame` has columns value, mean, upper, lower indexed by date.
+    """
+    data = frame.reset_index()
+    tooltip = [
+        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+        alt.Tooltip("value:Q", title=value_label, format=",.4~f"),
+        alt.Tooltip("mean:Q", title="Rolling mean", format=",.4~f"),
+        alt.Tooltip("upper:Q", title="+2 sd", format=",.4~f"),
+        alt.Tooltip("lower:Q", title="-2 sd", format=",.4~f"),
+    ]
+    base = alt.Chart(data).encode(x=_x())
+    band = base.mark_area(color=BAND, opacity=0.35).encode(
+        y=alt.Y("lower:Q", title=value_title, scale=alt.Scale(zero=False)), y2="upper:Q"
+    )
+    mean = base.mark_line(color="#5c6b7a", strokeDash=[4, 3], strokeWidth=1).encode(y="mean:Q")
+    line = base.mark_line(color=color, strokeWidth=1.6).encode(y="value:Q")
+    layers = [band, mean, line]
+    if zero_line:
+        layers.append(
+            alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#444", strokeWidth=1).encode(y="y:Q")
+        )
+    layers.append(_crosshair(base, tooltip))
+    return alt.layer(*layers).properties(height=HEIGHT)
+
+
+def rolling_line_chart(
+    series: pd.Series, *, title: str, label: str, domain: tuple[float, float] | None = None
+):
+    """A rolling statistic over time with a zero line (rolling correlation, rolling beta)."""
+    data = series.rename("value").dropna().reset_index()
+    data.columns = ["date", "value"]
+    tooltip = [
+        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+        alt.Tooltip("value:Q", title=label, format=".3f"),
+    ]
+    base = alt.Chart(data).encode(x=_x())
+    scale = alt.Scale(domain=list(domain)) if domain else alt.Scale(zero=False)
+    line = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(y=alt.Y("value:Q", title=title, scale=scale))
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#444", strokeWidth=1).encode(y="y:Q")
+    return alt.layer(zero, line, _crosshair(base, tooltip)).properties(height=HEIGHT)
+
+
+def lead_lag_chart(
+    lags: list[int], correlations: list[float | None], *, band: float, best_lag: int | None, period: str
+) -> alt.LayerChart:
+    """Correlation at each lead/lag as bars, with the +-1.96/sqrt(n) significance band."""
+    data = pd.DataFrame({"lag": lags, "correlation": correlations})
+    data["best"] = data["lag"] == best_lag
+    data["outside"] = data["correlation"].abs() > band
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("lag:O", title=f"Lag k in {period}s (k > 0: A leads B)"),
+            y=alt.Y("correlation:Q", title="Correlation of changes"),
+            color=alt.condition("datum.best", alt.value(COLOR_B), alt.value(COLOR_A)),
+            opacity=alt.condition("datum.outside", alt.value(1.0), alt.value(0.45)),
+            tooltip=[
+                alt.Tooltip("lag:O", title="Lag"),
+                alt.Tooltip("correlation:Q", format=".3f"),
+                alt.Tooltip("outside:N", title="Outside the band"),
+            ],
+        )
+    )
+    rules = (
+        alt.Chart(pd.DataFrame({"y": [band, -band]}))
+        .mark_rule(color="#b03a2e", strokeDash=[5, 4])
+        .encode(y="y:Q")
+    )
+    return alt.layer(bars, rules).properties(height=HEIGHT)
+
+
+def scatter_chart(
+    changes: pd.DataFrame,
+    *,
+    name_a: str,
+    name_b: str,
+    units_a: str,
+    units_b: str,
+    beta: float | None,
+    alpha: float | None,
+    max_points: int = MAX_POINTS,
+) -> alt.LayerChart:
+    """B's changes against A's, the fitted line, and the latest period highlighted."""
+    data = changes[["a_chg", "b_chg"]].dropna()
+    latest = data.tail(1).reset_index()
+    if len(data) > max_points:
+        data = data.iloc[np.linspace(0, len(data) - 1, max_points).astype(int)]
+    data = data.reset_index()
+    tooltip = [
+        alt.Tooltip("date:T", title="Period ending", format="%Y-%m-%d"),
+        alt.Tooltip("a_chg:Q", title=f"{name_a} change", format=",.4~f"),
+        alt.Tooltip("b_chg:Q", title=f"{name_b} change", format=",.4~f"),
+    ]
+    zoom = alt.selection_interval(bind="scales")
+    points = (
+        alt.Chart(data)
+        .mark_circle(size=22, opacity=0.45, color=COLOR_A)
+        .encode(
+            x=alt.X("a_chg:Q", title=f"{name_a}: {units_a}"),
+            y=alt.Y("b_chg:Q", title=f"{name_b}: {units_b}"),
+            tooltip=tooltip,
+        )
+        .add_params(zoom)
+    )
+    layers = [points]
+    if beta is not None and alpha is not None and len(data) > 1:
+        xs = np.array([data["a_chg"].min(), data["a_chg"].max()])
+        fit = pd.DataFrame({"a_chg": xs, "b_chg": alpha + beta * xs})
+        layers.append(
+            alt.Chart(fit).mark_line(color="#b03a2e", strokeWidth=2).encode(x="a_chg:Q", y="b_chg:Q")
+        )
+    layers.append(
+        alt.Chart(latest)
+        .mark_point(size=160, color=COLOR_B, filled=True, shape="diamond")
+        .encode(x="a_chg:Q", y="b_chg:Q", tooltip=tooltip)
+    )
+    return alt.layer(*layers).properties(height=HEIGHT + 60)
+
+
+def history_chart(series: pd.Series, *, name: str, units: str) -> alt.LayerChart:
+    """One metric's history (the explorer page)."""
+    data = series.rename("value").reset_index()
+    data.columns = ["date", "value"]
+    tooltip = [
+        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+        alt.Tooltip("value:Q", title=name, format=",.4~f"),
+    ]
+    base = alt.Chart(data).encode(x=_x())
+    line = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(
+        y=alt.Y("value:Q", title=units, scale=alt.Scale(zero=False))
+    )
+    return alt.layer(line, _crosshair(base, tooltip)).properties(height=HEIGHT + 40)
+
+
+def spread_frame(spread) -> pd.DataFrame:
+    """A SpreadResult's lines as the columns `band_chart` draws."""
+    return pd.DataFrame(
+        {
+            "value": spread.series,
+            "mean": spread.rolling_mean,
+            "upper": spread.upper_band,
+            "lower": spread.lower_band,
+        }
+    )

@@ -1,0 +1,86 @@
+"""Numbers as people read them, in each metric's units. Pure; used by pages, content and CLI."""
+
+from __future__ import annotations
+
+import math
+
+from .catalog import Metric
+
+_USD_SCALES = {"Millions of USD": 1e6, "Billions of USD": 1e9}
+
+
+def _is_missing(value: float | None) -> bool:
+    return value is None or not math.isfinite(value)
+
+
+def _compact_usd(dollars: float) -> str:
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(dollars) >= size:
+            return f"${dollars / size:,.2f}{suffix}"
+    return f"${dollars:,.0f}"
+
+
+def format_value(value: float | None, metric: Metric) -> str:
+    """A level in the metric's units: "$6.55T", "4.12%", "3.05 pp", "$89.12", "4,512.3"."""
+    if _is_missing(value):
+        return "n/a"
+    units = metric.units
+    if units in _USD_SCALES:
+        return _compact_usd(value * _USD_SCALES[units])
+    if units == "Percent":
+        return f"{value:,.2f}%"
+    if units == "Percentage points":
+        return f"{value:,.2f} pp"
+    if units.startswith("USD") or units == "USD":
+        return f"${value:,.2f}" if abs(value) >= 1 else f"${value:,.4f}"
+    if units == "Volatility points":
+        return f"{value:,.2f}"
+    if units == "Ratio":
+        return f"{value:,.4f}"
+    return f"{value:,.2f}" if abs(value) < 1e5 else f"{value:,.0f}"
+
+
+def format_change(value: float | None, metric: Metric) -> str:
+    """A change: `pct` metrics give a fraction (0.012 -> "+1.20%"), `diff` metrics a difference
+    in their own units."""
+    if _is_missing(value):
+        return "n/a"
+    if metric.change == "pct":
+        return f"{value * 100:+.2f}%"
+    units = metric.units
+    if units in ("Percent", "Percentage points"):
+        # Market rates move in basis points; macro rates such as unemployment in points.
+        if metric.domain == "Growth & Labor":
+            return f"{value:+,.2f} pp"
+        return f"{value * 100:+,.0f} bp"
+    if units in _USD_SCALES:
+        text = _compact_usd(abs(value) * _USD_SCALES[units])
+        return ("+" if value >= 0 else "-") + text
+    if units == "Volatility points":
+        return f"{value:+,.2f} pts"
+    if units.startswith("USD"):
+        return f"{value:+,.2f} $"
+    return f"{value:+,.2f}"
+
+
+def change_unit_label(metric: Metric) -> str:
+    """What a change of this metric is measured in, for axis titles and tables."""
+    if metric.change == "pct":
+        return "% change"
+    if metric.units in ("Percent", "Percentage points"):
+        return "change in percentage points"
+    return f"change in {metric.units}"
+
+
+def format_number(value: float | None, digits: int = 2) -> str:
+    return "n/a" if _is_missing(value) else f"{value:,.{digits}f}"
+
+
+def format_pvalue(p: float | None) -> str:
+    if _is_missing(p):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def format_share(share: float | None) -> str:
+    return "n/a" if _is_missing(share) else f"{share * 100:.0f}%"

@@ -1,0 +1,352 @@
+"""The few streamlit helpers the pages share: secrets, cached loading, URL state, badges.
+
+Together with its submodules, this is the only part of `convex/` that imports streamlit.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from ..analytics.align import window_start
+from ..analytics.metric_stats import metric_statistics as compute_metric_statistics
+from ..analytics.report import pair_report as build_pair_report
+from ..catalog import DOMAINS, Metric, catalog
+from ..formatting import format_change, format_number, format_value
+from ..loader import LoadedSeries, Loader, NoDataError
+from ..store import Store, default_data_dir, utcnow
+
+SECRET_NAMES = ("FRED_API_KEY", "COINGECKO_API_KEY")
+CACHE_TTL_S = 300
+FREQUENCY_PERIOD = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
+
+
+def apply_secrets() -> None:
+    """Copy keys from Streamlit secrets into the environment, where the sources look for them."""
+    for name in SECRET_NAMES:
+        try:
+            value = st.secrets.get(name)
+        except Exception:  # no secrets.toml at all raises; the environment may still have the key
+            value = None
+        if value and not os.environ.get(name):
+            os.environ[name] = str(value)
+
+
+def store_path() -> str:
+    return str(default_data_dir() / "convex.sqlite3")
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    return _store(store_path())
+
+
+def get_loader() -> Loader:
+    return Loader(get_store())
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False)
+def load_metric(metric_id: str, path: str) -> LoadedSeries:
+    """A metric's data through the loader. NoDataError is raised, never cached."""
+    return Loader(_store(path)).load(metric_id)
+
+
+def load(metric_id: str) -> LoadedSeries:
+    metric = catalog().get(metric_id)
+    with st.spinner(f"Loading {metric.name}…"):
+        return load_metric(metric_id, store_path())
+
+
+def try_load(metric_id: str) -> LoadedSeries | NoDataError:
+    try:
+        return load(metric_id)
+    except NoDataError as exc:
+        return exc
+
+
+def data_version(loaded: LoadedSeries) -> tuple:
+    """What identifies the data a cached computation was made from."""
+    return (loaded.provenance, loaded.fetched_at, loaded.last_date, len(loaded.series))
+
+
+def clear_caches() -> None:
+    load_metric.clear()
+    st.cache_data.clear()
+
+
+def humanize_age(then: datetime | None, now: datetime | None = None) -> str:
+    if then is None:
+        return "unknown time"
+    seconds = max(0.0, ((now or utcnow()) - then).total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def provenance_badge(loaded: LoadedSeries) -> tuple[str, str]:
+    """A short label and a colour for where the data comes from and how fresh it is."""
+    if loaded.provenance == "sample":
+        return f"Offline sample · {loaded.detail.split(' (')[0]}", "orange"
+    if loaded.provenance == "import":
+        return f"Imported file · {loaded.detail or ''}".rstrip(" ·"), "violet"
+    age = humanize_age(loaded.fetched_at)
+    if loaded.stale:
+        return f"Stored {age} · source failed" if "failed" in (
+            loaded.stale_reason or ""
+        ) else f"Stored {age}", "red"
+    return f"Live · fetched {age}", "green"
+
+
+def describe_metric(metric: Metric) -> str:
+    return f"{metric.domain} · {metric.frequency}"
+
+
+def metric_options() -> list[str]:
+    """Catalog ids in picker order: by domain, then name."""
+    return [m.id for d in DOMAINS for m in sorted(catalog().in_domain(d), key=lambda m: m.name)]
+
+
+def metric_label(metric_id: str) -> str:
+    return catalog().get(metric_id).label
+
+
+def sanitize_choice(value: object, allowed: Iterable[str]) -> str | None:
+    """A URL value if it is exactly one of `allowed`, else None. Never echoes what it got."""
+    return value if isinstance(value, str) and value in set(allowed) else None
+
+
+def footer(metrics: Iterable[Metric]) -> None:
+    st.divider()
+    lines = []
+    for m in metrics:
+        if m.is_derived:
+            inputs = ", ".join(catalog().get(i.id).name for i in m.inputs)
+            lines.append(f"- **{m.name}**: computed by Convex from {inputs} ({m.symbol})")
+        else:
+            lines.append(f"- **{m.name}**: [{m.source_name}, {m.symbol}]({m.source_url})")
+    st.caption("Data sources\n" + "\n".join(lines))
+    st.caption(
+        "Convex is information, not financial advice. Statistics describe the past and can change "
+        "as data are revised."
+    )
+
+
+def check_url(allowed: dict[str, Iterable[str] | None]) -> list[str]:
+    """Notices for URL parameters the page cannot use; unknown parameters are removed.
+
+    `allowed` maps each parameter to its valid values (None: "true"/"false"). The notices name
+    only our own parameters and never repeat the value that was given: the URL is untrusted.
+    """
+    notices = []
+    unknown = [key for key in st.query_params if key not in allowed]
+    for key in unknown:
+        del st.query_params[key]
+    if unknown:
+        count = len(unknown)
+        notices.append(f"{count} unrecognised link parameter{'s were' if count > 1 else ' was'} ignored.")
+    for key, values in allowed.items():
+        given = st.query_params.get_all(key)
+        if not given:
+            continue
+        value = given[-1]
+        valid = value.lower() in ("true", "false") if values is None else value in set(values)
+        if not valid:
+            notices.append(f"The link's value for “{key}” is not valid here, so the default is used.")
+        elif len(given) > 1:
+            notices.append(f"The link repeats “{key}”; its last value is used.")
+    return notices
+
+
+def sync_choice_with_url(key: str, options: list[str], default: str) -> str | None:
+    """Keep an unbound picker (whose URL value is a catalog id) in step with the URL.
+
+    The URL wins when it holds a valid id (an opened link); otherwise the picker keeps its value
+    or starts at `default`. Returns a notice when the URL's value had to be replaced.
+    """
+    given = st.query_params.get_all(key)
+    wanted = sanitize_choice(given[-1], options) if given else None
+    notice = None
+    if given and wanted is None:
+        notice = f"The link's “{key}” is not a Convex metric id, so {metric_label(default)} is shown."
+    if wanted is not None:
+        st.session_state[key] = wanted
+    elif st.session_state.get(key) not in options:
+        st.session_state[key] = default
+    st.query_params[key] = st.session_state[key]
+    return notice
+
+
+def write_choice_to_url(key: str) -> None:
+    st.query_params[key] = st.session_state[key]
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=128, show_spinner=False)
+def _pair_report(
+    a_id: str,
+    b_id: str,
+    lookback: str,
+    stats_window: str,
+    rolling_window: int | None,
+    spread_kind: str,
+    versions: tuple,
+    path: str,
+):
+    # `versions` is only part of the cache key: new data for either metric means a new report.
+    la, lb = load_metric(a_id, path), load_metric(b_id, path)
+    return build_pair_report(
+        la.series,
+        lb.series,
+        freq_a=la.frequency,
+        freq_b=lb.frequency,
+        change_a=la.metric.change,
+        change_b=lb.metric.change,
+        lookback=lookback,
+        name_a=la.metric.name,
+        name_b=lb.metric.name,
+        metric_window=stats_window,
+        today=pd.Timestamp(utcnow().date()),
+        rolling_window=rolling_window,
+        spread_kinds=(spread_kind,),
+    )
+
+
+def pair_report(
+    la: LoadedSeries,
+    lb: LoadedSeries,
+    *,
+    lookback: str,
+    stats_window: str,
+    rolling_window: int | None,
+    spread_kind: str,
+):
+    """The full pair analysis, computed once per distinct choice of data and settings."""
+    versions = (data_version(la), data_version(lb))
+    return _pair_report(
+        la.metric.id,
+        lb.metric.id,
+        lookback,
+        stats_window,
+        rolling_window,
+        spread_kind,
+        versions,
+        store_path(),
+    )
+
+
+STATS_WINDOWS = {
+    "90D": "90-Day",
+    "1Y": "1-Year",
+    "3Y": "3-Year",
+    "5Y": "5-Year",
+    "10Y": "10-Year",
+    "Max": "Full-History",
+}
+
+
+def metric_stats_table(metric: Metric, stats) -> pd.DataFrame:
+    """One metric's statistics as rows of (statistic, value) for display."""
+    rows = [("Latest", f"{format_value(stats.latest_value, metric)} on {stats.latest_date:%Y-%m-%d}")]
+    for item in stats.changes:
+        reason = item.insufficient or "not enough history"
+        rows.append(
+            (
+                f"Change, {item.label}",
+                format_change(item.change, metric) if item.change is not None else f"n/a ({reason})",
+            )
+        )
+    rows += [
+        ("High", f"{format_value(stats.high, metric)} on {stats.high_date:%Y-%m-%d}"),
+        ("Low", f"{format_value(stats.low, metric)} on {stats.low_date:%Y-%m-%d}"),
+        ("Mean", format_value(stats.mean, metric)),
+        ("Standard deviation", format_number(stats.std, 4) if stats.std is not None else "n/a"),
+        ("Latest within the range (0 = low, 100 = high)", format_number(stats.range_position, 0)),
+        ("Percentile of latest, window", format_number(stats.percentile_in_window, 0)),
+        ("Percentile of latest, all history", format_number(stats.percentile_in_history, 0)),
+    ]
+    if stats.frequency == "daily":
+        vol = stats.annualised_volatility
+        unit = "%" if stats.change == "pct" else f" {metric.units.lower()}"
+        scale = 100 if stats.change == "pct" else 1
+        rows.append(
+            (
+                "Annualised volatility of changes",
+                f"{vol * scale:,.2f}{unit}" if vol is not None else f"n/a ({stats.volatility_insufficient})",
+            )
+        )
+    if stats.change == "pct":
+        dd = stats.drawdown_window
+        rows.append(
+            (
+                "Maximum drawdown, window",
+                f"{dd.max_drawdown * 100:.1f}%" if dd.max_drawdown is not None else "n/a",
+            )
+        )
+    rows.append(("Observations in window", f"{stats.n:,}"))
+    return pd.DataFrame(rows, columns=["Statistic", "Value"])
+
+
+def metric_stats_panel(metric: Metric, stats) -> None:
+    st.markdown(f"**{STATS_WINDOWS[stats.window]} Statistics · {metric.name}**")
+    if stats.insufficient:
+        st.info(f"{metric.name}: {stats.insufficient}")
+        return
+    st.dataframe(metric_stats_table(metric, stats), hide_index=True, width="stretch")
+    for note in stats.notes:
+        st.caption(note)
+
+
+def share_url() -> str:
+    """The address of this exact view: the page's URL with every current choice in its query."""
+    base = (st.context.url or "").split("?", 1)[0]
+    query = urlencode(st.query_params.to_dict())
+    return f"{base}?{query}" if query else base
+
+
+def pair_content_sections(report, metric_a: Metric, metric_b: Metric) -> None:
+    """ "Why this comparison matters", "Cross-asset analysis" and the FAQ, from the content module."""
+    from ..content import pair_content
+
+    content = pair_content(metric_a, metric_b, report)
+    st.subheader("Why this comparison matters")
+    st.markdown(content.why_it_matters)
+    st.subheader("Cross-asset analysis")
+    st.markdown(content.cross_asset)
+    st.subheader("FAQ")
+    for item in content.faq:
+        with st.expander(item.question):
+            st.markdown(item.answer)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False)
+def _metric_statistics(metric_id: str, window: str, version: tuple, path: str):
+    ls = load_metric(metric_id, path)
+    return compute_metric_statistics(
+        ls.series,
+        frequency=ls.frequency,
+        change=ls.metric.change,
+        window=window,
+        today=pd.Timestamp(utcnow().date()),
+    )
+
+
+def metric_statistics(loaded: LoadedSeries, window: str):
+    return _metric_statistics(loaded.metric.id, window, data_version(loaded), store_path())
+
+
+def lookback_start(series: pd.Series, lookback: str) -> pd.Timestamp | None:
+    return window_start(series.index[-1], lookback) if len(series) else None
+
+
+def strongest_relationships_section(metric: Metric) -> None:
+    st.caption("Coming with the content module.")

@@ -1,0 +1,198 @@
+"""The pair's statistics as labelled tiles, each with a tooltip saying what it means and how."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ..analytics.report import PairReport
+from ..catalog import Metric
+from ..formatting import format_number, format_pvalue, format_share
+
+PERIODS = {"daily": "trading day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
+STATE_TEXT = {
+    "both_up": "both up",
+    "both_down": "both down",
+    "a_up_b_down": "{a} up, {b} down",
+    "a_down_b_up": "{a} down, {b} up",
+    "flat": "one of them unchanged",
+}
+
+
+def _r(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.2f}"
+
+
+def _periods(n: int, frequency: str) -> str:
+    word = PERIODS[frequency]
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _tile(column, label: str, value: str, help_text: str, caption: str | None = None) -> None:
+    with column:
+        st.metric(label, value, help=help_text, border=True)
+        if caption:
+            st.caption(caption)
+
+
+def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
+    s, aligned = report.stats, report.aligned
+    a, b = metric_a.name, metric_b.name
+    freq = aligned.frequency
+    kinds = f"{'% changes' if aligned.change_a == 'pct' else 'changes'} of {a}, " + (
+        f"{'% changes' if aligned.change_b == 'pct' else 'changes'} of {b}"
+    )
+    st.markdown(
+        f"**How {a} and {b} move together** · {freq} data, lookback {aligned.lookback}, n = {aligned.n:,}"
+    )
+
+    c = s.correlation
+    row = st.columns(4)
+    _tile(
+        row[0],
+        "Correlation of changes",
+        _r(c.changes) if not c.changes_insufficient else "n/a",
+        f"Pearson correlation of {freq} {kinds}, period by period. This is the number to trust: it is "
+        "not fooled by two series that merely trend. The interval is a 95% Fisher interval.",
+        c.changes_insufficient
+        or f"95% interval {_r(c.changes_ci_low)} to {_r(c.changes_ci_high)} · "
+        f"p {format_pvalue(c.changes_pvalue)} · Spearman {_r(c.changes_spearman)} · n {c.n_changes:,}",
+    )
+    spurious = (
+        " · ⚠ possibly spurious: both trend and they are not cointegrated"
+        if c.levels_possibly_spurious
+        else ""
+    )
+    _tile(
+        row[1],
+        "Correlation of levels",
+        _r(c.levels) if not c.insufficient else "n/a",
+        "Pearson correlation of the two levels. Two series that both trend correlate strongly even when "
+        "unrelated; it is flagged as possibly spurious when neither level is stationary (ADF test) and the "
+        "pair is not cointegrated.",
+        c.insufficient
+        or f"ADF p: {a} {format_pvalue(c.adf_pvalue_a)}, {b} {format_pvalue(c.adf_pvalue_b)}{spurious}",
+    )
+    ll = s.lead_lag
+    if ll.insufficient:
+        lead_value, lead_caption = "n/a", ll.insufficient
+    else:
+        lag = ll.best_lag or 0
+        if ll.significant and lag != 0:
+            lead_value = f"{a if lag > 0 else b} leads by {_periods(abs(lag), freq)}"
+        elif ll.significant:
+            lead_value = "Same period, no lead"
+        else:
+            lead_value = "No significant lead"
+        lead_caption = (
+            f"best lag {lag:+d} (r {_r(ll.correlation)}); band ±{ll.band:.3f}; "
+            f"searched ±{_periods(ll.max_lag, freq)}"
+        )
+    _tile(
+        row[2],
+        "Lead-lag",
+        lead_value,
+        f"Correlation of {a}'s change at t with {b}'s change at t+k, for every k within the searched range; "
+        f"k > 0 means {a} leads. A lead is claimed only when the best |r| clears 1.96/√n.",
+        lead_caption,
+    )
+    reg = s.regression
+    _tile(
+        row[3],
+        "Hedge ratio (beta)",
+        format_number(reg.beta, 3) if not reg.insufficient else "n/a",
+        f"Slope of {b}'s changes on {a}'s changes (OLS): {b} moves beta units per unit move of {a}. "
+        f"Hedge effectiveness is the share of {b}'s variance removed by holding -beta of {a} (= R²).",
+        reg.insufficient
+        or f"hedge effectiveness {format_share(reg.hedge_effectiveness)} · R² {format_number(reg.r2, 3)} · "
+        f"beta s.e. {format_number(reg.beta_stderr, 3)}",
+    )
+
+    row = st.columns(4)
+    co = s.cointegration
+    _tile(
+        row[0],
+        "Cointegration p-value",
+        format_pvalue(co.pvalue) if not co.insufficient else "n/a",
+        "Engle-Granger test in both orders (on logs for prices and quantities). A small p-value "
+        "(< 0.05) says the two share a long-run equilibrium that their gap returns to.",
+        co.insufficient
+        or ("cointegrated at 5%" if co.cointegrated else "no stable long-run link at 5%")
+        + f" · {a} on {b}: {format_pvalue(co.pvalue_a_on_b)}, {b} on {a}: {format_pvalue(co.pvalue_b_on_a)}",
+    )
+    for column, direction, cause, effect in (
+        (row[1], s.granger.a_to_b, a, b),
+        (row[2], s.granger.b_to_a, b, a),
+    ):
+        _tile(
+            column,
+            f"Granger: {cause} → {effect}",
+            format_pvalue(direction.pvalue) if not direction.insufficient else "n/a",
+            f"Do past changes of {cause} help predict {effect}'s changes beyond {effect}'s own past? "
+            f"Smallest F-test p-value over lags 1-{direction.max_lag}; the Bonferroni-adjusted value "
+            "guards against picking the best of many lags. Predictive, not causal.",
+            direction.insufficient
+            or f"at lag {direction.lag} · adjusted p {format_pvalue(direction.pvalue_bonferroni)}",
+        )
+    cm = s.comovement
+    together = None if cm.both_up is None else cm.both_up + cm.both_down
+    _tile(
+        row[3],
+        "Moved the same way",
+        format_share(together),
+        "Share of periods in which both rose or both fell. Periods where either was unchanged are left out.",
+        cm.insufficient
+        or f"both up {format_share(cm.both_up)} · both down {format_share(cm.both_down)} · "
+        f"{a} up/{b} down {format_share(cm.a_up_b_down)} · {a} down/{b} up {format_share(cm.a_down_b_up)}",
+    )
+
+    row = st.columns(4)
+    state = STATE_TEXT.get(cm.current_state or "", "n/a").format(a=a, b=b)
+    _tile(
+        row[0],
+        "Current run",
+        f"{_periods(cm.current_run, freq)}" if cm.current_state else "n/a",
+        "How many consecutive periods, up to the latest, the pair has moved in the same pattern.",
+        f"{state} since {cm.current_run_since:%Y-%m-%d}" if cm.current_run_since is not None else None,
+    )
+    rg = s.regimes
+    for column, regime, word in (
+        (row[1], rg.expanding, "expanding"),
+        (row[2], rg.contracting, "contracting"),
+    ):
+        _tile(
+            column,
+            f"Correlation while {a} is {word}",
+            _r(regime.correlation) if not regime.insufficient else "n/a",
+            f"Correlation of changes only over periods when {a} was {word} (its level above/below its level "
+            f"{_periods(rg.window, freq)} earlier), e.g. QE versus QT for the Fed balance sheet.",
+            regime.insufficient or f"n {regime.n:,} · p {format_pvalue(regime.pvalue)}",
+        )
+    rc = s.rolling_correlation
+    _tile(
+        row[3],
+        "Rolling correlation, latest",
+        _r(rc.latest) if not rc.insufficient else "n/a",
+        f"Correlation of changes over the last {_periods(rc.window, freq)}, and its range over the lookback.",
+        rc.insufficient or f"range {_r(rc.min)} to {_r(rc.max)} · mean {_r(rc.mean)}",
+    )
+    with st.expander("Every pair statistic"):
+        st.dataframe(_flat_table(report), hide_index=True, width="stretch")
+
+
+def _flat_table(report: PairReport) -> pd.DataFrame:
+    """The statistics JSON flattened to (statistic, value) rows, series left out."""
+    rows: list[tuple[str, str]] = []
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, inner)
+        elif isinstance(value, list):
+            if len(value) <= 8:
+                rows.append((prefix, ", ".join(str(v) for v in value)))
+        else:
+            rows.append((prefix, "" if value is None else str(value)))
+
+    walk("", report.stats.to_dict())
+    return pd.DataFrame(rows, columns=["Statistic", "Value"])

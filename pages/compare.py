@@ -1,0 +1,394 @@
+"""Compare two metrics: pickers bound to the URL, header, charts, statistics, text, downloads."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from convex import charts, ui
+from convex.analytics.align import LOOKBACKS
+from convex.analytics.spreads import SPREAD_KINDS
+from convex.catalog import catalog
+from convex.formatting import change_unit_label, format_change, format_value
+from convex.loader import LoadedSeries, NoDataError
+from convex.ui import pair_panel
+
+DEFAULT_A, DEFAULT_B = "walcl", "tlt"
+DEFAULT_LOOKBACK = "3Y"
+ROLL_OPTIONS = ["auto", "8", "12", "13", "20", "26", "52", "63", "126", "252"]
+VIEWS = ["Side by side", "Overlay", "Spread", "Rolling correlation", "Lead-lag", "Scatter & hedge"]
+SPREAD_LABELS = {
+    "performance": "Performance (rebased A - B)",
+    "zscore": "Z-score (z of A - z of B)",
+    "ratio": "Ratio (A / B)",
+    "residual": "Residual (A beyond what B explains)",
+}
+# Pairs worth opening when the default pair has no data (all covered by the offline sample).
+SAMPLE_PAIRS = [
+    ("spx", "vix"),
+    ("dcoilwtico", "cpilfesl"),
+    ("baa", "aaa"),
+    ("ixic", "spx"),
+    ("unrate", "cpiaucsl"),
+    ("gdpc1", "unrate"),
+    ("tb3ms", "cpiaucsl"),
+]
+
+options = ui.metric_options()
+notices = ui.check_url(
+    {
+        "a": options,
+        "b": options,
+        "lookback": list(LOOKBACKS),
+        "transform": list(charts.TRANSFORMS),
+        "spread": list(SPREAD_KINDS),
+        "roll": ROLL_OPTIONS,
+        "window": list(ui.STATS_WINDOWS),
+        "dual": None,
+        "view": VIEWS,
+    }
+)
+notices = [n for n in notices if "“a”" not in n and "“b”" not in n]  # a and b explain themselves below
+for key, default in (("a", DEFAULT_A), ("b", DEFAULT_B)):
+    notice = ui.sync_choice_with_url(key, options, default)
+    if notice:
+        notices.append(notice)
+
+
+def swap() -> None:
+    st.session_state.a, st.session_state.b = st.session_state.b, st.session_state.a
+    ui.write_choice_to_url("a")
+    ui.write_choice_to_url("b")
+
+
+with st.sidebar:
+    st.subheader("Compare")
+    st.selectbox(
+        "Metric A",
+        options,
+        key="a",
+        format_func=ui.metric_label,
+        on_change=ui.write_choice_to_url,
+        args=("a",),
+        help="Type to search by domain or name.",
+    )
+    st.selectbox(
+        "Metric B",
+        options,
+        key="b",
+        format_func=ui.metric_label,
+        on_change=ui.write_choice_to_url,
+        args=("b",),
+        help="Type to search by domain or name.",
+    )
+    st.button("⇄ Swap A and B", on_click=swap, width="stretch")
+    lookback = st.segmented_control(
+        "Lookback",
+        list(LOOKBACKS),
+        default=DEFAULT_LOOKBACK,
+        required=True,
+        key="lookback",
+        bind="query-params",
+        help="Statistics and charts use the aligned data dated after the last common date minus this span.",
+    )
+    transform = st.selectbox(
+        "Chart transform",
+        charts.TRANSFORMS,
+        format_func=charts.TRANSFORM_LABELS.get,
+        key="transform",
+        bind="query-params",
+    )
+    dual_axis = st.toggle(
+        "Overlay on two axes",
+        key="dual",
+        bind="query-params",
+        help="Each series on its own y axis in the overlay chart.",
+    )
+    spread_kind = st.selectbox(
+        "Spread",
+        SPREAD_KINDS,
+        index=SPREAD_KINDS.index("zscore"),
+        format_func=SPREAD_LABELS.get,
+        key="spread",
+        bind="query-params",
+    )
+    roll = st.selectbox(
+        "Rolling window (periods)",
+        ROLL_OPTIONS,
+        format_func=lambda v: "Auto (by frequency)" if v == "auto" else f"{v} periods",
+        key="roll",
+        bind="query-params",
+        help="Window of the rolling correlation, rolling beta and spread band.",
+    )
+    stats_window = st.selectbox(
+        "Statistics window",
+        list(ui.STATS_WINDOWS),
+        format_func=lambda w: f"{ui.STATS_WINDOWS[w]} statistics",
+        key="window",
+        bind="query-params",
+        help="Window of each metric's own statistics panel.",
+    )
+
+for notice in notices:
+    st.warning(notice, icon=":material/link_off:")
+
+a_id, b_id = st.session_state.a, st.session_state.b
+metric_a, metric_b = catalog().get(a_id), catalog().get(b_id)
+
+
+def offer_pairs(reason: str) -> None:
+    """No dead end: say why, and link to pairs that do have data."""
+    st.info(reason, icon=":material/info:")
+    st.markdown("**Pairs with data on this machine:**")
+    for a, b in SAMPLE_PAIRS:
+        ma, mb = catalog().get(a), catalog().get(b)
+        st.page_link(
+            "pages/compare.py",
+            label=f"{ma.name} vs {mb.name}",
+            query_params={"a": a, "b": b},
+            icon=":material/compare_arrows:",
+        )
+    st.page_link("pages/status.py", label="See what is stored, and refresh", icon=":material/database:")
+
+
+if a_id == b_id:
+    st.title(metric_a.name)
+    offer_pairs(
+        f"Metric A and metric B are both {metric_a.name}. Pick a different metric for one of them "
+        "in the sidebar, or open one of the pairs below."
+    )
+    st.page_link(
+        "pages/metric.py",
+        label=f"Explore {metric_a.name} on its own",
+        query_params={"metric": a_id},
+        icon=":material/query_stats:",
+    )
+    st.stop()
+
+st.title(f"{metric_a.name} vs {metric_b.name}")
+loaded: dict[str, LoadedSeries] = {}
+missing: list[NoDataError] = []
+for metric_id in (a_id, b_id):
+    result = ui.try_load(metric_id)
+    if isinstance(result, NoDataError):
+        missing.append(result)
+    else:
+        loaded[metric_id] = result
+if missing:
+    reasons = " ".join(f"{catalog().get(e.metric_id).name}: {e.reason}." for e in missing)
+    offer_pairs(f"No data to compare yet. {reasons}")
+    st.stop()
+
+la, lb = loaded[a_id], loaded[b_id]
+report = ui.pair_report(
+    la,
+    lb,
+    lookback=lookback,
+    stats_window=stats_window,
+    rolling_window=None if roll == "auto" else int(roll),
+    spread_kind=spread_kind,
+)
+aligned, stats = report.aligned, report.stats
+period = ui.FREQUENCY_PERIOD[aligned.frequency]
+
+
+# ---------------------------------------------------------------- header
+def metric_header(ls: LoadedSeries, mstats) -> None:
+    m = ls.metric
+    label, color = ui.provenance_badge(ls)
+    st.markdown(f":gray-badge[{ui.describe_metric(m)}] :{color}-badge[{label}]")
+    if mstats.insufficient:
+        st.info(f"{m.name}: {mstats.insufficient}")
+        return
+    one = mstats.change_over("1 period")
+    st.metric(
+        m.name,
+        format_value(mstats.latest_value, m),
+        format_change(one.change, m) if one.change is not None else None,
+        help=f"{m.description} Units: {m.units}. "
+        f"The change is over the last {ui.FREQUENCY_PERIOD[ls.frequency]}.",
+    )
+    st.caption(f"As of {mstats.latest_date:%b %d, %Y} · {m.source_name}")
+    if ls.stale:
+        st.warning(
+            f"{m.name}: showing stored data fetched {ui.humanize_age(ls.fetched_at)}; {ls.stale_reason}.",
+            icon=":material/history:",
+        )
+    if ls.provenance == "sample":
+        st.info(
+            f"{m.name}: no live or stored data, so this is the offline sample shipped in {ls.detail}. "
+            f"It ends {ls.last_date:%b %Y} and is not live data.",
+            icon=":material/inventory_2:",
+        )
+
+
+left, right = st.columns(2)
+with left:
+    metric_header(la, report.metric_a)
+with right:
+    metric_header(lb, report.metric_b)
+
+with st.popover("Share this view", icon=":material/share:"):
+    st.caption("The address bar is the share link: opening it restores this exact view.")
+    st.code(ui.share_url(), language=None, wrap_lines=True)
+
+st.caption(aligned.describe())
+if aligned.n < 2:
+    st.warning(
+        f"{metric_a.name} and {metric_b.name} have too few common dates in the {lookback} lookback to "
+        "compare. Try a longer lookback.",
+        icon=":material/date_range:",
+    )
+    ui.footer([metric_a, metric_b])
+    st.stop()
+
+# ---------------------------------------------------------------- charts
+views = st.tabs(VIEWS, key="view", bind="query-params")
+display, thinned_note = charts.thin_for_display(aligned.frame)
+names = {"name_a": metric_a.name, "name_b": metric_b.name}
+
+
+def transformed(frame, how: str):
+    return frame.assign(
+        a=charts.transform_series(frame["a"], how, aligned.change_a),
+        b=charts.transform_series(frame["b"], how, aligned.change_b),
+    )
+
+
+def units(how: str) -> dict:
+    return {
+        "units_a": charts.transform_units(metric_a.units, how, aligned.change_a),
+        "units_b": charts.transform_units(metric_b.units, how, aligned.change_b),
+    }
+
+
+with views[0]:
+    if views[0].open:
+        st.altair_chart(
+            charts.side_by_side_chart(transformed(display, transform), **names, **units(transform)),
+            width="stretch",
+        )
+with views[1]:
+    if views[1].open:
+        how = "rebased" if transform == "level" and not dual_axis else transform
+        if how != transform:
+            st.caption(
+                "One axis and two units: the overlay shows both rebased to 100. Turn on “Overlay on two "
+                "axes” to see levels."
+            )
+        st.altair_chart(
+            charts.overlay_chart(transformed(display, how), **names, **units(how), dual_axis=dual_axis),
+            width="stretch",
+        )
+with views[2]:
+    if views[2].open:
+        spread = report.spreads[spread_kind]
+        if spread.insufficient:
+            st.info(f"{SPREAD_LABELS[spread_kind]} is not available for this pair: {spread.insufficient}.")
+        else:
+            band = charts.spread_frame(spread)
+            st.altair_chart(
+                charts.band_chart(
+                    charts.thin_for_display(band)[0], value_title=spread.units, value_label="Spread"
+                ),
+                width="stretch",
+            )
+            z = (
+                f"its current z-score against the rolling {spread.window}-period band is "
+                f"**{spread.current_zscore:+.2f}**"
+                if spread.current_zscore is not None
+                else f"no z-score yet: {spread.band_insufficient}"
+            )
+            st.caption(f"{spread.description}; {z}.")
+with views[3]:
+    if views[3].open:
+        rc = stats.rolling_correlation
+        if rc.insufficient:
+            st.info(f"Rolling correlation: {rc.insufficient}.")
+        else:
+            st.altair_chart(
+                charts.rolling_line_chart(
+                    charts.thin_for_display(rc.series.to_frame())[0].iloc[:, 0],
+                    title=f"{rc.window}-{period} correlation of changes",
+                    label="Correlation",
+                    domain=(-1, 1),
+                ),
+                width="stretch",
+            )
+with views[4]:
+    if views[4].open:
+        ll = stats.lead_lag
+        if ll.insufficient:
+            st.info(f"Lead-lag: {ll.insufficient}.")
+        else:
+            st.altair_chart(
+                charts.lead_lag_chart(
+                    list(ll.lags), list(ll.correlations), band=ll.band, best_lag=ll.best_lag, period=period
+                ),
+                width="stretch",
+            )
+            st.caption(
+                f"Bars outside the dashed band (±{ll.band:.3f} = 1.96/√n) are unlikely to be noise at a "
+                f"single lag; with {len(ll.lags)} lags tried, about {0.05 * len(ll.lags):.0f} would clear "
+                "it by chance."
+            )
+with views[5]:
+    if views[5].open:
+        reg = stats.regression
+        st.altair_chart(
+            charts.scatter_chart(
+                aligned.frame,
+                **names,
+                units_a=change_unit_label(metric_a),
+                units_b=change_unit_label(metric_b),
+                beta=reg.beta,
+                alpha=reg.alpha,
+            ),
+            width="stretch",
+        )
+        if reg.rolling_beta is not None and not reg.rolling_insufficient and len(reg.rolling_beta.dropna()):
+            st.altair_chart(
+                charts.rolling_line_chart(
+                    charts.thin_for_display(reg.rolling_beta.to_frame())[0].iloc[:, 0],
+                    title=f"{reg.rolling_window}-{period} rolling beta",
+                    label="Beta",
+                ),
+                width="stretch",
+            )
+if thinned_note:
+    st.caption(thinned_note)
+
+# ------------------------------------------------------------ statistics
+st.subheader("Statistics")
+left, right = st.columns(2)
+with left:
+    ui.metric_stats_panel(metric_a, report.metric_a)
+with right:
+    ui.metric_stats_panel(metric_b, report.metric_b)
+pair_panel.render(report, metric_a, metric_b)
+
+# ------------------------------------------------------------ text sections
+pass  # TEMP ui.pair_content_sections(report, metric_a, metric_b)
+
+# ------------------------------------------------------------ downloads
+st.subheader("Download")
+d1, d2 = st.columns(2)
+d1.download_button(
+    "Aligned data (CSV)",
+    data=lambda: aligned.frame.to_csv(),
+    file_name=f"{a_id}_vs_{b_id}.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+d2.download_button(
+    "Statistics (JSON)",
+    data=lambda: json.dumps(report.to_dict(), indent=2),
+    file_name=f"{a_id}_vs_{b_id}_statistics.json",
+    mime="application/json",
+    on_click="ignore",
+    icon=":material/data_object:",
+)
+
+ui.footer([metric_a, metric_b])

@@ -1,0 +1,110 @@
+"""One metric explored: history, statistics, provenance, and its strongest relationships."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from convex import charts, ui
+from convex.analytics.align import LOOKBACKS
+from convex.catalog import catalog
+from convex.formatting import format_change, format_value
+from convex.loader import NoDataError
+
+DEFAULT_METRIC = "walcl"
+
+options = ui.metric_options()
+notices = ui.check_url({"metric": options, "lookback": list(LOOKBACKS), "window": list(ui.STATS_WINDOWS)})
+notices = [n for n in notices if "“metric”" not in n]
+notice = ui.sync_choice_with_url("metric", options, DEFAULT_METRIC)
+if notice:
+    notices.append(notice)
+
+with st.sidebar:
+    st.subheader("Explore")
+    st.selectbox(
+        "Metric",
+        options,
+        key="metric",
+        format_func=ui.metric_label,
+        on_change=ui.write_choice_to_url,
+        args=("metric",),
+        help="Type to search by domain or name.",
+    )
+    lookback = st.segmented_control(
+        "Lookback", list(LOOKBACKS), default="5Y", required=True, key="lookback", bind="query-params"
+    )
+    window = st.selectbox(
+        "Statistics window",
+        list(ui.STATS_WINDOWS),
+        format_func=lambda w: f"{ui.STATS_WINDOWS[w]} statistics",
+        key="window",
+        bind="query-params",
+    )
+
+for text in notices:
+    st.warning(text, icon=":material/link_off:")
+
+metric = catalog().get(st.session_state.metric)
+st.title(metric.name)
+st.markdown(f":gray-badge[{ui.describe_metric(metric)}] :gray-badge[{metric.units}]")
+st.write(metric.description)
+
+loaded = ui.try_load(metric.id)
+if isinstance(loaded, NoDataError):
+    st.info(f"No data for {metric.name}: {loaded.reason}.", icon=":material/info:")
+    st.page_link("pages/status.py", label="See what is stored, and refresh", icon=":material/database:")
+    ui.footer([metric])
+    st.stop()
+
+mstats = ui.metric_statistics(loaded, window)
+label, color = ui.provenance_badge(loaded)
+c1, c2, c3 = st.columns(3)
+one = mstats.change_over("1 period")
+c1.metric(
+    "Latest",
+    format_value(mstats.latest_value, metric),
+    format_change(one.change, metric) if one.change is not None else None,
+    help=f"As of {mstats.latest_date:%Y-%m-%d}; the change is over the "
+    f"last {ui.FREQUENCY_PERIOD[loaded.frequency]}.",
+)
+c2.metric(
+    "Percentile in all history",
+    f"{mstats.percentile_in_history:.0f}",
+    help=f"Share of all {mstats.n_history:,} observations at or below the latest value.",
+)
+dd = mstats.drawdown_history
+c3.metric(
+    "Max drawdown, all history",
+    f"{dd.max_drawdown * 100:.1f}%" if dd.max_drawdown is not None else "n/a",
+    help="Largest fall from a running peak (price-like metrics only)."
+    + (
+        f" Peak {dd.peak_date:%Y-%m-%d}, trough {dd.trough_date:%Y-%m-%d}."
+        if dd.peak_date is not None
+        else ""
+    ),
+)
+st.markdown(
+    f":{color}-badge[{label}] · as of {mstats.latest_date:%b %d, %Y} · "
+    f"[{metric.source_name}, {metric.symbol}]({metric.source_url})"
+    if not metric.is_derived
+    else f":{color}-badge[{label}] · {loaded.detail}"
+)
+if loaded.stale:
+    st.warning(
+        f"Showing stored data fetched {ui.humanize_age(loaded.fetched_at)}; {loaded.stale_reason}.",
+        icon=":material/history:",
+    )
+
+start = ui.lookback_start(loaded.series, lookback)
+history = loaded.series[loaded.series.index > start] if start is not None else loaded.series
+shown, note = charts.thin_for_display(history.to_frame("value"))
+st.altair_chart(charts.history_chart(shown["value"], name=metric.name, units=metric.units), width="stretch")
+if note:
+    st.caption(note)
+
+ui.metric_stats_panel(metric, mstats)
+
+st.subheader("Strongest relationships")
+ui.strongest_relationships_section(metric)
+
+ui.footer([metric])

@@ -1,0 +1,92 @@
+"""The compare page in a real browser: charts drawn, URL written back, links restored."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def params(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def assert_healthy(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert page.js_errors == []
+
+
+def drawn_charts(page) -> int:
+    """Charts whose Vega view actually rendered marks (a canvas or svg with a size)."""
+    page.wait_for_selector(
+        "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg", timeout=30_000
+    )
+    return page.evaluate(
+        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].filter(el => {
+               const g = el.querySelector('canvas, svg.marks');
+               return g && g.getBoundingClientRect().width > 100 && g.getBoundingClientRect().height > 100;
+           }).length"""
+    )
+
+
+def test_default_page_draws_charts_and_metrics(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="Fed Balance Sheet vs 20Y+ Treasury (TLT)").is_visible()
+    assert page.locator("[data-testid='stMetric']").count() >= 10
+    assert drawn_charts(page) >= 1
+    assert_healthy(page)
+    assert params(page)["a"] == "walcl" and params(page)["b"] == "tlt"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=False)
+
+
+def test_shared_link_restores_the_view(page, app_url):
+    page.goto(f"{app_url}/?a=spy&b=gld&lookback=1Y&view=Overlay&spread=ratio&dual=true")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="S&P 500 ETF (SPY) vs Gold (GLD)").is_visible()
+    selected = page.locator("[data-testid='stBaseButton-segmented_controlActive']")
+    assert selected.inner_text().strip() == "1Y"
+    assert page.get_by_role("tab", name="Overlay", selected=True).is_visible()
+    assert drawn_charts(page) >= 1
+    kept = params(page)
+    assert (kept["a"], kept["b"], kept["lookback"], kept["view"], kept["spread"]) == (
+        "spy",
+        "gld",
+        "1Y",
+        "Overlay",
+        "ratio",
+    )
+    assert_healthy(page)
+
+
+def test_changing_a_picker_updates_the_url(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Metric B")
+    picker.click()
+    page.keyboard.type("Gold (GLD)")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('b') === 'gld'", timeout=20_000)
+    assert page.get_by_role("heading", name="Fed Balance Sheet vs Gold (GLD)").is_visible()
+    page.locator("[data-testid='stBaseButton-segmented_control']").filter(has_text="10Y").click()
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('lookback') === '10Y'", timeout=20_000
+    )
+    wait_for_app(page)
+    assert_healthy(page)
+
+
+def test_hostile_link_falls_back_with_a_notice(page, app_url):
+    page.goto(f"{app_url}/?a=%3Cscript%3Ealert(1)%3C/script%3E&b=tlt&lookback=99999999999&zzz=1")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="Fed Balance Sheet vs 20Y+ Treasury (TLT)").is_visible()
+    assert page.locator("[data-testid='stAlertContentWarning']").count() >= 2
+    assert "<script>" not in page.content().split("</head>", 1)[1].replace("&lt;script&gt;", "")
+    assert_healthy(page)

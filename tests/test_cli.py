@@ -1,0 +1,115 @@
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import convex.sources
+from convex.cli import main
+from convex.sources.base import SourceUnavailable
+from convex.store import Store
+from tests.fakes import FakeSource, synthetic_series
+
+
+@pytest.fixture
+def online(monkeypatch):
+    """CLI runs that may "fetch": from fake sources, never the network."""
+    monkeypatch.delenv("CONVEX_OFFLINE", raising=False)
+    fakes = {name: FakeSource(name=name) for name in ("fred", "yahoo", "coingecko", "cboe")}
+    monkeypatch.setattr(convex.sources, "get_source", lambda name: fakes[name])
+    return fakes
+
+
+def test_refresh_reports_each_metric(online, capsys):
+    online["fred"].data["DGS10"] = synthetic_series("dgs10")
+    online["fred"].errors["WALCL"] = SourceUnavailable("fred", "WALCL", "server error (HTTP 503)")
+    code = main(["refresh", "dgs10", "walcl"])
+    out = capsys.readouterr().out
+    assert code == 1  # one metric failed
+    assert "dgs10" in out and "updated" in out
+    assert "walcl" in out and "failed" in out and "HTTP 503" in out
+    assert Store().meta("dgs10").points == len(online["fred"].data["DGS10"])
+    assert main(["refresh", "dgs10"]) == 0
+    assert "fresh" in capsys.readouterr().out
+
+
+def test_refresh_offline_refuses(capsys):
+    assert main(["refresh", "dgs10"]) == 1
+    assert "CONVEX_OFFLINE" in capsys.readouterr().err
+
+
+def test_unknown_id_is_a_clear_error(capsys):
+    assert main(["export", "nope"]) == 2
+    assert "Unknown metric id 'nope'" in capsys.readouterr().err
+
+
+def test_import_then_export_reproduces_values_exactly(tmp_path, capsys):
+    original = synthetic_series("tlt", years=2) * 1.000000123456789  # awkward floats
+    source = tmp_path / "tlt.csv"
+    original.rename("Close").rename_axis("Date").to_frame().to_csv(source)
+    assert main(["import", "tlt", str(source)]) == 0
+    meta = Store().meta("tlt")
+    assert meta.provenance == "import" and meta.detail == "tlt.csv" and meta.points == len(original)
+
+    exported = tmp_path / "export.csv"
+    assert main(["export", "tlt", "--out", str(exported)]) == 0
+    assert exported.read_text().splitlines()[0] == "date,value"
+    Store().write_series("tlt", original.iloc[:3], provenance="live", source="yahoo")  # overwrite
+    assert main(["import", "tlt", str(exported)]) == 0
+    back = Store().read_series("tlt")
+    assert back.to_numpy().tolist() == original.to_numpy().tolist()  # bit for bit
+    assert (back.index == original.index).all()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x89PNG\r\n\x1a\n\x00\x00binary",
+        b"<html><body>Service unavailable</body></html>",
+        b"date,value\n2024-01-01,abc\n",
+        b"a,b,c\n1,2,3\n",
+        b"x" * 2_000_000,
+    ],
+    ids=["empty", "binary", "html", "non-numeric", "wrong-columns", "huge-line"],
+)
+def test_unreadable_file_changes_nothing(tmp_path, capsys, content):
+    store = Store()
+    before = synthetic_series("gld", years=1)
+    store.write_series("gld", before, provenance="live", source="yahoo")
+    meta_before = store.meta("gld")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    assert main(["import", "gld", str(bad)]) == 1
+    assert "error" in capsys.readouterr().err
+    pd.testing.assert_series_equal(store.read_series("gld"), before, check_names=False, check_freq=False)
+    assert store.meta("gld") == meta_before
+
+
+def test_import_of_a_missing_file_is_clear(capsys):
+    assert main(["import", "gld", "/nonexistent/file.csv"]) == 1
+    assert "error" in capsys.readouterr().err
+
+
+def test_import_into_a_derived_metric_is_refused(tmp_path, capsys):
+    assert main(["import", "net_liquidity", str(tmp_path / "x.csv")]) == 1
+    assert "derived" in capsys.readouterr().err
+
+
+def test_status_lists_every_stored_metric(capsys):
+    Store().write_series("dgs10", synthetic_series("dgs10", years=1), provenance="live", source="fred")
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "dgs10" in out and "live" in out and "walcl" in out
+
+
+def test_export_with_nothing_stored_says_so(capsys):
+    assert main(["export", "dgs10"]) == 1
+    assert "nothing stored" in capsys.readouterr().err
+
+
+def test_module_entry_point_runs(data_dir):
+    result = subprocess.run(
+        [sys.executable, "-m", "convex", "status"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0 and "Store" in result.stdout
