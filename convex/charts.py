@@ -16,13 +16,6 @@ COLOR_A = "#1f4e79"
 COLOR_B = "#d9711c"
 BAND = "#9fb3c8"
 HEIGHT = 260
-TRANSFORMS = ("level", "rebased", "zscore", "change")
-TRANSFORM_LABELS = {
-    "level": "Level (own units)",
-    "rebased": "Rebased to 100",
-    "zscore": "Z-score",
-    "change": "Change per period",
-}
 
 
 def thin_for_display(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, str | None]:
@@ -222,9 +215,16 @@ def rolling_line_chart(
 
 
 def lead_lag_chart(
-    lags: list[int], correlations: list[float | None], *, band: float, best_lag: int | None, period: str
+    lags: list[int],
+    correlations: list[float | None],
+    *,
+    band: float,
+    band_adjusted: float,
+    best_lag: int | None,
+    period: str,
 ) -> alt.LayerChart:
-    """Correlation at each lead/lag as bars, with the +-1.96/sqrt(n) significance band."""
+    """Correlation at each lead/lag as bars; dashed: the single-lag 1.96/sqrt(n) band, solid: the
+    band widened for the number of lags searched."""
     data = pd.DataFrame({"lag": lags, "correlation": correlations})
     data["best"] = data["lag"] == best_lag
     data["outside"] = data["correlation"].abs() > band
@@ -239,14 +239,28 @@ def lead_lag_chart(
             tooltip=[
                 alt.Tooltip("lag:O", title="Lag"),
                 alt.Tooltip("correlation:Q", format=".3f"),
-                alt.Tooltip("outside:N", title="Outside the band"),
+                alt.Tooltip("outside:N", title="Outside the single-lag band"),
             ],
         )
     )
+    bands = pd.DataFrame(
+        {
+            "y": [band, -band, band_adjusted, -band_adjusted],
+            "band": ["single lag"] * 2 + ["all lags searched"] * 2,
+        }
+    )
     rules = (
-        alt.Chart(pd.DataFrame({"y": [band, -band]}))
-        .mark_rule(color="#b03a2e", strokeDash=[5, 4])
-        .encode(y="y:Q")
+        alt.Chart(bands)
+        .mark_rule(color="#b03a2e")
+        .encode(
+            y="y:Q",
+            strokeDash=alt.StrokeDash(
+                "band:N",
+                title="Noise band",
+                legend=alt.Legend(orient="top"),
+                scale=alt.Scale(domain=["single lag", "all lags searched"], range=[[5, 4], [1, 0]]),
+            ),
+        )
     )
     return alt.layer(bars, rules).properties(height=HEIGHT)
 

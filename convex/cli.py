@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
+import pandas as pd
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from .analytics.align import LOOKBACKS
+from .analytics.report import pair_report
 from .catalog import UnknownMetricError, catalog
-from .loader import Loader
+from .loader import Loader, NoDataError
 from .store import Store
 
 _err = Console(stderr=True)
@@ -123,6 +127,45 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lookback(text: str) -> str:
+    wanted = {key.lower(): key for key in LOOKBACKS}.get(text.strip().lower())
+    if wanted is None:
+        raise argparse.ArgumentTypeError(f"lookback must be one of {', '.join(LOOKBACKS)}")
+    return wanted
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    _check_ids([args.a, args.b])
+    if args.a == args.b:
+        return _fail("pick two different metrics")
+    # Stored data only (and the offline sample where nothing is stored): a report never waits on a source.
+    loader = Loader(_store(), offline=True)
+    loaded = []
+    for metric_id in (args.a, args.b):
+        try:
+            loaded.append(loader.load(metric_id))
+        except NoDataError as exc:
+            return _fail(f"{exc}. Run `python -m convex refresh {metric_id}` or import a file first.")
+    la, lb = loaded
+    report = pair_report(
+        la.series, lb.series, freq_a=la.frequency, freq_b=lb.frequency, change_a=la.metric.change,
+        change_b=lb.metric.change, lookback=args.lookback, name_a=la.metric.name, name_b=lb.metric.name,
+        today=pd.Timestamp.now().normalize(),
+    )  # fmt: skip
+    if args.json:
+        out = report.to_dict()
+        out.update(a=args.a, b=args.b, name_a=la.metric.name, name_b=lb.metric.name,
+                   provenance_a=la.provenance, provenance_b=lb.provenance)  # fmt: skip
+        sys.stdout.write(json.dumps(out, indent=2, allow_nan=False) + "\n")
+    else:
+        for ls in loaded:
+            if ls.provenance != "live" or ls.stale:
+                note = ls.detail if ls.provenance != "live" else ls.stale_reason
+                _out().print(f"[yellow]{ls.metric.id}: {ls.provenance} data ({note})[/]", highlight=False)
+        sys.stdout.write(report.render_text() + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m convex", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -145,6 +188,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="what is stored for every metric")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("stats", help="every statistic of a pair, from the store")
+    p.add_argument("a", help="metric A id")
+    p.add_argument("b", help="metric B id")
+    p.add_argument(
+        "--lookback", type=_lookback, default="5Y", help="90D, 1Y, 3Y, 5Y, 10Y or Max (default 5Y)"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object instead of the readable report")
+    p.set_defaults(func=cmd_stats)
     return parser
 
 

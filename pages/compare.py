@@ -8,7 +8,6 @@ import streamlit as st
 
 from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
-from convex.analytics.spreads import SPREAD_KINDS
 from convex.catalog import catalog
 from convex.formatting import change_unit_label, format_change, format_value
 from convex.loader import LoadedSeries, NoDataError
@@ -16,13 +15,16 @@ from convex.ui import pair_panel
 
 DEFAULT_A, DEFAULT_B = "walcl", "tlt"
 DEFAULT_LOOKBACK = "3Y"
-ROLL_OPTIONS = ["auto", "8", "12", "13", "20", "26", "52", "63", "126", "252"]
+# Bound pickers put the shown option in the URL, so the options are short words, mapped here.
+TRANSFORMS = {"Level": "level", "Rebased": "rebased", "Z-score": "zscore", "Change": "change"}
+SPREADS = {"Z-score": "zscore", "Performance": "performance", "Ratio": "ratio", "Residual": "residual"}
+ROLL_OPTIONS = ["Auto", "8", "12", "13", "20", "26", "52", "63", "126", "252"]
 VIEWS = ["Side by side", "Overlay", "Spread", "Rolling correlation", "Lead-lag", "Scatter & hedge"]
 SPREAD_LABELS = {
-    "performance": "Performance (rebased A - B)",
-    "zscore": "Z-score (z of A - z of B)",
-    "ratio": "Ratio (A / B)",
-    "residual": "Residual (A beyond what B explains)",
+    "performance": "The performance spread",
+    "zscore": "The z-score spread",
+    "ratio": "The ratio spread",
+    "residual": "The residual spread",
 }
 # Pairs worth opening when the default pair has no data (all covered by the offline sample).
 SAMPLE_PAIRS = [
@@ -41,8 +43,8 @@ notices = ui.check_url(
         "a": options,
         "b": options,
         "lookback": list(LOOKBACKS),
-        "transform": list(charts.TRANSFORMS),
-        "spread": list(SPREAD_KINDS),
+        "transform": list(TRANSFORMS),
+        "spread": list(SPREADS),
         "roll": ROLL_OPTIONS,
         "window": list(ui.STATS_WINDOWS),
         "dual": None,
@@ -92,42 +94,47 @@ with st.sidebar:
         bind="query-params",
         help="Statistics and charts use the aligned data dated after the last common date minus this span.",
     )
-    transform = st.selectbox(
-        "Chart transform",
-        charts.TRANSFORMS,
-        format_func=charts.TRANSFORM_LABELS.get,
-        key="transform",
-        bind="query-params",
-    )
+    transform = TRANSFORMS[
+        st.selectbox(
+            "Chart transform",
+            list(TRANSFORMS),
+            key="transform",
+            bind="query-params",
+            help="Level: each series in its own units. Rebased: both start at 100. Z-score: standard "
+            "deviations from the mean of the lookback. Change: change per period.",
+        )
+    ]
     dual_axis = st.toggle(
         "Overlay on two axes",
         key="dual",
         bind="query-params",
         help="Each series on its own y axis in the overlay chart.",
     )
-    spread_kind = st.selectbox(
-        "Spread",
-        SPREAD_KINDS,
-        index=SPREAD_KINDS.index("zscore"),
-        format_func=SPREAD_LABELS.get,
-        key="spread",
-        bind="query-params",
-    )
+    spread_kind = SPREADS[
+        st.selectbox(
+            "Spread",
+            list(SPREADS),
+            key="spread",
+            bind="query-params",
+            help="Z-score: z of A minus z of B. Performance: both rebased to 100, A minus B, in points. "
+            "Ratio: A / B (positive, price-like pairs). Residual: A's level beyond what a regression on "
+            "B's level explains.",
+        )
+    ]
     roll = st.selectbox(
         "Rolling window (periods)",
         ROLL_OPTIONS,
-        format_func=lambda v: "Auto (by frequency)" if v == "auto" else f"{v} periods",
         key="roll",
         bind="query-params",
-        help="Window of the rolling correlation, rolling beta and spread band.",
+        help="Window of the rolling correlation, rolling beta and spread band. Auto: 63 trading days, "
+        "26 weeks, 12 months or 8 quarters.",
     )
     stats_window = st.selectbox(
         "Statistics window",
         list(ui.STATS_WINDOWS),
-        format_func=lambda w: f"{ui.STATS_WINDOWS[w]} statistics",
         key="window",
         bind="query-params",
-        help="Window of each metric's own statistics panel.",
+        help="Window of each metric's own statistics panel (90D: the last 90 days).",
     )
 
 for notice in notices:
@@ -186,7 +193,7 @@ report = ui.pair_report(
     lb,
     lookback=lookback,
     stats_window=stats_window,
-    rolling_window=None if roll == "auto" else int(roll),
+    rolling_window=None if roll == "Auto" else int(roll),
     spread_kind=spread_kind,
 )
 aligned, stats = report.aligned, report.stats
@@ -324,14 +331,20 @@ with views[4]:
         else:
             st.altair_chart(
                 charts.lead_lag_chart(
-                    list(ll.lags), list(ll.correlations), band=ll.band, best_lag=ll.best_lag, period=period
+                    list(ll.lags),
+                    list(ll.correlations),
+                    band=ll.band,
+                    band_adjusted=ll.band_adjusted,
+                    best_lag=ll.best_lag,
+                    period=period,
                 ),
                 width="stretch",
             )
             st.caption(
-                f"Bars outside the dashed band (±{ll.band:.3f} = 1.96/√n) are unlikely to be noise at a "
-                f"single lag; with {len(ll.lags)} lags tried, about {0.05 * len(ll.lags):.0f} would clear "
-                "it by chance."
+                f"A bar outside the dashed band (±{ll.band:.3f} = 1.96/√n) would be unusual at one lag "
+                f"chosen in advance; with {len(ll.lags)} lags searched, about {0.05 * len(ll.lags):.0f} "
+                "clear it by chance, so a lead is only called outside the solid band "
+                f"(±{ll.band_adjusted:.3f})."
             )
 with views[5]:
     if views[5].open:
@@ -369,7 +382,8 @@ with right:
 pair_panel.render(report, metric_a, metric_b)
 
 # ------------------------------------------------------------ text sections
-pass  # TEMP ui.pair_content_sections(report, metric_a, metric_b)
+ui.pair_content_sections(report, metric_a, metric_b)
+ui.related_comparisons_section(a_id, b_id, lookback)
 
 # ------------------------------------------------------------ downloads
 st.subheader("Download")

@@ -36,7 +36,6 @@ with st.sidebar:
     window = st.selectbox(
         "Statistics window",
         list(ui.STATS_WINDOWS),
-        format_func=lambda w: f"{ui.STATS_WINDOWS[w]} statistics",
         key="window",
         bind="query-params",
     )

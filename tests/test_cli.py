@@ -113,3 +113,54 @@ def test_module_entry_point_runs(data_dir):
         [sys.executable, "-m", "convex", "status"], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0 and "Store" in result.stdout
+
+
+REQUIRED_STATS_KEYS = [
+    "a", "b", "frequency", "n", "start", "end", "correlation.levels", "correlation.changes",
+    "correlation.changes_spearman", "correlation.changes_pvalue", "lead_lag.best_lag", "lead_lag.correlation",
+    "lead_lag.significant", "regression.beta", "regression.r2", "regression.hedge_effectiveness",
+    "cointegration.pvalue", "granger.a_to_b.pvalue", "granger.b_to_a.pvalue", "comovement.both_up",
+    "comovement.both_down", "comovement.a_up_b_down", "comovement.a_down_b_up",
+]  # fmt: skip
+
+
+def _store_pair():
+    store = Store()
+    store.write_series("walcl", synthetic_series("walcl", years=8, seed=1), provenance="live", source="fred")
+    store.write_series("tlt", synthetic_series("tlt", years=8, seed=2), provenance="live", source="yahoo")
+
+
+def test_stats_json_has_every_key(capsys):
+    import json
+
+    _store_pair()
+    assert main(["stats", "walcl", "tlt", "--lookback", "3y", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    for dotted in REQUIRED_STATS_KEYS:
+        value = report
+        for part in dotted.split("."):
+            assert part in value, dotted
+            value = value[part]
+    assert (report["a"], report["b"], report["frequency"], report["lookback"]) == (
+        "walcl",
+        "tlt",
+        "weekly",
+        "3Y",
+    )
+    assert report["n"] > 150 and report["start"] < report["end"]
+
+
+def test_stats_text_report(capsys):
+    _store_pair()
+    assert main(["stats", "tlt", "walcl"]) == 0
+    out = capsys.readouterr().out
+    assert "20Y+ Treasury (TLT) vs Fed Balance Sheet" in out and "Lead-lag" in out and "Cointegration" in out
+
+
+def test_stats_unknown_id_and_no_data_fail_clearly(capsys):
+    assert main(["stats", "walcl", "nope"]) == 2
+    assert "Unknown metric id 'nope'" in capsys.readouterr().err
+    assert main(["stats", "walcl", "tlt"]) == 1
+    assert "No data for walcl" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["stats", "walcl", "tlt", "--lookback", "7Y"])

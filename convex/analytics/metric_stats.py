@@ -200,12 +200,23 @@ def max_drawdown(levels: pd.Series, change: str) -> Drawdown:
     return Drawdown(float(drawdowns[trough]), levels.index[peak], levels.index[trough])
 
 
+def daily_periods_per_year(index: pd.DatetimeIndex) -> float:
+    """Observations a year for a daily series: 252 for a 5-day market, 365 for crypto's 7-day week.
+
+    Read off the share of weekend dates, so a window with a holiday or two still counts as 252.
+    """
+    if len(index) == 0:
+        return float(PERIODS_PER_YEAR["daily"])
+    weekend_share = float(np.mean(index.day_of_week >= 5))
+    return 365.0 if weekend_share > 0.2 else float(PERIODS_PER_YEAR["daily"])
+
+
 def _annualised_volatility(changes: pd.Series, frequency: str) -> tuple[float | None, str | None]:
     if frequency != "daily":
         return None, f"annualised volatility is shown for daily series only (this one is {frequency})"
     if len(changes) < MIN_VOLATILITY_CHANGES:
         return None, f"insufficient data: {len(changes)} changes, need {MIN_VOLATILITY_CHANGES}"
-    return float(changes.std(ddof=1) * math.sqrt(PERIODS_PER_YEAR["daily"])), None
+    return float(changes.std(ddof=1) * math.sqrt(daily_periods_per_year(changes.index))), None
 
 
 def _change_between(base: float, latest: float, change: str) -> float | None:

@@ -102,6 +102,10 @@ class LeadLag(JsonResult):
     significant: bool | None
     n: int
     insufficient: str | None = None
+    # The band widened for the 2L+1 lags searched (Bonferroni at 5 %): a best lag outside it is
+    # unlikely to be the luck of the search. Text claims a lead only when this holds.
+    band_adjusted: float | None = None
+    significant_adjusted: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -639,6 +643,7 @@ def _lead_lag(data: _PairData, wanted_lag: int) -> LeadLag:
     # Ties go to the smallest |k|: without evidence otherwise, "together" beats "leads".
     _, _, best_lag, best_r = max(scored)
     band = Z_95 / math.sqrt(n)
+    band_adjusted = float(stats.norm.ppf(1 - SIGNIFICANCE_LEVEL / 2 / len(lags))) / math.sqrt(n)
     return LeadLag(
         max_lag=max_lag,
         lags=lags,
@@ -649,6 +654,8 @@ def _lead_lag(data: _PairData, wanted_lag: int) -> LeadLag:
         band=band,
         significant=abs(best_r) > band,
         n=n,
+        band_adjusted=band_adjusted,
+        significant_adjusted=abs(best_r) > band_adjusted,
     )
 
 

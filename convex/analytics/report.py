@@ -261,9 +261,10 @@ def render_text(
             f"  best lag {lag:+d} ({who}): r {_corr(ll.correlation)}; it {verdict} the noise band "
             f"+-{ll.band:.3f}"
         )
+        adjusted = "clears" if ll.significant_adjusted else "does not clear"
         out.append(
             f"  ({tried} lags tried, -{ll.max_lag}..+{ll.max_lag}: about {0.05 * tried:.0f} would clear the "
-            "band by chance alone)"
+            f"band by chance alone; it {adjusted} the band widened for that search, +-{ll.band_adjusted:.3f})"
         )
     out.append("")
 

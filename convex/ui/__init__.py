@@ -17,7 +17,8 @@ from ..analytics.align import window_start
 from ..analytics.metric_stats import metric_statistics as compute_metric_statistics
 from ..analytics.report import pair_report as build_pair_report
 from ..catalog import DOMAINS, Metric, catalog
-from ..formatting import format_change, format_number, format_value
+from ..content import CandidateSeries, pair_content, related_pairs, strongest_relationships
+from ..formatting import format_change, format_number, format_pvalue, format_value
 from ..loader import LoadedSeries, Loader, NoDataError
 from ..store import Store, default_data_dir, utcnow
 
@@ -314,9 +315,7 @@ def share_url() -> str:
 
 
 def pair_content_sections(report, metric_a: Metric, metric_b: Metric) -> None:
-    """ "Why this comparison matters", "Cross-asset analysis" and the FAQ, from the content module."""
-    from ..content import pair_content
-
+    """The pair's text sections and FAQ, all built by the content module from the numbers."""
     content = pair_content(metric_a, metric_b, report)
     st.subheader("Why this comparison matters")
     st.markdown(content.why_it_matters)
@@ -348,5 +347,72 @@ def lookback_start(series: pd.Series, lookback: str) -> pd.Timestamp | None:
     return window_start(series.index[-1], lookback) if len(series) else None
 
 
+def store_version() -> tuple:
+    """Changes whenever any stored series does: the cache key of cross-metric computations."""
+    metas = get_store().all_meta()
+    return tuple((m.metric_id, m.points, m.fetched_at, m.last_date) for m in metas.values())
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
+def _candidates(version: tuple, path: str) -> dict[str, CandidateSeries]:
+    """Every metric with stored data (derived ones from their inputs), read without fetching."""
+    loader = Loader(_store(path), offline=True)
+    stored = {metric_id for metric_id, points, *_ in version if points}
+    out = {}
+    for metric in catalog():
+        inputs = [i.id for i in metric.inputs] if metric.is_derived else [metric.id]
+        if not all(i in stored for i in inputs):
+            continue
+        try:
+            loaded = loader.load(metric.id)
+        except NoDataError:
+            continue
+        out[metric.id] = CandidateSeries(loaded.series, loaded.metric, loaded.frequency)
+    return out
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _related(a_id: str, b_id: str, lookback: str, version: tuple, path: str):
+    return related_pairs(a_id, b_id, _candidates(version, path), lookback=lookback)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _strongest(metric_id: str, version: tuple, path: str):
+    return strongest_relationships(metric_id, _candidates(version, path), lookback="3Y")
+
+
+def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
+    st.subheader("Related comparisons")
+    with st.spinner("Ranking related pairs…"):
+        related = _related(a_id, b_id, lookback, store_version(), store_path())
+    if not related:
+        st.caption("No other pair with data shares a metric or a domain pair with this one yet.")
+        return
+    for pair in related:
+        a, b = catalog().get(pair.a_id), catalog().get(pair.b_id)
+        st.page_link(
+            "pages/compare.py",
+            label=f"{a.name} vs {b.name}",
+            query_params={"a": pair.a_id, "b": pair.b_id, "lookback": lookback},
+            icon=":material/compare_arrows:",
+        )
+        st.caption(pair.reason)
+
+
 def strongest_relationships_section(metric: Metric) -> None:
-    st.caption("Coming with the content module.")
+    with st.spinner("Ranking relationships…"):
+        found = _strongest(metric.id, store_version(), store_path())
+    if not found:
+        st.caption("No other metric with data has enough history in common with this one.")
+        return
+    st.caption("Catalog metrics with data, ranked by the correlation of changes over the last 3 years.")
+    for rel in found:
+        verdict = "" if rel.significant else " (not significant)"
+        st.page_link(
+            "pages/compare.py",
+            label=f"{rel.name}: r {rel.correlation:+.2f}{verdict}",
+            query_params={"a": metric.id, "b": rel.metric_id},
+            icon=":material/compare_arrows:",
+            help=f"{rel.frequency} changes, n = {rel.n}, 95% interval {rel.ci_low:+.2f} to "
+            f"{rel.ci_high:+.2f}, p = {format_pvalue(rel.pvalue)}",
+        )

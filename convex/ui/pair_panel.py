@@ -78,22 +78,24 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         lead_value, lead_caption = "n/a", ll.insufficient
     else:
         lag = ll.best_lag or 0
-        if ll.significant and lag != 0:
+        if ll.significant_adjusted and lag != 0:
             lead_value = f"{a if lag > 0 else b} leads by {_periods(abs(lag), freq)}"
-        elif ll.significant:
+        elif ll.significant_adjusted:
             lead_value = "Same period, no lead"
         else:
-            lead_value = "No significant lead"
+            lead_value = "No reliable lead"
         lead_caption = (
-            f"best lag {lag:+d} (r {_r(ll.correlation)}); band ±{ll.band:.3f}; "
-            f"searched ±{_periods(ll.max_lag, freq)}"
+            f"best lag {lag:+d} (r {_r(ll.correlation)}); single-lag band ±{ll.band:.3f}, "
+            f"band for the {len(ll.lags)} lags searched ±{ll.band_adjusted:.3f}"
         )
     _tile(
         row[2],
         "Lead-lag",
         lead_value,
         f"Correlation of {a}'s change at t with {b}'s change at t+k, for every k within the searched range; "
-        f"k > 0 means {a} leads. A lead is claimed only when the best |r| clears 1.96/√n.",
+        f"k > 0 means {a} leads. The best lag is called a lead only when its |r| clears the noise band "
+        "widened for the number of lags searched (Bonferroni at 5%); 1.96/√n alone would let about one "
+        "lag in twenty through by chance.",
         lead_caption,
     )
     reg = s.regression

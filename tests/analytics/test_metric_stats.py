@@ -202,3 +202,12 @@ def test_any_series_gives_statistics_or_reasons(values, frequency, change, windo
 def test_unknown_window_is_an_argument_error():
     with pytest.raises(ValueError):
         metric_statistics(daily_prices(n=10), frequency="daily", change="pct", window="2W")
+
+
+def test_crypto_volatility_annualises_over_a_seven_day_week():
+    days = pd.date_range("2024-01-01", periods=200, freq="D")  # every day, weekends included
+    rng = np.random.default_rng(3)
+    prices = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.03, len(days)))), index=days)
+    m = metric_statistics(prices, frequency="daily", change="pct", window="Max")
+    returns = prices.pct_change().dropna()
+    assert m.annualised_volatility == pytest.approx(returns.std(ddof=1) * math.sqrt(365))

@@ -196,8 +196,26 @@ def test_a_planted_lag_is_found_with_the_right_sign_convention(lag, sign, seed):
     ll = pair_statistics(daily_pair(a, b), max_lag=10).lead_lag
     assert ll.best_lag == lag  # A leads B by k  <=>  best_lag == +k
     assert math.copysign(1.0, ll.correlation) == sign
-    assert ll.significant is True
+    assert ll.significant is True and ll.significant_adjusted is True
     assert ll.band == pytest.approx(1.959963984540054 / math.sqrt(ll.n))
+    z_adjusted = stats.norm.ppf(1 - 0.05 / 2 / len(ll.lags))
+    assert ll.band_adjusted == pytest.approx(z_adjusted / math.sqrt(ll.n))
+
+
+def test_searching_many_lags_of_noise_rarely_claims_a_lead():
+    """Independent returns: the best of 41 lags often clears the single-lag band by chance, but
+    the band widened for the search holds about 95% of the time."""
+    single, adjusted = 0, 0
+    for seed in range(60):
+        rng = np.random.default_rng(seed)
+        index = business_days("2010-01-04", 500)
+        a = returns_to_prices(rng.normal(0, 0.01, 500), index)
+        b = returns_to_prices(rng.normal(0, 0.01, 500), index, start=50.0)
+        ll = pair_statistics(daily_pair(a, b), max_lag=20).lead_lag
+        single += bool(ll.significant)
+        adjusted += bool(ll.significant_adjusted)
+    assert single >= 20  # most searches find some lag outside 1.96/sqrt(n)
+    assert adjusted <= 8  # about 5% expected: 3 of 60
 
 
 def test_every_lag_correlation_equals_pandas_shifted_corr():

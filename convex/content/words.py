@@ -1,0 +1,156 @@
+"""Small phrasing helpers shared by the pair content: lookbacks, periods, names, markdown safety.
+
+Numbers themselves go through `convex.formatting`; the only local number format is the signed
+two-decimal correlation ("+0.45"), which formatting.py does not have.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from convex.catalog import Metric
+from convex.formatting import format_change, format_number, format_pvalue, format_share, format_value
+
+# Singular and plural period words per aligned frequency, and the adjective for its changes.
+PERIOD_SINGULAR = {"daily": "trading day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
+PERIOD_PLURAL = {"daily": "trading days", "weekly": "weeks", "monthly": "months", "quarterly": "quarters"}
+# "26-week window", "63-day window".
+WINDOW_WORD = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
+CHANGES_WORD = {
+    "daily": "daily changes",
+    "weekly": "weekly changes",
+    "monthly": "monthly changes",
+    "quarterly": "quarterly changes",
+}
+_LOOKBACK_WORDS = {
+    "90D": "the last 90 days",
+    "1Y": "the last year",
+    "3Y": "the last 3 years",
+    "5Y": "the last 5 years",
+    "10Y": "the last 10 years",
+}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+def lookback_words(lookback: str, start: pd.Timestamp | None = None) -> str:
+    """ "3Y" -> "the last 3 years"; "Max" -> "the full common history (since 2011)"."""
+    if lookback in _LOOKBACK_WORDS:
+        return _LOOKBACK_WORDS[lookback]
+    if lookback == "Max":
+        return "the full common history" + (f" (since {start.year})" if start is not None else "")
+    return f"the {lookback} lookback"
+
+
+def periods(count: int, frequency: str) -> str:
+    """ "1 week", "3 weeks", "12 trading days"."""
+    word = PERIOD_SINGULAR[frequency] if count == 1 else PERIOD_PLURAL[frequency]
+    return f"{count:,} {word}"
+
+
+def date_words(value: pd.Timestamp | None, frequency: str) -> str:
+    """A date at the precision of the data: "21 May 2025", "May 2025", "2025 Q2"."""
+    if value is None:
+        return "an unknown date"
+    stamp = pd.Timestamp(value)
+    if frequency == "quarterly":
+        return f"{stamp.year} Q{(stamp.month - 1) // 3 + 1}"
+    if frequency == "monthly":
+        return f"{_MONTHS[stamp.month - 1]} {stamp.year}"
+    return f"{stamp.day} {_MONTHS[stamp.month - 1]} {stamp.year}"
+
+
+def short_name(metric: Metric) -> str:
+    """How running text names a metric.
+
+    A fund or index named after its ticker goes by the ticker ("20Y+ Treasury (TLT)" -> "TLT");
+    an explanatory parenthetical is dropped ("VIX (S&P 500 Volatility)" -> "VIX"); an acronym
+    that is not the ticker stays ("US Dollar Index (DXY)", "Treasury General Account (TGA)").
+    """
+    match = _PARENTHETICAL.search(metric.name)
+    if not match:
+        return metric.name
+    inside = match.group(1)
+    if inside == metric.symbol:
+        return inside
+    if any(ch.islower() for ch in inside):
+        return metric.name[: match.start()].strip()
+    return metric.name
+
+
+def md(text: str) -> str:
+    """Make text safe for st.markdown: `$` would open LaTeX, `<x` could open an HTML tag.
+
+    "< 0.001" (a p-value) stays as it is: a `<` followed by a space never starts a tag.
+    """
+    text = text.replace("\\$", "$").replace("$", "\\$")
+    return _TAG_START.sub("&lt;", text)
+
+
+def signed_r(r: float | None) -> str:
+    """A correlation as "+0.45"; "-0.00" never appears."""
+    if r is None or not math.isfinite(r):
+        return "n/a"
+    text = f"{r:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text
+
+
+def count(n: int) -> str:
+    return f"{n:,}"
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """ "1 weekly change", "12 weekly changes"."""
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def share(value: float | None) -> str:
+    return format_share(value)
+
+
+def pvalue(p: float | None) -> str:
+    """ "p 0.012", "p < 0.001"."""
+    return f"p {format_pvalue(p)}"
+
+
+def value(metric: Metric, level: float | None) -> str:
+    return md(format_value(level, metric))
+
+
+def change(metric: Metric, amount: float | None) -> str:
+    return md(format_change(amount, metric))
+
+
+def number(amount: float | None, digits: int = 2) -> str:
+    return format_number(amount, digits)
+
+
+def unit_move(metric: Metric) -> float:
+    """A typical one-unit move of the metric's changes, for stating a beta: 1 %, 1 bp, 1 point."""
+    if metric.change == "pct":
+        return 0.01
+    if metric.units in ("Percent", "Percentage points"):
+        return 0.1 if metric.domain == "Growth & Labor" else 0.01
+    return 1.0
+
+
+def strength(r: float) -> str:
+    """Words for |r| of changes; the cut-offs are conventional, not statistical."""
+    size = abs(r)
+    if size < 0.1:
+        return "essentially uncorrelated"
+    if size < 0.3:
+        return "weakly " + ("positively" if r > 0 else "negatively") + " correlated"
+    if size < 0.5:
+        return "moderately " + ("positively" if r > 0 else "negatively") + " correlated"
+    if size < 0.7:
+        return "strongly " + ("positively" if r > 0 else "negatively") + " correlated"
+    return "very strongly " + ("positively" if r > 0 else "negatively") + " correlated"
+
+
+def sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text

@@ -1,0 +1,218 @@
+"""Every page and every widget through Streamlit's AppTest, on a temporary store; no network."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from convex.store import Store
+from tests.fakes import synthetic_series
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+@pytest.fixture
+def store() -> Store:
+    store = Store()
+    for seed, metric_id in enumerate(("walcl", "tlt", "spy", "gld", "dgs10", "btc")):
+        store.write_series(metric_id, synthetic_series(metric_id, years=6, seed=seed), provenance="live",
+                           source="test")  # fmt: skip
+    return store
+
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title]
+    parts += [w.value for w in at.warning] + [i.value for i in at.info] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+# ------------------------------------------------------------------ compare page
+def test_default_page_is_walcl_vs_tlt(store):
+    at = run()
+    assert at.title[0].value == "Fed Balance Sheet vs 20Y+ Treasury (TLT)"
+    values = metric_values(at)
+    assert "Fed Balance Sheet" in values and "20Y+ Treasury (TLT)" in values
+    assert "Correlation of changes" in values and "Hedge ratio (beta)" in values
+    assert len(chart_specs(at)) >= 1
+    assert any("Aligned weekly" in c.value for c in at.caption)
+    assert "90-Day Statistics · Fed Balance Sheet" in texts(at)
+    assert len(at.get("download_button")) == 2
+
+
+def test_url_restores_the_view(store):
+    at = run(a="spy", b="gld", lookback="1Y", transform="Rebased", spread="Ratio", roll="20", window="1Y",
+             view="Spread", dual="true")  # fmt: skip
+    assert at.title[0].value == "S&P 500 ETF (SPY) vs Gold (GLD)"
+    assert at.selectbox(key="a").value == "spy" and at.selectbox(key="b").value == "gld"
+    assert at.segmented_control(key="lookback").value == "1Y"
+    assert at.selectbox(key="transform").value == "Rebased"
+    assert at.selectbox(key="spread").value == "Ratio"
+    assert at.selectbox(key="roll").value == "20"
+    assert at.selectbox(key="window").value == "1Y"
+    assert at.toggle(key="dual").value is True
+    assert "lookback 1Y" in texts(at)
+    assert "1-Year Statistics · S&P 500 ETF (SPY)" in texts(at)
+    assert "divided by" in texts(at)  # the ratio spread's description, on the Spread tab
+    assert not at.warning
+
+
+def test_every_sidebar_control_changes_the_view(store):
+    at = run()
+    at.selectbox(key="b").select("gld").run()
+    assert at.title[0].value == "Fed Balance Sheet vs Gold (GLD)" and at.query_params["b"] == "gld"
+    at.selectbox(key="a").select("spy").run()
+    assert at.title[0].value == "S&P 500 ETF (SPY) vs Gold (GLD)" and at.query_params["a"] == "spy"
+    at.button[0].click().run()  # swap
+    assert at.title[0].value == "Gold (GLD) vs S&P 500 ETF (SPY)"
+    assert (at.query_params["a"], at.query_params["b"]) == ("gld", "spy")
+    at.segmented_control(key="lookback").set_value("Max").run()
+    assert "lookback Max" in texts(at)
+    at.selectbox(key="transform").select("Z-score").run()
+    assert "Z-score" in json.dumps(chart_specs(at))
+    at.selectbox(key="window").select("Max").run()
+    assert "Full-History Statistics · Gold (GLD)" in texts(at)
+    at.selectbox(key="roll").select("52").run()
+    assert at.selectbox(key="roll").value == "52" and not at.exception
+    for view in ("Overlay", "Spread", "Rolling correlation", "Lead-lag", "Scatter & hedge"):
+        at = run(a="gld", b="spy", view=view, roll="52", spread="Performance")
+        assert chart_specs(at), view
+    at = run(a="gld", b="spy", view="Rolling correlation", roll="52")
+    assert "52-day correlation of changes" in json.dumps(chart_specs(at))
+    at = run(a="gld", b="spy", view="Overlay")
+    at.toggle(key="dual").set_value(True).run()
+    assert '"scale": {"y": "independent"}' in json.dumps(chart_specs(at))
+    assert not at.exception
+
+
+@pytest.mark.parametrize(
+    "params, notice",
+    [
+        ({"a": "nope", "b": "tlt"}, "not a Convex metric id"),
+        ({"a": "<script>alert(1)</script>", "b": "tlt"}, "not a Convex metric id"),
+        ({"a": "walcl", "b": "tlt", "lookback": "99999999999999999999"}, "“lookback” is not valid"),
+        ({"a": "walcl", "b": "tlt", "roll": "-5"}, "“roll” is not valid"),
+        ({"a": "walcl", "b": "tlt", "dual": "maybe"}, "“dual” is not valid"),
+        ({"a": "", "b": "tlt"}, "not a Convex metric id"),
+        ({"a": "walcl", "b": "tlt", "x' OR 1=1 --": "1"}, "unrecognised link parameter"),
+        ({"a": "walcl", "b": "tlt", "view": "<img src=x onerror=alert(1)>"}, "“view” is not valid"),
+    ],
+)
+def test_hostile_urls_fall_back_with_a_notice(store, params, notice):
+    at = run(**params)
+    warnings = " ".join(w.value for w in at.warning)
+    assert notice in warnings
+    assert "<script>" not in texts(at) and "onerror" not in texts(at) and "OR 1=1" not in texts(at)
+    assert at.title[0].value.endswith("20Y+ Treasury (TLT)")
+
+
+def test_same_metric_twice_is_a_clear_message(store):
+    at = run(a="tlt", b="tlt")
+    assert "both 20Y+ Treasury (TLT)" in at.info[0].value
+    assert not at.get("vega_lite_chart")
+
+
+def test_metric_without_data_says_why_and_offers_pairs():
+    at = run(a="walcl", b="tlt")
+    assert "No data to compare yet" in at.info[0].value and "offline mode" in at.info[0].value
+    links = [link.proto.label for link in at.get("page_link")]
+    assert "S&P 500 Index vs VIX (S&P 500 Volatility)" in links
+
+
+def test_offline_sample_pair_is_labelled():
+    at = run(a="spx", b="vix")
+    assert "Offline sample · arch" in texts(at)
+    assert any("offline sample shipped in arch" in i.value for i in at.info)
+    assert metric_values(at)["Correlation of changes"] != "n/a"
+
+
+def test_stale_data_is_served_with_its_age_and_reason(store):
+    old = datetime.now(UTC) - timedelta(days=2)
+    store.write_series("tlt", synthetic_series("tlt", years=6, seed=1), provenance="live", source="yahoo",
+                       fetched_at=old)  # fmt: skip
+    store.record_attempt("tlt", "yahoo: tlt (TLT): rate limited (HTTP 429)")
+    at = run()
+    stale = " ".join(w.value for w in at.warning)
+    assert "20Y+ Treasury (TLT): showing stored data fetched 2 days ago" in stale
+    assert "rate limited (HTTP 429)" in stale
+    assert "source failed" in texts(at)
+
+
+def test_lookback_too_short_for_monthly_pair_is_not_an_error(store):
+    Store().write_series("cpiaucsl", synthetic_series("cpiaucsl", years=6), provenance="live", source="fred")
+    Store().write_series(
+        "unrate", synthetic_series("unrate", years=6, seed=3), provenance="live", source="fred"
+    )
+    at = run(a="cpiaucsl", b="unrate", lookback="90D")
+    assert "insufficient data" in texts(at) or "n/a" in metric_values(at)["Correlation of changes"]
+
+
+def test_downloads_hold_the_aligned_data_and_statistics(store):
+    at = run(lookback="1Y")
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["Aligned data (CSV)", "Statistics (JSON)"]
+
+
+# ------------------------------------------------------------------ other pages
+def test_status_page_lists_the_store(store):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/status.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Data status"
+    values = metric_values(at)
+    assert values["Metrics with data"].startswith("6 of") and values["Live"] == "6"
+    assert at.button[0].disabled  # offline: the refresh button explains instead of failing
+    at.toggle(key="with_data").set_value(True).run()
+    assert len(at.dataframe[0].value) == 6
+
+
+def test_explorer_page(store):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["metric"] = "tlt"
+    at.switch_page("pages/metric.py").run()
+    assert not at.exception
+    assert at.title[0].value == "20Y+ Treasury (TLT)"
+    assert "Percentile in all history" in metric_values(at)
+    assert chart_specs(at)
+    at.segmented_control(key="lookback").set_value("1Y").run()
+    at.selectbox(key="window").select("1Y").run()
+    assert "1-Year Statistics · 20Y+ Treasury (TLT)" in texts(at)
+    at.selectbox(key="metric").select("gld").run()
+    assert at.title[0].value == "Gold (GLD)" and not at.exception
+
+
+def test_explorer_hostile_metric_falls_back():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["metric"] = "<b>bold</b>"
+    at.switch_page("pages/metric.py").run()
+    assert not at.exception
+    assert any("not a Convex metric id" in w.value for w in at.warning)
+    assert "<b>" not in texts(at)
