@@ -9,6 +9,7 @@ import streamlit as st
 from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
 from convex.catalog import catalog
+from convex.content.related import built_from
 from convex.formatting import change_unit_label, format_change, format_value
 from convex.loader import LoadedSeries, NoDataError
 from convex.ui import pair_panel
@@ -241,6 +242,12 @@ with st.popover("Share this view", icon=":material/share:"):
     st.code(ui.share_url(), language=None, wrap_lines=True)
 
 st.caption(aligned.describe())
+if built_from(metric_a, metric_b):
+    st.info(
+        f"{metric_a.name} and {metric_b.name} are computed from the same data, so part of their "
+        "relationship is arithmetic rather than a market link.",
+        icon=":material/calculate:",
+    )
 if aligned.n < 2:
     st.warning(
         f"{metric_a.name} and {metric_b.name} have too few common dates in the {lookback} lookback to "

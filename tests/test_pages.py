@@ -66,6 +66,13 @@ def test_default_page_is_walcl_vs_tlt(store):
     assert any("Aligned weekly" in c.value for c in at.caption)
     assert "90-Day Statistics · Fed Balance Sheet" in texts(at)
     assert len(at.get("download_button")) == 2
+    headers = [h.value for h in at.subheader]
+    sections = {"Why this comparison matters", "Cross-asset analysis", "FAQ", "Related comparisons"}
+    assert sections <= set(headers)
+    assert len(at.expander) >= 6  # the FAQ, plus "Every pair statistic"
+    related = [link.proto for link in at.get("page_link")]
+    assert 3 <= len(related) <= 6
+    assert all(" vs " in link.label and "a=" in link.query_string for link in related)
 
 
 def test_url_restores_the_view(store):
@@ -202,6 +209,10 @@ def test_explorer_page(store):
     assert at.title[0].value == "20Y+ Treasury (TLT)"
     assert "Percentile in all history" in metric_values(at)
     assert chart_specs(at)
+    links = [link.proto for link in at.get("page_link")]
+    assert len(links) == 5  # the other stored metrics, ranked
+    others = {"Fed Balance Sheet", "S&P 500 ETF (SPY)", "Gold (GLD)", "10-Year Treasury Yield", "Bitcoin"}
+    assert {link.label.split(":")[0] for link in links} == others
     at.segmented_control(key="lookback").set_value("1Y").run()
     at.selectbox(key="window").select("1Y").run()
     assert "1-Year Statistics · 20Y+ Treasury (TLT)" in texts(at)

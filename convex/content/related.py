@@ -224,6 +224,14 @@ def _strength(r: float, n: int) -> float:
     return min(abs(low), abs(high))
 
 
+def built_from(x: Metric, y: Metric) -> bool:
+    """Whether one of the two is a derived metric computed from the other (or they share an input):
+    their correlation is arithmetic, not a market relationship."""
+    inputs_x = {i.id for i in x.inputs} or {x.id}
+    inputs_y = {i.id for i in y.inputs} or {y.id}
+    return bool(inputs_x & inputs_y)
+
+
 def _candidate_pairs(
     a_id: str, b_id: str, candidates: Mapping[str, CandidateSeries]
 ) -> dict[frozenset[str], tuple[str, str, str, str]]:
@@ -233,6 +241,8 @@ def _candidate_pairs(
 
     def add(x: str, y: str, link: str, words: str) -> None:
         key = frozenset((x, y))
+        if built_from(candidates[x].metric, candidates[y].metric):
+            return
         if len(key) == 2 and key != current and key not in pairs:
             pairs[key] = (x, y, link, words)
 
@@ -326,9 +336,9 @@ def strongest_relationships(
     base = candidates[metric_id]
     found: list[Relationship] = []
     for other_id in sorted(candidates):
-        if other_id == metric_id:
-            continue
         other = candidates[other_id]
+        if other_id == metric_id or built_from(base.metric, other.metric):
+            continue
         c = changes_correlation(base, other, lookback)
         if c is None:
             continue

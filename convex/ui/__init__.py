@@ -302,7 +302,7 @@ def metric_stats_panel(metric: Metric, stats) -> None:
     if stats.insufficient:
         st.info(f"{metric.name}: {stats.insufficient}")
         return
-    st.dataframe(metric_stats_table(metric, stats), hide_index=True, width="stretch")
+    st.table(metric_stats_table(metric, stats), hide_index=True, hide_header=True)
     for note in stats.notes:
         st.caption(note)
 

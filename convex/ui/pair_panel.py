@@ -78,22 +78,28 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         lead_value, lead_caption = "n/a", ll.insufficient
     else:
         lag = ll.best_lag or 0
+        searched = f"{len(ll.lags)} lags searched (±{_periods(ll.max_lag, freq)})"
         if ll.significant_adjusted and lag != 0:
-            lead_value = f"{a if lag > 0 else b} leads by {_periods(abs(lag), freq)}"
-        elif ll.significant_adjusted:
-            lead_value = "Same period, no lead"
+            leader, follower = (a, b) if lag > 0 else (b, a)
+            lead_value = f"{lag:+d} {PERIODS[freq]}{'s' if abs(lag) != 1 else ''}"
+            lead_caption = (
+                f"{leader} leads {follower} by {_periods(abs(lag), freq)} (r {_r(ll.correlation)}; "
+                f"outside ±{ll.band_adjusted:.3f}, the noise band for {searched})"
+            )
         else:
-            lead_value = "No reliable lead"
-        lead_caption = (
-            f"best lag {lag:+d} (r {_r(ll.correlation)}); single-lag band ±{ll.band:.3f}, "
-            f"band for the {len(ll.lags)} lags searched ±{ll.band_adjusted:.3f}"
-        )
+            lead_value = "None" if lag else "Same period"
+            lead_caption = (
+                f"no reliable lead: best lag {lag:+d} (r {_r(ll.correlation)}) is inside "
+                f"±{ll.band_adjusted:.3f}, the noise band for {searched}"
+                if not ll.significant_adjusted
+                else f"changes move together in the same {PERIODS[freq]} (r {_r(ll.correlation)})"
+            )
     _tile(
         row[2],
-        "Lead-lag",
+        "Lead of A over B",
         lead_value,
-        f"Correlation of {a}'s change at t with {b}'s change at t+k, for every k within the searched range; "
-        f"k > 0 means {a} leads. The best lag is called a lead only when its |r| clears the noise band "
+        f"Correlation of {a}'s change at t with {b}'s change at t+k, for every k in the searched range; "
+        f"k > 0 means {a} (A) leads. The best lag is called a lead only when its |r| clears the noise band "
         "widened for the number of lags searched (Bonferroni at 5%); 1.96/√n alone would let about one "
         "lag in twenty through by chance.",
         lead_caption,
@@ -122,19 +128,20 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         or ("cointegrated at 5%" if co.cointegrated else "no stable long-run link at 5%")
         + f" · {a} on {b}: {format_pvalue(co.pvalue_a_on_b)}, {b} on {a}: {format_pvalue(co.pvalue_b_on_a)}",
     )
-    for column, direction, cause, effect in (
-        (row[1], s.granger.a_to_b, a, b),
-        (row[2], s.granger.b_to_a, b, a),
+    for column, direction, cause, effect, label in (
+        (row[1], s.granger.a_to_b, a, b, "A → B"),
+        (row[2], s.granger.b_to_a, b, a, "B → A"),
     ):
         _tile(
             column,
-            f"Granger: {cause} → {effect}",
+            f"Granger p, {label}",
             format_pvalue(direction.pvalue) if not direction.insufficient else "n/a",
             f"Do past changes of {cause} help predict {effect}'s changes beyond {effect}'s own past? "
             f"Smallest F-test p-value over lags 1-{direction.max_lag}; the Bonferroni-adjusted value "
             "guards against picking the best of many lags. Predictive, not causal.",
             direction.insufficient
-            or f"at lag {direction.lag} · adjusted p {format_pvalue(direction.pvalue_bonferroni)}",
+            or f"does {cause} help predict {effect}? Best at lag {direction.lag}; adjusted for "
+            f"{direction.max_lag} lags p {format_pvalue(direction.pvalue_bonferroni)}",
         )
     cm = s.comovement
     together = None if cm.both_up is None else cm.both_up + cm.both_down
@@ -164,11 +171,11 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
     ):
         _tile(
             column,
-            f"Correlation while {a} is {word}",
+            f"Correlation, A {word}",
             _r(regime.correlation) if not regime.insufficient else "n/a",
             f"Correlation of changes only over periods when {a} was {word} (its level above/below its level "
             f"{_periods(rg.window, freq)} earlier), e.g. QE versus QT for the Fed balance sheet.",
-            regime.insufficient or f"n {regime.n:,} · p {format_pvalue(regime.pvalue)}",
+            regime.insufficient or f"{a} {word}: n {regime.n:,} · p {format_pvalue(regime.pvalue)}",
         )
     rc = s.rolling_correlation
     _tile(

@@ -160,3 +160,13 @@ def test_related_pairs_are_fast_for_eighty_metrics_with_ten_years_of_daily_data(
     # CPU time (wall time depends on what else the machine runs): about 0.3-0.45 s per call on
     # the development machine, for 150-200 aligned pairs; the bound leaves room for slow runners.
     assert max(timings) < 1.5, timings
+
+
+def test_a_metric_and_what_is_computed_from_it_are_never_related():
+    from convex.catalog import catalog
+    from convex.content.related import built_from
+
+    cat = catalog()
+    assert built_from(cat.get("spy_tlt_ratio"), cat.get("tlt"))
+    assert built_from(cat.get("walcl"), cat.get("net_liquidity"))
+    assert not built_from(cat.get("walcl"), cat.get("tlt"))

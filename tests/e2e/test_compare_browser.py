@@ -47,10 +47,10 @@ def test_default_page_draws_charts_and_metrics(page, app_url):
 
 
 def test_shared_link_restores_the_view(page, app_url):
-    page.goto(f"{app_url}/?a=spy&b=gld&lookback=1Y&view=Overlay&spread=ratio&dual=true")
+    page.goto(f"{app_url}/?a=spy&b=gld&lookback=1Y&view=Overlay&spread=Ratio&dual=true")
     wait_for_app(page)
     assert page.get_by_role("heading", name="S&P 500 ETF (SPY) vs Gold (GLD)").is_visible()
-    selected = page.locator("[data-testid='stBaseButton-segmented_controlActive']")
+    selected = page.locator("[data-testid='stButtonGroup'] button[aria-checked='true']")
     assert selected.inner_text().strip() == "1Y"
     assert page.get_by_role("tab", name="Overlay", selected=True).is_visible()
     assert drawn_charts(page) >= 1
@@ -60,7 +60,7 @@ def test_shared_link_restores_the_view(page, app_url):
         "gld",
         "1Y",
         "Overlay",
-        "ratio",
+        "Ratio",
     )
     assert_healthy(page)
 
@@ -75,7 +75,7 @@ def test_changing_a_picker_updates_the_url(page, app_url):
     wait_for_app(page)
     page.wait_for_function("() => new URLSearchParams(location.search).get('b') === 'gld'", timeout=20_000)
     assert page.get_by_role("heading", name="Fed Balance Sheet vs Gold (GLD)").is_visible()
-    page.locator("[data-testid='stBaseButton-segmented_control']").filter(has_text="10Y").click()
+    page.locator("[data-testid='stButtonGroup'] button").filter(has_text="10Y").click()
     page.wait_for_function(
         "() => new URLSearchParams(location.search).get('lookback') === '10Y'", timeout=20_000
     )
@@ -89,4 +89,38 @@ def test_hostile_link_falls_back_with_a_notice(page, app_url):
     assert page.get_by_role("heading", name="Fed Balance Sheet vs 20Y+ Treasury (TLT)").is_visible()
     assert page.locator("[data-testid='stAlertContentWarning']").count() >= 2
     assert "<script>" not in page.content().split("</head>", 1)[1].replace("&lt;script&gt;", "")
+    assert_healthy(page)
+
+
+def test_related_comparison_link_opens_that_pair(page, app_url):
+    page.goto(f"{app_url}/?a=walcl&b=tlt")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Related comparisons").scroll_into_view_if_needed()
+    links = page.locator("[data-testid='stPageLink'] a").filter(has_text=" vs ")
+    assert links.count() >= 3
+    label = links.first.inner_text().strip().splitlines()[-1]  # the icon ligature comes first
+    links.first.click()
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => document.querySelector('h1') && document.querySelector('h1').innerText.includes(' vs ')"
+    )
+    assert page.locator("h1").first.inner_text().strip() == label
+    assert params(page)["a"] != "walcl" or params(page)["b"] != "tlt"
+    assert drawn_charts(page) >= 1
+    assert_healthy(page)
+
+
+def test_explorer_page_and_its_relationship_links(page, app_url):
+    page.goto(f"{app_url}/metric?metric=tlt&lookback=10Y")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="20Y+ Treasury (TLT)").first.is_visible()
+    assert drawn_charts(page) >= 1
+    assert page.locator("[data-testid='stMetric']").count() >= 3
+    assert params(page)["metric"] == "tlt"
+    links = page.locator("[data-testid='stPageLink'] a").filter(has_text="r ")
+    assert links.count() >= 3
+    links.first.click()
+    wait_for_app(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('a') === 'tlt'", timeout=20_000)
+    assert page.locator("h1").first.inner_text().startswith("20Y+ Treasury (TLT) vs ")
     assert_healthy(page)
