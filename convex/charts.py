@@ -1,11 +1,21 @@
-"""Altair chart builders: data in, chart out. No streamlit, no I/O.
+"""Chart builders: data in, a Vega-Lite spec (authored with Altair) and its data out. No streamlit.
 
 Every time chart gets tooltips, a crosshair that follows the pointer and x-zoom (drag to pan,
 wheel to zoom, double-click to reset). Statistics always use the full data; only what is drawn
 is thinned (see `thin_for_display`).
+
+Building a layered Altair chart costs 50-400 ms here, more than everything else on the page. The
+spec of each chart depends only on its shape (names, units, options), never on the data, so it is
+built once per shape and cached; each view passes its data beside the spec (`ChartSpec`), which
+Streamlit sends as Arrow.
 """
 
 from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -37,6 +47,42 @@ def thin_for_display(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> tuple
             )
     step = int(np.ceil(len(frame) / max_points))
     return frame.iloc[::-step][::-1], f"chart shows every {step}th point; statistics use all"
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A Vega-Lite spec whose marks read the top-level data, and that data."""
+
+    spec: dict
+    data: pd.DataFrame
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's spec without Altair's placeholder for the data it was built without."""
+
+    def strip(node):
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if not (k == "data" and v == {"name": "empty"})}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    spec = strip(chart.to_dict())
+    spec.get("datasets", {}).pop("empty", None)
+    if not spec.get("datasets"):
+        spec.pop("datasets", None)
+    return spec
+
+
+def _cached(builder):
+    """Cache a spec builder by its arguments; every caller gets its own copy to mutate."""
+    cached = lru_cache(maxsize=256)(builder)
+
+    def build(*args, **kwargs) -> dict:
+        return copy.deepcopy(cached(*args, **kwargs))
+
+    build.cache_info = cached.cache_info
+    return build
 
 
 def transform_series(series: pd.Series, transform: str, change: str) -> pd.Series:
@@ -73,6 +119,12 @@ HOVER = alt.selection_point(
     name="hover", nearest=True, on="pointerover", fields=["date"], empty=False, clear="pointerout"
 )
 ZOOM = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
+# Charts built without data read the data Streamlit attaches at the top level.
+_BASE = alt.Chart()
+
+
+def _date_tooltip(title: str = "Date") -> alt.Tooltip:
+    return alt.Tooltip("date:T", title=title, format="%Y-%m-%d")
 
 
 def _crosshair(base: alt.Chart, tooltip: list, *, params: bool = True) -> alt.LayerChart:
@@ -90,21 +142,27 @@ def _crosshair(base: alt.Chart, tooltip: list, *, params: bool = True) -> alt.La
     return alt.layer(catcher, rule)
 
 
-def side_by_side_chart(
-    frame: pd.DataFrame, *, name_a: str, name_b: str, units_a: str, units_b: str
-) -> alt.VConcatChart:
-    """Two stacked panels, each in its own units, sharing the x axis, crosshair and zoom."""
-    data = frame[["a", "b"]].reset_index()
-    tooltip = [
-        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+def _pair_tooltip(name_a: str, name_b: str) -> list:
+    return [
+        _date_tooltip(),
         alt.Tooltip("a:Q", title=name_a, format=",.4~f"),
         alt.Tooltip("b:Q", title=name_b, format=",.4~f"),
     ]
 
+
+def _pair_data(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[["a", "b"]].reset_index().rename(columns={frame.index.name or "index": "date"})
+
+
+@_cached
+def _side_by_side_spec(name_a: str, name_b: str, units_a: str, units_b: str) -> dict:
+    tooltip = _pair_tooltip(name_a, name_b)
+
     def panel(column: str, name: str, units: str, color: str, *, params: bool) -> alt.LayerChart:
-        base = alt.Chart(data).encode(x=_x())
-        y = alt.Y(f"{column}:Q", title=units, scale=alt.Scale(zero=False))
-        line = base.mark_line(color=color, strokeWidth=1.6).encode(y=y)
+        base = _BASE.encode(x=_x())
+        line = base.mark_line(color=color, strokeWidth=1.6).encode(
+            y=alt.Y(f"{column}:Q", title=units, scale=alt.Scale(zero=False))
+        )
         dot = base.mark_circle(color=color, size=40).encode(
             y=f"{column}:Q", opacity=alt.condition(HOVER, alt.value(1), alt.value(0))
         )
@@ -115,103 +173,124 @@ def side_by_side_chart(
     bottom = panel("b", name_b, units_b, COLOR_B, params=False)
     # Streamlit does not fit a concatenation of layers to the page; fit-x (padding included) does.
     fit = alt.AutoSizeParams(type="fit-x", contains="padding")
-    return alt.vconcat(top, bottom, spacing=8).resolve_scale(x="shared").properties(autosize=fit)
+    return _spec(alt.vconcat(top, bottom, spacing=8).resolve_scale(x="shared").properties(autosize=fit))
+
+
+def side_by_side_chart(
+    frame: pd.DataFrame, *, name_a: str, name_b: str, units_a: str, units_b: str
+) -> ChartSpec:
+    """Two stacked panels, each in its own units, sharing the x axis, crosshair and zoom."""
+    return ChartSpec(_side_by_side_spec(name_a, name_b, units_a, units_b), _pair_data(frame))
+
+
+@_cached
+def _overlay_spec(name_a: str, name_b: str, units_a: str, units_b: str, dual_axis: bool) -> dict:
+    tooltip = _pair_tooltip(name_a, name_b)
+    base = _BASE.encode(x=_x())
+    if dual_axis:
+        line_a = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(
+            y=alt.Y("a:Q", title=f"{name_a} ({units_a})", scale=alt.Scale(zero=False),
+                    axis=alt.Axis(titleColor=COLOR_A))
+        )  # fmt: skip
+        line_b = base.mark_line(color=COLOR_B, strokeWidth=1.6).encode(
+            y=alt.Y("b:Q", title=f"{name_b} ({units_b})", scale=alt.Scale(zero=False),
+                    axis=alt.Axis(titleColor=COLOR_B, orient="right"))
+        )  # fmt: skip
+        lines = alt.layer(line_a, line_b).resolve_scale(y="independent")
+    else:
+        label = f"datum.which == 'a' ? {json.dumps(name_a)} : {json.dumps(name_b)}"
+        title = units_a if units_a == units_b else "Value"
+        lines = (
+            base.transform_fold(["a", "b"], as_=["which", "value"])
+            .transform_calculate(series=label)
+            .mark_line(strokeWidth=1.6)
+            .encode(
+                y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
+                color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                                scale=alt.Scale(domain=[name_a, name_b], range=[COLOR_A, COLOR_B])),
+            )
+        )  # fmt: skip
+    return _spec(alt.layer(lines, _crosshair(base, tooltip)).properties(height=HEIGHT))
 
 
 def overlay_chart(
     frame: pd.DataFrame, *, name_a: str, name_b: str, units_a: str, units_b: str, dual_axis: bool
-) -> alt.LayerChart:
+) -> ChartSpec:
     """Both series on one chart: one shared axis, or one axis each when `dual_axis`."""
-    data = frame[["a", "b"]].reset_index()
+    return ChartSpec(_overlay_spec(name_a, name_b, units_a, units_b, dual_axis), _pair_data(frame))
+
+
+@_cached
+def _band_spec(value_title: str, value_label: str) -> dict:
     tooltip = [
-        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
-        alt.Tooltip("a:Q", title=name_a, format=",.4~f"),
-        alt.Tooltip("b:Q", title=name_b, format=",.4~f"),
-    ]
-    base = alt.Chart(data).encode(x=_x())
-    if dual_axis:
-        line_a = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(
-            y=alt.Y(
-                "a:Q",
-                title=f"{name_a} ({units_a})",
-                scale=alt.Scale(zero=False),
-                axis=alt.Axis(titleColor=COLOR_A),
-            )
-        )
-        line_b = base.mark_line(color=COLOR_B, strokeWidth=1.6).encode(
-            y=alt.Y(
-                "b:Q",
-                title=f"{name_b} ({units_b})",
-                scale=alt.Scale(zero=False),
-                axis=alt.Axis(titleColor=COLOR_B, orient="right"),
-            )
-        )
-        lines = alt.layer(line_a, line_b).resolve_scale(y="independent")
-        return alt.layer(lines, _crosshair(base, tooltip)).properties(height=HEIGHT)
-    long = data.melt("date", var_name="which", value_name="value")
-    long["which"] = long["which"].map({"a": name_a, "b": name_b})
-    lines = (
-        alt.Chart(long)
-        .mark_line(strokeWidth=1.6)
-        .encode(
-            x=_x(),
-            y=alt.Y("value:Q", title=units_a if units_a == units_b else "Value", scale=alt.Scale(zero=False)),
-            color=alt.Color(
-                "which:N",
-                title=None,
-                scale=alt.Scale(domain=[name_a, name_b], range=[COLOR_A, COLOR_B]),
-                legend=alt.Legend(orient="top"),
-            ),
-        )
-    )
-    return alt.layer(lines, _crosshair(base, tooltip)).properties(height=HEIGHT)
-
-
-def band_chart(
-    frame: pd.DataFrame, *, value_title: str, value_label: str, color: str = COLOR_A, zero_line: bool = False
-) -> alt.LayerChart:
-    """A line with its rolling mean and a +-2 standard deviation band.
-
-    `frame` has columns value, mean, upper, lower indexed by date.
-    """
-    data = frame.reset_index()
-    tooltip = [
-        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+        _date_tooltip(),
         alt.Tooltip("value:Q", title=value_label, format=",.4~f"),
         alt.Tooltip("mean:Q", title="Rolling mean", format=",.4~f"),
         alt.Tooltip("upper:Q", title="+2 sd", format=",.4~f"),
         alt.Tooltip("lower:Q", title="-2 sd", format=",.4~f"),
     ]
-    base = alt.Chart(data).encode(x=_x())
+    base = _BASE.encode(x=_x())
     band = base.mark_area(color=BAND, opacity=0.35).encode(
         y=alt.Y("lower:Q", title=value_title, scale=alt.Scale(zero=False)), y2="upper:Q"
     )
     mean = base.mark_line(color="#5c6b7a", strokeDash=[4, 3], strokeWidth=1).encode(y="mean:Q")
-    line = base.mark_line(color=color, strokeWidth=1.6).encode(y="value:Q")
-    layers = [band, mean, line]
-    if zero_line:
-        layers.append(
-            alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#444", strokeWidth=1).encode(y="y:Q")
-        )
-    layers.append(_crosshair(base, tooltip))
-    return alt.layer(*layers).properties(height=HEIGHT)
+    line = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(y="value:Q")
+    return _spec(alt.layer(band, mean, line, _crosshair(base, tooltip)).properties(height=HEIGHT))
+
+
+def band_chart(frame: pd.DataFrame, *, value_title: str, value_label: str) -> ChartSpec:
+    """A line with its rolling mean and a +-2 standard deviation band.
+
+    `frame` has columns value, mean, upper, lower indexed by date.
+    """
+    data = frame[["value", "mean", "upper", "lower"]].reset_index()
+    data.columns = ["date", "value", "mean", "upper", "lower"]
+    return ChartSpec(_band_spec(value_title, value_label), data)
+
+
+@_cached
+def _rolling_spec(title: str, label: str, domain: tuple[float, float] | None) -> dict:
+    tooltip = [_date_tooltip(), alt.Tooltip("value:Q", title=label, format=".3f")]
+    base = _BASE.encode(x=_x())
+    scale = alt.Scale(domain=list(domain)) if domain else alt.Scale(zero=False)
+    line = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(y=alt.Y("value:Q", title=title, scale=scale))
+    zero = base.mark_rule(color="#444", strokeWidth=1).encode(y=alt.datum(0))
+    return _spec(alt.layer(zero, line, _crosshair(base, tooltip)).properties(height=HEIGHT))
 
 
 def rolling_line_chart(
     series: pd.Series, *, title: str, label: str, domain: tuple[float, float] | None = None
-):
+) -> ChartSpec:
     """A rolling statistic over time with a zero line (rolling correlation, rolling beta)."""
-    data = series.rename("value").dropna().reset_index()
+    data = series.dropna().rename("value").reset_index()
     data.columns = ["date", "value"]
-    tooltip = [
-        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
-        alt.Tooltip("value:Q", title=label, format=".3f"),
-    ]
-    base = alt.Chart(data).encode(x=_x())
-    scale = alt.Scale(domain=list(domain)) if domain else alt.Scale(zero=False)
-    line = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(y=alt.Y("value:Q", title=title, scale=scale))
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#444", strokeWidth=1).encode(y="y:Q")
-    return alt.layer(zero, line, _crosshair(base, tooltip)).properties(height=HEIGHT)
+    return ChartSpec(_rolling_spec(title, label, domain), data)
+
+
+@_cached
+def _lead_lag_spec(period: str) -> dict:
+    bars = _BASE.mark_bar().encode(
+        x=alt.X("lag:O", title=f"Lag k in {period}s (k > 0: A leads B)"),
+        y=alt.Y("correlation:Q", title="Correlation of changes"),
+        color=alt.condition("datum.best", alt.value(COLOR_B), alt.value(COLOR_A)),
+        opacity=alt.condition("datum.outside", alt.value(1.0), alt.value(0.45)),
+        tooltip=[
+            alt.Tooltip("lag:O", title="Lag"),
+            alt.Tooltip("correlation:Q", format=".3f"),
+            alt.Tooltip("outside:N", title="Outside the single-lag band"),
+        ],
+    )
+
+    def rule(expression: str, dash: list[int]) -> alt.Chart:
+        return (
+            _BASE.transform_calculate(y=expression)
+            .mark_rule(color="#b03a2e", strokeDash=dash)
+            .encode(y="max(y):Q")
+        )
+
+    rules = [rule("datum.band", [5, 4]), rule("-datum.band", [5, 4])]
+    rules += [rule("datum.band_adjusted", [1, 0]), rule("-datum.band_adjusted", [1, 0])]
+    return _spec(alt.layer(bars, *rules).properties(height=HEIGHT))
 
 
 def lead_lag_chart(
@@ -222,47 +301,40 @@ def lead_lag_chart(
     band_adjusted: float,
     best_lag: int | None,
     period: str,
-) -> alt.LayerChart:
+) -> ChartSpec:
     """Correlation at each lead/lag as bars; dashed: the single-lag 1.96/sqrt(n) band, solid: the
     band widened for the number of lags searched."""
     data = pd.DataFrame({"lag": lags, "correlation": correlations})
     data["best"] = data["lag"] == best_lag
     data["outside"] = data["correlation"].abs() > band
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
+    data["band"], data["band_adjusted"] = band, band_adjusted
+    return ChartSpec(_lead_lag_spec(period), data)
+
+
+@_cached
+def _scatter_spec(name_a: str, name_b: str, units_a: str, units_b: str) -> dict:
+    tooltip = [
+        _date_tooltip("Period ending"),
+        alt.Tooltip("a_chg:Q", title=f"{name_a} change", format=",.4~f"),
+        alt.Tooltip("b_chg:Q", title=f"{name_b} change", format=",.4~f"),
+    ]
+    zoom = alt.selection_interval(name="scatter_zoom", bind="scales")
+    points = (
+        _BASE.mark_circle(size=22, opacity=0.45, color=COLOR_A)
         .encode(
-            x=alt.X("lag:O", title=f"Lag k in {period}s (k > 0: A leads B)"),
-            y=alt.Y("correlation:Q", title="Correlation of changes"),
-            color=alt.condition("datum.best", alt.value(COLOR_B), alt.value(COLOR_A)),
-            opacity=alt.condition("datum.outside", alt.value(1.0), alt.value(0.45)),
-            tooltip=[
-                alt.Tooltip("lag:O", title="Lag"),
-                alt.Tooltip("correlation:Q", format=".3f"),
-                alt.Tooltip("outside:N", title="Outside the single-lag band"),
-            ],
+            x=alt.X("a_chg:Q", title=f"{name_a}: {units_a}"),
+            y=alt.Y("b_chg:Q", title=f"{name_b}: {units_b}"),
+            tooltip=tooltip,
         )
+        .add_params(zoom)
     )
-    bands = pd.DataFrame(
-        {
-            "y": [band, -band, band_adjusted, -band_adjusted],
-            "band": ["single lag"] * 2 + ["all lags searched"] * 2,
-        }
+    fit = _BASE.mark_line(color="#b03a2e", strokeWidth=2).encode(x="a_chg:Q", y="fit:Q", order="a_chg:Q")
+    latest = (
+        _BASE.transform_filter("datum.latest")
+        .mark_point(size=160, color=COLOR_B, filled=True, shape="diamond")
+        .encode(x="a_chg:Q", y="b_chg:Q", tooltip=tooltip)
     )
-    rules = (
-        alt.Chart(bands)
-        .mark_rule(color="#b03a2e")
-        .encode(
-            y="y:Q",
-            strokeDash=alt.StrokeDash(
-                "band:N",
-                title="Noise band",
-                legend=alt.Legend(orient="top"),
-                scale=alt.Scale(domain=["single lag", "all lags searched"], range=[[5, 4], [1, 0]]),
-            ),
-        )
-    )
-    return alt.layer(bars, rules).properties(height=HEIGHT)
+    return _spec(alt.layer(points, fit, latest).properties(height=HEIGHT + 60))
 
 
 def scatter_chart(
@@ -275,57 +347,34 @@ def scatter_chart(
     beta: float | None,
     alpha: float | None,
     max_points: int = MAX_POINTS,
-) -> alt.LayerChart:
+) -> ChartSpec:
     """B's changes against A's, the fitted line, and the latest period highlighted."""
     data = changes[["a_chg", "b_chg"]].dropna()
-    latest = data.tail(1).reset_index()
+    data = data.assign(latest=data.index == data.index[-1]) if len(data) else data.assign(latest=False)
     if len(data) > max_points:
-        data = data.iloc[np.linspace(0, len(data) - 1, max_points).astype(int)]
+        keep = np.unique(np.r_[np.linspace(0, len(data) - 1, max_points).astype(int), len(data) - 1])
+        data = data.iloc[keep]
+    data = data.assign(fit=alpha + beta * data["a_chg"] if beta is not None and alpha is not None else np.nan)
     data = data.reset_index()
-    tooltip = [
-        alt.Tooltip("date:T", title="Period ending", format="%Y-%m-%d"),
-        alt.Tooltip("a_chg:Q", title=f"{name_a} change", format=",.4~f"),
-        alt.Tooltip("b_chg:Q", title=f"{name_b} change", format=",.4~f"),
-    ]
-    zoom = alt.selection_interval(bind="scales")
-    points = (
-        alt.Chart(data)
-        .mark_circle(size=22, opacity=0.45, color=COLOR_A)
-        .encode(
-            x=alt.X("a_chg:Q", title=f"{name_a}: {units_a}"),
-            y=alt.Y("b_chg:Q", title=f"{name_b}: {units_b}"),
-            tooltip=tooltip,
-        )
-        .add_params(zoom)
-    )
-    layers = [points]
-    if beta is not None and alpha is not None and len(data) > 1:
-        xs = np.array([data["a_chg"].min(), data["a_chg"].max()])
-        fit = pd.DataFrame({"a_chg": xs, "b_chg": alpha + beta * xs})
-        layers.append(
-            alt.Chart(fit).mark_line(color="#b03a2e", strokeWidth=2).encode(x="a_chg:Q", y="b_chg:Q")
-        )
-    layers.append(
-        alt.Chart(latest)
-        .mark_point(size=160, color=COLOR_B, filled=True, shape="diamond")
-        .encode(x="a_chg:Q", y="b_chg:Q", tooltip=tooltip)
-    )
-    return alt.layer(*layers).properties(height=HEIGHT + 60)
+    data.columns = ["date", *data.columns[1:]]
+    return ChartSpec(_scatter_spec(name_a, name_b, units_a, units_b), data)
 
 
-def history_chart(series: pd.Series, *, name: str, units: str) -> alt.LayerChart:
-    """One metric's history (the explorer page)."""
-    data = series.rename("value").reset_index()
-    data.columns = ["date", "value"]
-    tooltip = [
-        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
-        alt.Tooltip("value:Q", title=name, format=",.4~f"),
-    ]
-    base = alt.Chart(data).encode(x=_x())
+@_cached
+def _history_spec(name: str, units: str) -> dict:
+    tooltip = [_date_tooltip(), alt.Tooltip("value:Q", title=name, format=",.4~f")]
+    base = _BASE.encode(x=_x())
     line = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(
         y=alt.Y("value:Q", title=units, scale=alt.Scale(zero=False))
     )
-    return alt.layer(line, _crosshair(base, tooltip)).properties(height=HEIGHT + 40)
+    return _spec(alt.layer(line, _crosshair(base, tooltip)).properties(height=HEIGHT + 40))
+
+
+def history_chart(series: pd.Series, *, name: str, units: str) -> ChartSpec:
+    """One metric's history (the explorer page)."""
+    data = series.rename("value").reset_index()
+    data.columns = ["date", "value"]
+    return ChartSpec(_history_spec(name, units), data)
 
 
 def spread_frame(spread) -> pd.DataFrame:

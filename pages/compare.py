@@ -85,7 +85,7 @@ with st.sidebar:
         args=("b",),
         help="Type to search by domain or name.",
     )
-    st.button("⇄ Swap A and B", on_click=swap, width="stretch")
+    st.button("⇄ Swap A and B", on_click=swap)
     lookback = st.segmented_control(
         "Lookback",
         list(LOOKBACKS),
@@ -279,10 +279,7 @@ def units(how: str) -> dict:
 
 with views[0]:
     if views[0].open:
-        st.altair_chart(
-            charts.side_by_side_chart(transformed(display, transform), **names, **units(transform)),
-            width="stretch",
-        )
+        ui.chart(charts.side_by_side_chart(transformed(display, transform), **names, **units(transform)))
 with views[1]:
     if views[1].open:
         how = "rebased" if transform == "level" and not dual_axis else transform
@@ -291,10 +288,7 @@ with views[1]:
                 "One axis and two units: the overlay shows both rebased to 100. Turn on “Overlay on two "
                 "axes” to see levels."
             )
-        st.altair_chart(
-            charts.overlay_chart(transformed(display, how), **names, **units(how), dual_axis=dual_axis),
-            width="stretch",
-        )
+        ui.chart(charts.overlay_chart(transformed(display, how), **names, **units(how), dual_axis=dual_axis))
 with views[2]:
     if views[2].open:
         spread = report.spreads[spread_kind]
@@ -302,11 +296,10 @@ with views[2]:
             st.info(f"{SPREAD_LABELS[spread_kind]} is not available for this pair: {spread.insufficient}.")
         else:
             band = charts.spread_frame(spread)
-            st.altair_chart(
+            ui.chart(
                 charts.band_chart(
                     charts.thin_for_display(band)[0], value_title=spread.units, value_label="Spread"
-                ),
-                width="stretch",
+                )
             )
             z = (
                 f"its current z-score against the rolling {spread.window}-period band is "
@@ -321,14 +314,13 @@ with views[3]:
         if rc.insufficient:
             st.info(f"Rolling correlation: {rc.insufficient}.")
         else:
-            st.altair_chart(
+            ui.chart(
                 charts.rolling_line_chart(
                     charts.thin_for_display(rc.series.to_frame())[0].iloc[:, 0],
                     title=f"{rc.window}-{period} correlation of changes",
                     label="Correlation",
                     domain=(-1, 1),
-                ),
-                width="stretch",
+                )
             )
 with views[4]:
     if views[4].open:
@@ -336,7 +328,7 @@ with views[4]:
         if ll.insufficient:
             st.info(f"Lead-lag: {ll.insufficient}.")
         else:
-            st.altair_chart(
+            ui.chart(
                 charts.lead_lag_chart(
                     list(ll.lags),
                     list(ll.correlations),
@@ -344,8 +336,7 @@ with views[4]:
                     band_adjusted=ll.band_adjusted,
                     best_lag=ll.best_lag,
                     period=period,
-                ),
-                width="stretch",
+                )
             )
             st.caption(
                 f"A bar outside the dashed band (±{ll.band:.3f} = 1.96/√n) would be unusual at one lag "
@@ -356,7 +347,7 @@ with views[4]:
 with views[5]:
     if views[5].open:
         reg = stats.regression
-        st.altair_chart(
+        ui.chart(
             charts.scatter_chart(
                 aligned.frame,
                 **names,
@@ -364,17 +355,15 @@ with views[5]:
                 units_b=change_unit_label(metric_b),
                 beta=reg.beta,
                 alpha=reg.alpha,
-            ),
-            width="stretch",
+            )
         )
         if reg.rolling_beta is not None and not reg.rolling_insufficient and len(reg.rolling_beta.dropna()):
-            st.altair_chart(
+            ui.chart(
                 charts.rolling_line_chart(
                     charts.thin_for_display(reg.rolling_beta.to_frame())[0].iloc[:, 0],
                     title=f"{reg.rolling_window}-{period} rolling beta",
                     label="Beta",
-                ),
-                width="stretch",
+                )
             )
 if thinned_note:
     st.caption(thinned_note)

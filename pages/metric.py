@@ -97,7 +97,7 @@ if loaded.stale:
 start = ui.lookback_start(loaded.series, lookback)
 history = loaded.series[loaded.series.index > start] if start is not None else loaded.series
 shown, note = charts.thin_for_display(history.to_frame("value"))
-st.altair_chart(charts.history_chart(shown["value"], name=metric.name, units=metric.units), width="stretch")
+ui.chart(charts.history_chart(shown["value"], name=metric.name, units=metric.units))
 if note:
     st.caption(note)
 

@@ -17,6 +17,7 @@ from ..analytics.align import window_start
 from ..analytics.metric_stats import metric_statistics as compute_metric_statistics
 from ..analytics.report import pair_report as build_pair_report
 from ..catalog import DOMAINS, Metric, catalog
+from ..charts import ChartSpec
 from ..content import CandidateSeries, pair_content, related_pairs, strongest_relationships
 from ..formatting import format_change, format_number, format_pvalue, format_value
 from ..loader import LoadedSeries, Loader, NoDataError
@@ -307,6 +308,11 @@ def metric_stats_panel(metric: Metric, stats) -> None:
         st.caption(note)
 
 
+def chart(spec: ChartSpec) -> None:
+    """Draw a chart: its cached Vega-Lite spec, with its data sent beside it as Arrow."""
+    st.vega_lite_chart(spec.data, spec.spec, width="stretch")
+
+
 def share_url() -> str:
     """The address of this exact view: the page's URL with every current choice in its query."""
     base = (st.context.url or "").split("?", 1)[0]
@@ -381,10 +387,15 @@ def _strongest(metric_id: str, version: tuple, path: str):
     return strongest_relationships(metric_id, _candidates(version, path), lookback="3Y")
 
 
+RELATED_LOOKBACK = "3Y"
+
+
 def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
+    """Six pairs that share a metric or the domain pair, ranked over a fixed 3 years so that the
+    ranking (the costly part) does not change, or recompute, with the page's lookback."""
     st.subheader("Related comparisons")
     with st.spinner("Ranking related pairs…"):
-        related = _related(a_id, b_id, lookback, store_version(), store_path())
+        related = _related(a_id, b_id, RELATED_LOOKBACK, store_version(), store_path())
     if not related:
         st.caption("No other pair with data shares a metric or a domain pair with this one yet.")
         return

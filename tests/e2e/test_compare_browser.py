@@ -97,14 +97,13 @@ def test_related_comparison_link_opens_that_pair(page, app_url):
     wait_for_app(page)
     page.get_by_role("heading", name="Related comparisons").scroll_into_view_if_needed()
     links = page.locator("[data-testid='stPageLink'] a").filter(has_text=" vs ")
+    links.first.wait_for(timeout=30_000)
     assert links.count() >= 3
     label = links.first.inner_text().strip().splitlines()[-1]  # the icon ligature comes first
     links.first.click()
+    has_title = "(label) => [...document.querySelectorAll('h1')].some(h => h.innerText.trim() === label)"
+    page.wait_for_function(has_title, arg=label, timeout=30_000)
     wait_for_app(page)
-    page.wait_for_function(
-        "() => document.querySelector('h1') && document.querySelector('h1').innerText.includes(' vs ')"
-    )
-    assert page.locator("h1").first.inner_text().strip() == label
     assert params(page)["a"] != "walcl" or params(page)["b"] != "tlt"
     assert drawn_charts(page) >= 1
     assert_healthy(page)
@@ -118,9 +117,12 @@ def test_explorer_page_and_its_relationship_links(page, app_url):
     assert page.locator("[data-testid='stMetric']").count() >= 3
     assert params(page)["metric"] == "tlt"
     links = page.locator("[data-testid='stPageLink'] a").filter(has_text="r ")
+    links.first.wait_for(timeout=30_000)
     assert links.count() >= 3
     links.first.click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('a') === 'tlt'", timeout=30_000)
+    pair_title = "() => [...document.querySelectorAll('h1')].some(h => h.innerText.includes(' vs '))"
+    page.wait_for_function(pair_title, timeout=30_000)
     wait_for_app(page)
-    page.wait_for_function("() => new URLSearchParams(location.search).get('a') === 'tlt'", timeout=20_000)
     assert page.locator("h1").first.inner_text().startswith("20Y+ Treasury (TLT) vs ")
     assert_healthy(page)
