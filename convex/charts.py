@@ -312,18 +312,19 @@ def lead_lag_chart(
 
 
 @_cached
-def _scatter_spec(name_a: str, name_b: str, units_a: str, units_b: str) -> dict:
+def _scatter_spec(name_a: str, name_b: str, units_a: str, units_b: str, pct_a: bool, pct_b: bool) -> dict:
     tooltip = [
         _date_tooltip("Period ending"),
-        alt.Tooltip("a_chg:Q", title=f"{name_a} change", format=",.4~f"),
-        alt.Tooltip("b_chg:Q", title=f"{name_b} change", format=",.4~f"),
+        alt.Tooltip("a_chg:Q", title=f"{name_a} change", format=".2%" if pct_a else ",.4~f"),
+        alt.Tooltip("b_chg:Q", title=f"{name_b} change", format=".2%" if pct_b else ",.4~f"),
     ]
     zoom = alt.selection_interval(name="scatter_zoom", bind="scales")
     points = (
         _BASE.mark_circle(size=22, opacity=0.45, color=COLOR_A)
         .encode(
-            x=alt.X("a_chg:Q", title=f"{name_a}: {units_a}"),
-            y=alt.Y("b_chg:Q", title=f"{name_b}: {units_b}"),
+            # Percent changes are fractions (0.01 = 1%): the axes say so in percent.
+            x=alt.X("a_chg:Q", title=f"{name_a}: {units_a}", axis=alt.Axis(format=".1%" if pct_a else ",~g")),
+            y=alt.Y("b_chg:Q", title=f"{name_b}: {units_b}", axis=alt.Axis(format=".1%" if pct_b else ",~g")),
             tooltip=tooltip,
         )
         .add_params(zoom)
@@ -344,6 +345,8 @@ def scatter_chart(
     name_b: str,
     units_a: str,
     units_b: str,
+    pct_a: bool,
+    pct_b: bool,
     beta: float | None,
     alpha: float | None,
     max_points: int = MAX_POINTS,
@@ -357,7 +360,7 @@ def scatter_chart(
     data = data.assign(fit=alpha + beta * data["a_chg"] if beta is not None and alpha is not None else np.nan)
     data = data.reset_index()
     data.columns = ["date", *data.columns[1:]]
-    return ChartSpec(_scatter_spec(name_a, name_b, units_a, units_b), data)
+    return ChartSpec(_scatter_spec(name_a, name_b, units_a, units_b, pct_a, pct_b), data)
 
 
 @_cached

@@ -355,6 +355,8 @@ with views[5]:
                 units_b=change_unit_label(metric_b),
                 beta=reg.beta,
                 alpha=reg.alpha,
+                pct_a=aligned.change_a == "pct",
+                pct_b=aligned.change_b == "pct",
             )
         )
         if reg.rolling_beta is not None and not reg.rolling_insufficient and len(reg.rolling_beta.dropna()):

@@ -256,6 +256,15 @@ STATS_WINDOWS = {
 }
 
 
+def _format_spread(value: float | None, metric: Metric) -> str:
+    """A dispersion in the metric's units; a spread of percent levels is in percentage points."""
+    if value is None:
+        return "n/a"
+    if metric.units == "Percent":
+        return f"{value:,.2f} pp"
+    return format_value(value, metric)
+
+
 def metric_stats_table(metric: Metric, stats) -> pd.DataFrame:
     """One metric's statistics as rows of (statistic, value) for display."""
     rows = [("Latest", f"{format_value(stats.latest_value, metric)} on {stats.latest_date:%Y-%m-%d}")]
@@ -271,7 +280,7 @@ def metric_stats_table(metric: Metric, stats) -> pd.DataFrame:
         ("High", f"{format_value(stats.high, metric)} on {stats.high_date:%Y-%m-%d}"),
         ("Low", f"{format_value(stats.low, metric)} on {stats.low_date:%Y-%m-%d}"),
         ("Mean", format_value(stats.mean, metric)),
-        ("Standard deviation", format_number(stats.std, 4) if stats.std is not None else "n/a"),
+        ("Standard deviation", _format_spread(stats.std, metric)),
         ("Latest within the range (0 = low, 100 = high)", format_number(stats.range_position, 0)),
         ("Percentile of latest, window", format_number(stats.percentile_in_window, 0)),
         ("Percentile of latest, all history", format_number(stats.percentile_in_history, 0)),
