@@ -63,7 +63,7 @@ def warm_rerun_case(target: Path, *, uncache_report: bool) -> Case:
     """A rerun after the lookback changes FROM -> TO, on an app that has already run.
 
     Untimed: the first run (once), then a rerun back at FROM. With `uncache_report`, every
-    st.cache_data cache is cleared before that FROM rerun, which fills them again with everything
+    st cache (data and resource) is cleared before that FROM rerun, which fills them again with everything
     that does not depend on the lookback (data, candidates, ...): the timed rerun at TO then misses
     exactly what a user's first change to that lookback misses (the pair report, ...), whatever the
     page caches. Without it, TO's results are already cached.
@@ -80,9 +80,7 @@ def warm_rerun_case(target: Path, *, uncache_report: bool) -> Case:
             state["at"] = at
         at = state["at"]
         if uncache_report:
-            import streamlit as st
-
-            st.cache_data.clear()
+            clear_caches()
         set_lookback(at, FROM).run()
         check(at, target)
         elapsed = timed_run(set_lookback(at, TO))

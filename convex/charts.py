@@ -151,7 +151,7 @@ def _pair_tooltip(name_a: str, name_b: str) -> list:
 
 
 def _pair_data(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[["a", "b"]].reset_index().rename(columns={frame.index.name or "index": "date"})
+    return pd.DataFrame({"date": frame.index, "a": frame["a"].to_numpy(), "b": frame["b"].to_numpy()})
 
 
 @_cached

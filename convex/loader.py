@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import pandas as pd
 from .catalog import Catalog, Metric, catalog
 from .derived import combine_inputs
 from .sources.base import Source, SourceError
-from .sources.sample import load_sample
+from .sources.sample import SAMPLES, load_sample
 from .store import SeriesMeta, Store, utcnow
 
 # How long a successful fetch counts as current, by native frequency.
@@ -142,19 +143,20 @@ class Loader:
     def _is_fresh(self, metric: Metric, meta: SeriesMeta) -> bool:
         return bool(meta.fetched_at and self._clock() - meta.fetched_at < FRESH_FOR[metric.frequency])
 
-    def _from_store(self, metric: Metric, meta: SeriesMeta, failure: str | None) -> LoadedSeries:
+    def _from_store(
+        self, metric: Metric, meta: SeriesMeta, failure: str | None, *, series: pd.Series | None = None
+    ) -> LoadedSeries:
         stale_reason = None
         if failure:
             stale_reason = f"the last refresh failed: {failure}"
         elif meta.provenance == "live" and not self._is_fresh(metric, meta):
             stale_reason = "offline mode: not refreshed" if self.offline else "not refreshed recently"
         frequency = metric.frequency
-        if meta.provenance == "sample":
-            sample = load_sample(metric.id)
-            frequency = sample.frequency if sample else frequency
+        if meta.provenance == "sample" and metric.id in SAMPLES:
+            frequency = SAMPLES[metric.id].frequency
         return LoadedSeries(
             metric=metric,
-            series=self.store.read_series(metric.id),
+            series=self.store.read_series(metric.id) if series is None else series,
             provenance=meta.provenance or "live",
             detail=meta.detail,
             fetched_at=meta.fetched_at,
@@ -190,6 +192,9 @@ class Loader:
                 loaded[item.id] = self.load(item.id)
             except NoDataError as exc:
                 raise NoDataError(metric.id, f"its input {item.id} has no data ({exc.reason})") from None
+        return self._derive(metric, loaded)
+
+    def _derive(self, metric: Metric, loaded: dict[str, LoadedSeries]) -> LoadedSeries:
         parts = {i: (ls.series, ls.metric) for i, ls in loaded.items()}
         series = combine_inputs(metric, parts)
         if series.empty:
@@ -207,6 +212,26 @@ class Loader:
             stale_reason="; ".join(stale) or None,
             frequency=metric.frequency,
         )
+
+    def stored(self) -> dict[str, LoadedSeries]:
+        """Every metric with stored data, derived ones included: one read, no fetching.
+
+        What cross-metric rankings (related pairs, strongest relationships) work from.
+        """
+        metas = self.store.all_meta()
+        everything = self.store.read_all()
+        out: dict[str, LoadedSeries] = {}
+        for metric in self.catalog:
+            meta = metas.get(metric.id)
+            if metric.is_derived or meta is None or metric.id not in everything:
+                continue
+            failure = meta.last_error if self._recently_failed(meta) else None
+            out[metric.id] = self._from_store(metric, meta, failure, series=everything[metric.id])
+        for metric in self.catalog:
+            if metric.is_derived and all(i.id in out for i in metric.inputs):
+                with contextlib.suppress(NoDataError):
+                    out[metric.id] = self._derive(metric, {i.id: out[i.id] for i in metric.inputs})
+        return out
 
     # --------------------------------------------------------------- refresh
     def refresh(self, metric_id: str, *, force: bool = False) -> RefreshOutcome:

@@ -194,3 +194,26 @@ def test_derived_ratio_on_common_dates(clock, yahoo):
     pd.testing.assert_series_equal(
         loaded.series, (spy / tlt).loc[common], check_names=False, check_freq=False
     )
+
+
+def test_stored_reads_everything_in_one_go_without_fetching(clock, fred, yahoo):
+    loader = make_loader(clock, fred=fred, yahoo=yahoo)
+    for metric_id, seed in (("walcl", 1), ("wtregen", 2), ("rrpontsyd", 3), ("spy", 4)):
+        loader.store.write_series(metric_id, synthetic_series(metric_id, seed=seed), provenance="live",
+                                  source="test")  # fmt: skip
+    loader.store.write_series("spx", synthetic_series("spx"), provenance="sample", source="sample")
+    stored = loader.stored()
+    assert set(stored) == {"walcl", "wtregen", "rrpontsyd", "spy", "spx", "net_liquidity"}
+    assert stored["spx"].provenance == "sample" and stored["spx"].frequency == "daily"
+    pd.testing.assert_series_equal(stored["net_liquidity"].series, loader.load("net_liquidity").series)
+    assert fred.calls == [] and yahoo.calls == []
+
+
+def test_store_version_changes_with_every_write(clock):
+    store = make_loader(clock).store
+    before = store.version()
+    store.write_series("dgs10", synthetic_series("dgs10", years=1), provenance="live", source="fred")
+    after = store.version()
+    clock.advance(minutes=1)
+    store.record_attempt("dgs10", "fred: dgs10 (DGS10): server error (HTTP 503)", at=clock())
+    assert before != after != store.version()

@@ -56,7 +56,9 @@ def get_loader() -> Loader:
     return Loader(get_store())
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False)
+# Cached results are shared, read-only objects (st.cache_resource): analytics never mutate their
+# inputs, and handing each rerun a pickled copy (st.cache_data) cost more than the page's charts.
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False)
 def load_metric(metric_id: str, path: str) -> LoadedSeries:
     """A metric's data through the loader. NoDataError is raised, never cached."""
     return Loader(_store(path)).load(metric_id)
@@ -81,8 +83,9 @@ def data_version(loaded: LoadedSeries) -> tuple:
 
 
 def clear_caches() -> None:
-    load_metric.clear()
-    st.cache_data.clear()
+    """After a refresh: every cached load and computation (the store handle is kept)."""
+    for cached in (load_metric, _pair_report, _metric_statistics, _candidates, _related, _strongest):
+        cached.clear()
 
 
 def humanize_age(then: datetime | None, now: datetime | None = None) -> str:
@@ -193,7 +196,7 @@ def write_choice_to_url(key: str) -> None:
     st.query_params[key] = st.session_state[key]
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=128, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=128, show_spinner=False)
 def _pair_report(
     a_id: str,
     b_id: str,
@@ -342,7 +345,7 @@ def pair_content_sections(report, metric_a: Metric, metric_b: Metric) -> None:
             st.markdown(item.answer)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False)
 def _metric_statistics(metric_id: str, window: str, version: tuple, path: str):
     ls = load_metric(metric_id, path)
     return compute_metric_statistics(
@@ -364,34 +367,23 @@ def lookback_start(series: pd.Series, lookback: str) -> pd.Timestamp | None:
 
 def store_version() -> tuple:
     """Changes whenever any stored series does: the cache key of cross-metric computations."""
-    metas = get_store().all_meta()
-    return tuple((m.metric_id, m.points, m.fetched_at, m.last_date) for m in metas.values())
+    return get_store().version()
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
+# Keyed on the store's version, so no TTL: a new version is a new entry, an old one is never stale.
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _candidates(version: tuple, path: str) -> dict[str, CandidateSeries]:
     """Every metric with stored data (derived ones from their inputs), read without fetching."""
-    loader = Loader(_store(path), offline=True)
-    stored = {metric_id for metric_id, points, *_ in version if points}
-    out = {}
-    for metric in catalog():
-        inputs = [i.id for i in metric.inputs] if metric.is_derived else [metric.id]
-        if not all(i in stored for i in inputs):
-            continue
-        try:
-            loaded = loader.load(metric.id)
-        except NoDataError:
-            continue
-        out[metric.id] = CandidateSeries(loaded.series, loaded.metric, loaded.frequency)
-    return out
+    stored = Loader(_store(path), offline=True).stored()
+    return {i: CandidateSeries(ls.series, ls.metric, ls.frequency) for i, ls in stored.items()}
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _related(a_id: str, b_id: str, lookback: str, version: tuple, path: str):
     return related_pairs(a_id, b_id, _candidates(version, path), lookback=lookback)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _strongest(metric_id: str, version: tuple, path: str):
     return strongest_relationships(metric_id, _candidates(version, path), lookback="3Y")
 

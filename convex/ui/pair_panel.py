@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from ..analytics.report import PairReport
@@ -185,23 +184,4 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         f"Correlation of changes over the last {_periods(rc.window, freq)}, and its range over the lookback.",
         rc.insufficient or f"range {_r(rc.min)} to {_r(rc.max)} · mean {_r(rc.mean)}",
     )
-    with st.expander("Every pair statistic"):
-        st.dataframe(_flat_table(report), hide_index=True, width="stretch")
-
-
-def _flat_table(report: PairReport) -> pd.DataFrame:
-    """The statistics JSON flattened to (statistic, value) rows, series left out."""
-    rows: list[tuple[str, str]] = []
-
-    def walk(prefix: str, value) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                walk(f"{prefix}.{key}" if prefix else key, inner)
-        elif isinstance(value, list):
-            if len(value) <= 8:
-                rows.append((prefix, ", ".join(str(v) for v in value)))
-        else:
-            rows.append((prefix, "" if value is None else str(value)))
-
-    walk("", report.stats.to_dict())
-    return pd.DataFrame(rows, columns=["Statistic", "Value"])
+    st.caption("Every statistic, with the data behind it, is in the JSON download below.")
