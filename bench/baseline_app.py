@@ -20,17 +20,10 @@ import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
+from convex.analytics.align import LOOKBACKS  # noqa: E402
 from convex.store import Store, default_data_dir  # noqa: E402
 
 A, B = "walcl", "tlt"
-LOOKBACKS = {
-    "90D": pd.DateOffset(days=90),
-    "1Y": pd.DateOffset(years=1),
-    "3Y": pd.DateOffset(years=3),
-    "5Y": pd.DateOffset(years=5),
-    "10Y": pd.DateOffset(years=10),
-    "Max": None,
-}
 
 
 @st.cache_data(show_spinner=False)

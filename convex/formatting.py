@@ -7,6 +7,9 @@ import math
 from .catalog import Metric
 
 _USD_SCALES = {"Millions of USD": 1e6, "Billions of USD": 1e9}
+# One period of each frequency, in words: "over the last trading day", "a 26-week window".
+PERIOD_WORD = {"daily": "trading day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
+PERIOD_WORDS = {"daily": "trading days", "weekly": "weeks", "monthly": "months", "quarterly": "quarters"}
 
 
 def _is_missing(value: float | None) -> bool:
@@ -84,3 +87,16 @@ def format_pvalue(p: float | None) -> str:
 
 def format_share(share: float | None) -> str:
     return "n/a" if _is_missing(share) else f"{share * 100:.0f}%"
+
+
+def periods(count: int, frequency: str) -> str:
+    """ "1 week", "3 weeks", "12 trading days"."""
+    return f"{count:,} {PERIOD_WORD[frequency] if count == 1 else PERIOD_WORDS[frequency]}"
+
+
+def format_r(r: float | None) -> str:
+    """A correlation as "+0.45"; "-0.00" never appears."""
+    if _is_missing(r):
+        return "n/a"
+    text = f"{r:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text

@@ -10,7 +10,7 @@ from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
 from convex.catalog import catalog
 from convex.content.related import built_from
-from convex.formatting import change_unit_label, format_change, format_value
+from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value
 from convex.loader import LoadedSeries, NoDataError
 from convex.ui import pair_panel
 
@@ -198,7 +198,7 @@ report = ui.pair_report(
     spread_kind=spread_kind,
 )
 aligned, stats = report.aligned, report.stats
-period = ui.FREQUENCY_PERIOD[aligned.frequency]
+period = PERIOD_WORD[aligned.frequency]
 
 
 # ---------------------------------------------------------------- header
@@ -214,8 +214,7 @@ def metric_header(ls: LoadedSeries, mstats) -> None:
         m.name,
         format_value(mstats.latest_value, m),
         format_change(one.change, m) if one.change is not None else None,
-        help=f"{m.description} Units: {m.units}. "
-        f"The change is over the last {ui.FREQUENCY_PERIOD[ls.frequency]}.",
+        help=f"{m.description} Units: {m.units}. The change is over the last {PERIOD_WORD[ls.frequency]}.",
     )
     st.caption(f"As of {mstats.latest_date:%b %d, %Y} · {m.source_name}")
     if ls.stale:

@@ -7,7 +7,7 @@ import streamlit as st
 from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
 from convex.catalog import catalog
-from convex.formatting import format_change, format_value
+from convex.formatting import PERIOD_WORD, format_change, format_value
 from convex.loader import NoDataError
 
 DEFAULT_METRIC = "walcl"
@@ -63,8 +63,7 @@ c1.metric(
     "Latest",
     format_value(mstats.latest_value, metric),
     format_change(one.change, metric) if one.change is not None else None,
-    help=f"As of {mstats.latest_date:%Y-%m-%d}; the change is over the "
-    f"last {ui.FREQUENCY_PERIOD[loaded.frequency]}.",
+    help=f"As of {mstats.latest_date:%Y-%m-%d}; the change is over the last {PERIOD_WORD[loaded.frequency]}.",
 )
 c2.metric(
     "Percentile in all history",

@@ -11,8 +11,8 @@ from convex.analytics.metric_stats import MetricStats, metric_statistics
 from convex.analytics.pair_stats import PairStats, pair_statistics
 from convex.analytics.serialise import format_date
 from convex.analytics.spreads import SPREAD_KINDS, SpreadResult, spread_series
+from convex.formatting import PERIOD_WORD, format_pvalue, format_r, format_share, periods
 
-PERIOD_WORDS = {"daily": "trading day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 _PAIR_KEYS_FROM_ALIGNMENT = ("name_a", "name_b", "frequency", "lookback", "n")
 
 
@@ -120,25 +120,6 @@ def _change(value: float | None, kind: str) -> str:
     return f"{value:+.2%}" if kind == "pct" else f"{value:+,.4g}"
 
 
-def _share(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
-
-
-def _pvalue(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
-
-
-def _corr(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.2f}"
-
-
-def _periods(count: int, frequency: str) -> str:
-    word = PERIOD_WORDS[frequency]
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
 def _state_text(state: str | None, a: str, b: str) -> str:
     return {
         "both_up": f"both {a} and {b} up",
@@ -212,35 +193,38 @@ def render_text(
         out.append(f"  levels: {c.insufficient}")
     else:
         out.append(
-            f"  levels:  r {_corr(c.levels)} (95% CI {_corr(c.levels_ci_low)} to {_corr(c.levels_ci_high)}, "
-            f"p {_pvalue(c.levels_pvalue)}, n {c.n_levels})"
+            f"  levels:  r {format_r(c.levels)} "
+            f"(95% CI {format_r(c.levels_ci_low)} to {format_r(c.levels_ci_high)}, "
+            f"p {format_pvalue(c.levels_pvalue)}, n {c.n_levels})"
         )
         if c.levels_possibly_spurious:
             out.append(
-                f"    possibly spurious: neither level is stationary (ADF p {a} {_pvalue(c.adf_pvalue_a)}, "
-                f"{b} {_pvalue(c.adf_pvalue_b)}) and they are not cointegrated "
-                f"(p {_pvalue(s.cointegration.pvalue)}); trust the correlation of changes instead"
+                "    possibly spurious: neither level is stationary "
+                f"(ADF p {a} {format_pvalue(c.adf_pvalue_a)}, "
+                f"{b} {format_pvalue(c.adf_pvalue_b)}) and they are not cointegrated "
+                f"(p {format_pvalue(s.cointegration.pvalue)}); trust the correlation of changes instead"
             )
         elif c.levels_possibly_spurious is False:
             out.append(
-                f"    unit roots: ADF p {a} {_pvalue(c.adf_pvalue_a)}, {b} {_pvalue(c.adf_pvalue_b)}; "
-                f"cointegration p {_pvalue(s.cointegration.pvalue)}"
+                f"    unit roots: ADF p {a} {format_pvalue(c.adf_pvalue_a)}, "
+                f"{b} {format_pvalue(c.adf_pvalue_b)}; "
+                f"cointegration p {format_pvalue(s.cointegration.pvalue)}"
             )
     if c.changes_insufficient:
         out.append(f"  changes: {c.changes_insufficient}")
     else:
         out.append(
-            f"  changes: r {_corr(c.changes)} "
-            f"(95% CI {_corr(c.changes_ci_low)} to {_corr(c.changes_ci_high)}, "
-            f"p {_pvalue(c.changes_pvalue)}, n {c.n_changes}); Spearman {_corr(c.changes_spearman)}"
+            f"  changes: r {format_r(c.changes)} "
+            f"(95% CI {format_r(c.changes_ci_low)} to {format_r(c.changes_ci_high)}, "
+            f"p {format_pvalue(c.changes_pvalue)}, n {c.n_changes}); Spearman {format_r(c.changes_spearman)}"
         )
     r = s.rolling_correlation
     if r.insufficient:
         out.append(f"  rolling ({r.window} periods): {r.insufficient}")
     else:
         out.append(
-            f"  rolling correlation of changes over {_periods(r.window, freq)}: latest {_corr(r.latest)}, "
-            f"range {_corr(r.min)} to {_corr(r.max)}, mean {_corr(r.mean)}"
+            f"  rolling correlation of changes over {periods(r.window, freq)}: latest {format_r(r.latest)}, "
+            f"range {format_r(r.min)} to {format_r(r.max)}, mean {format_r(r.mean)}"
         )
     out.append("")
 
@@ -253,12 +237,12 @@ def render_text(
         who = (
             "no lead: strongest at lag 0"
             if lag == 0
-            else f"{a if lag > 0 else b} leads {b if lag > 0 else a} by {_periods(abs(lag), freq)}"
+            else f"{a if lag > 0 else b} leads {b if lag > 0 else a} by {periods(abs(lag), freq)}"
         )
         verdict = "clears" if ll.significant else "does not clear"
         tried = len(ll.lags)
         out.append(
-            f"  best lag {lag:+d} ({who}): r {_corr(ll.correlation)}; it {verdict} the noise band "
+            f"  best lag {lag:+d} ({who}): r {format_r(ll.correlation)}; it {verdict} the noise band "
             f"+-{ll.band:.3f}"
         )
         adjusted = "clears" if ll.significant_adjusted else "does not clear"
@@ -275,8 +259,8 @@ def render_text(
             out.append(f"  {d.cause} -> {d.effect}: {d.insufficient}")
         else:
             out.append(
-                f"  {d.cause} -> {d.effect}: p {_pvalue(d.pvalue)} at lag {d.lag} of 1..{d.max_lag} "
-                f"(x{d.max_lag} for multiple lags: {_pvalue(d.pvalue_bonferroni)})"
+                f"  {d.cause} -> {d.effect}: p {format_pvalue(d.pvalue)} at lag {d.lag} of 1..{d.max_lag} "
+                f"(x{d.max_lag} for multiple lags: {format_pvalue(d.pvalue_bonferroni)})"
             )
     out.append("")
 
@@ -295,7 +279,7 @@ def render_text(
         )
         if reg.rolling_beta_latest is not None:
             out.append(
-                f"  rolling beta over {_periods(reg.rolling_window, freq)}: "
+                f"  rolling beta over {periods(reg.rolling_window, freq)}: "
                 f"latest {_number(reg.rolling_beta_latest)}"
             )
     out.append("")
@@ -307,26 +291,28 @@ def render_text(
     else:
         verdict = "cointegrated" if co.cointegrated else "not cointegrated"
         out.append(
-            f"  p {_pvalue(co.pvalue)} ({a} on {b} {_pvalue(co.pvalue_a_on_b)}, {b} on {a} "
-            f"{_pvalue(co.pvalue_b_on_a)}; {co.input_a} of {a}, {co.input_b} of {b}, lag {co.lag}): {verdict}"
+            f"  p {format_pvalue(co.pvalue)} ({a} on {b} {format_pvalue(co.pvalue_a_on_b)}, {b} on {a} "
+            f"{format_pvalue(co.pvalue_b_on_a)}; {co.input_a} of {a}, {co.input_b} of {b}, "
+            f"lag {co.lag}): {verdict}"
         )
     out.append("")
 
     cm = s.comovement
     out.append(
-        f"Co-movement per {PERIOD_WORDS[freq]} "
+        f"Co-movement per {PERIOD_WORD[freq]} "
         f"({cm.n_moving} periods where both moved, {cm.n_flat} flat left out)"
     )
     if cm.insufficient:
         out.append(f"  {cm.insufficient}")
     else:
         out.append(
-            f"  both up {_share(cm.both_up)}, both down {_share(cm.both_down)}, "
-            f"{a} up & {b} down {_share(cm.a_up_b_down)}, {a} down & {b} up {_share(cm.a_down_b_up)}"
+            f"  both up {format_share(cm.both_up)}, both down {format_share(cm.both_down)}, "
+            f"{a} up & {b} down {format_share(cm.a_up_b_down)}, "
+            f"{a} down & {b} up {format_share(cm.a_down_b_up)}"
         )
         out.append(
-            f"  when {a} rose, {b} fell {_share(cm.b_down_when_a_up)} of the time; "
-            f"when {a} fell, {b} rose {_share(cm.b_up_when_a_down)} of the time"
+            f"  when {a} rose, {b} fell {format_share(cm.b_down_when_a_up)} of the time; "
+            f"when {a} fell, {b} rose {format_share(cm.b_up_when_a_down)} of the time"
         )
     out.append(
         f"  over the window {a} {_change(cm.a_change_over_window, aligned.change_a)}, "
@@ -334,20 +320,20 @@ def render_text(
     )
     if cm.current_state is not None:
         out.append(
-            f"  now: {_state_text(cm.current_state, a, b)} for {_periods(cm.current_run, freq)} "
+            f"  now: {_state_text(cm.current_state, a, b)} for {periods(cm.current_run, freq)} "
             f"(since {format_date(cm.current_run_since)})"
         )
     out.append("")
 
     rg = s.regimes
-    out.append(f"Regimes of {a} (level vs {_periods(rg.window, freq)} earlier)")
+    out.append(f"Regimes of {a} (level vs {periods(rg.window, freq)} earlier)")
     for regime in (rg.expanding, rg.contracting):
         if regime.insufficient:
             out.append(f"  {regime.regime} (n {regime.n}): {regime.insufficient}")
         else:
             out.append(
-                f"  {regime.regime} (n {regime.n}): correlation of changes {_corr(regime.correlation)}, "
-                f"mean {b} change {_change(regime.mean_b_change, aligned.change_b)} per {PERIOD_WORDS[freq]}"
+                f"  {regime.regime} (n {regime.n}): correlation of changes {format_r(regime.correlation)}, "
+                f"mean {b} change {_change(regime.mean_b_change, aligned.change_b)} per {PERIOD_WORD[freq]}"
             )
     if rg.current_regime:
         out.append(f"  now {a} is {rg.current_regime} (since {format_date(rg.current_regime_since)})")

@@ -1,22 +1,31 @@
 """Small phrasing helpers shared by the pair content: lookbacks, periods, names, markdown safety.
 
-Numbers themselves go through `convex.formatting`; the only local number format is the signed
-two-decimal correlation ("+0.45"), which formatting.py does not have.
+Numbers and period words come from `convex.formatting`; this module phrases them for running text.
 """
 
 from __future__ import annotations
 
-import math
 import re
 
 import pandas as pd
 
 from convex.catalog import Metric
-from convex.formatting import format_change, format_number, format_pvalue, format_share, format_value
+from convex.formatting import (
+    PERIOD_WORD,
+    PERIOD_WORDS,
+    format_change,
+    format_number,
+    format_pvalue,
+    format_share,
+    format_value,
+)
+
+# Re-exported: content modules phrase everything through `w`.
+from convex.formatting import format_r as signed_r  # noqa: F401
+from convex.formatting import periods as periods
 
 # Singular and plural period words per aligned frequency, and the adjective for its changes.
-PERIOD_SINGULAR = {"daily": "trading day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
-PERIOD_PLURAL = {"daily": "trading days", "weekly": "weeks", "monthly": "months", "quarterly": "quarters"}
+PERIOD_SINGULAR, PERIOD_PLURAL = PERIOD_WORD, PERIOD_WORDS
 # "26-week window", "63-day window".
 WINDOW_WORD = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 CHANGES_WORD = {
@@ -44,12 +53,6 @@ def lookback_words(lookback: str, start: pd.Timestamp | None = None) -> str:
     if lookback == "Max":
         return "the full common history" + (f" (since {start.year})" if start is not None else "")
     return f"the {lookback} lookback"
-
-
-def periods(count: int, frequency: str) -> str:
-    """ "1 week", "3 weeks", "12 trading days"."""
-    word = PERIOD_SINGULAR[frequency] if count == 1 else PERIOD_PLURAL[frequency]
-    return f"{count:,} {word}"
 
 
 def date_words(value: pd.Timestamp | None, frequency: str) -> str:
@@ -89,14 +92,6 @@ def md(text: str) -> str:
     """
     text = text.replace("\\$", "$").replace("$", "\\$")
     return _TAG_START.sub("&lt;", text)
-
-
-def signed_r(r: float | None) -> str:
-    """A correlation as "+0.45"; "-0.00" never appears."""
-    if r is None or not math.isfinite(r):
-        return "n/a"
-    text = f"{r:+.2f}"
-    return "0.00" if text in ("+0.00", "-0.00") else text
 
 
 def count(n: int) -> str:

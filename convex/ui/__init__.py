@@ -25,7 +25,6 @@ from ..store import Store, default_data_dir, utcnow
 
 SECRET_NAMES = ("FRED_API_KEY", "COINGECKO_API_KEY")
 CACHE_TTL_S = 300
-FREQUENCY_PERIOD = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 
 
 def apply_secrets() -> None:

@@ -6,9 +6,16 @@ import streamlit as st
 
 from ..analytics.report import PairReport
 from ..catalog import Metric
-from ..formatting import format_number, format_pvalue, format_share
+from ..formatting import (
+    PERIOD_WORD,
+    PERIOD_WORDS,
+    format_number,
+    format_pvalue,
+    format_r,
+    format_share,
+    periods,
+)
 
-PERIODS = {"daily": "trading day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 STATE_TEXT = {
     "both_up": "both up",
     "both_down": "both down",
@@ -16,15 +23,6 @@ STATE_TEXT = {
     "a_down_b_up": "{a} down, {b} up",
     "flat": "one of them unchanged",
 }
-
-
-def _r(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.2f}"
-
-
-def _periods(n: int, frequency: str) -> str:
-    word = PERIODS[frequency]
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _tile(column, label: str, value: str, help_text: str, caption: str | None = None) -> None:
@@ -50,12 +48,12 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
     _tile(
         row[0],
         "Correlation of changes",
-        _r(c.changes) if not c.changes_insufficient else "n/a",
+        format_r(c.changes) if not c.changes_insufficient else "n/a",
         f"Pearson correlation of {freq} {kinds}, period by period. This is the number to trust: it is "
         "not fooled by two series that merely trend. The interval is a 95% Fisher interval.",
         c.changes_insufficient
-        or f"95% interval {_r(c.changes_ci_low)} to {_r(c.changes_ci_high)} · "
-        f"p {format_pvalue(c.changes_pvalue)} · Spearman {_r(c.changes_spearman)} · n {c.n_changes:,}",
+        or f"95% interval {format_r(c.changes_ci_low)} to {format_r(c.changes_ci_high)} · "
+        f"p {format_pvalue(c.changes_pvalue)} · Spearman {format_r(c.changes_spearman)} · n {c.n_changes:,}",
     )
     spurious = (
         " · ⚠ possibly spurious: both trend and they are not cointegrated"
@@ -65,7 +63,7 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
     _tile(
         row[1],
         "Correlation of levels",
-        _r(c.levels) if not c.insufficient else "n/a",
+        format_r(c.levels) if not c.insufficient else "n/a",
         "Pearson correlation of the two levels. Two series that both trend correlate strongly even when "
         "unrelated; it is flagged as possibly spurious when neither level is stationary (ADF test) and the "
         "pair is not cointegrated.",
@@ -77,21 +75,21 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         lead_value, lead_caption = "n/a", ll.insufficient
     else:
         lag = ll.best_lag or 0
-        searched = f"{len(ll.lags)} lags searched (±{_periods(ll.max_lag, freq)})"
+        searched = f"{len(ll.lags)} lags searched (±{periods(ll.max_lag, freq)})"
         if ll.significant_adjusted and lag != 0:
             leader, follower = (a, b) if lag > 0 else (b, a)
-            lead_value = f"{lag:+d} {PERIODS[freq]}{'s' if abs(lag) != 1 else ''}"
+            lead_value = f"{lag:+d} {PERIOD_WORD[freq] if abs(lag) == 1 else PERIOD_WORDS[freq]}"
             lead_caption = (
-                f"{leader} leads {follower} by {_periods(abs(lag), freq)} (r {_r(ll.correlation)}; "
+                f"{leader} leads {follower} by {periods(abs(lag), freq)} (r {format_r(ll.correlation)}; "
                 f"outside ±{ll.band_adjusted:.3f}, the noise band for {searched})"
             )
         else:
             lead_value = "None" if lag else "Same period"
             lead_caption = (
-                f"no reliable lead: best lag {lag:+d} (r {_r(ll.correlation)}) is inside "
+                f"no reliable lead: best lag {lag:+d} (r {format_r(ll.correlation)}) is inside "
                 f"±{ll.band_adjusted:.3f}, the noise band for {searched}"
                 if not ll.significant_adjusted
-                else f"changes move together in the same {PERIODS[freq]} (r {_r(ll.correlation)})"
+                else f"changes move together in the same {PERIOD_WORD[freq]} (r {format_r(ll.correlation)})"
             )
     _tile(
         row[2],
@@ -159,7 +157,7 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
     _tile(
         row[0],
         "Current run",
-        f"{_periods(cm.current_run, freq)}" if cm.current_state else "n/a",
+        f"{periods(cm.current_run, freq)}" if cm.current_state else "n/a",
         "How many consecutive periods, up to the latest, the pair has moved in the same pattern.",
         f"{state} since {cm.current_run_since:%Y-%m-%d}" if cm.current_run_since is not None else None,
     )
@@ -171,17 +169,17 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         _tile(
             column,
             f"Correlation, A {word}",
-            _r(regime.correlation) if not regime.insufficient else "n/a",
+            format_r(regime.correlation) if not regime.insufficient else "n/a",
             f"Correlation of changes only over periods when {a} was {word} (its level above/below its level "
-            f"{_periods(rg.window, freq)} earlier), e.g. QE versus QT for the Fed balance sheet.",
+            f"{periods(rg.window, freq)} earlier), e.g. QE versus QT for the Fed balance sheet.",
             regime.insufficient or f"{a} {word}: n {regime.n:,} · p {format_pvalue(regime.pvalue)}",
         )
     rc = s.rolling_correlation
     _tile(
         row[3],
         "Rolling correlation, latest",
-        _r(rc.latest) if not rc.insufficient else "n/a",
-        f"Correlation of changes over the last {_periods(rc.window, freq)}, and its range over the lookback.",
-        rc.insufficient or f"range {_r(rc.min)} to {_r(rc.max)} · mean {_r(rc.mean)}",
+        format_r(rc.latest) if not rc.insufficient else "n/a",
+        f"Correlation of changes over the last {periods(rc.window, freq)}, and its range over the lookback.",
+        rc.insufficient or f"range {format_r(rc.min)} to {format_r(rc.max)} · mean {format_r(rc.mean)}",
     )
     st.caption("Every statistic, with the data behind it, is in the JSON download below.")
