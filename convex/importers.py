@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .sources.base import SourceError, csv_rows, series_from_cells, text_problem
+from .sources.base import SourceError, csv_rows, series_from_table, text_problem
 from .sources.cboe import parse_cboe_csv
 from .sources.coingecko import parse_coingecko_csv
 from .sources.fred import parse_fred_csv
@@ -193,12 +193,7 @@ def _parse(layout: str, text: str, head: list[list[str]]) -> tuple[pd.Series, st
         return series, str(series.name)
     if layout == "date_value":
         rows = csv_rows(text, source="file", symbol="value")
-        body = rows[1:]
-        if not body:
-            raise SourceError("file", "value", "the file held no observations")
-        if any(len(row) != 2 for row in body):
-            raise SourceError("file", "value", "rows with other than two columns")
-        series = series_from_cells([r[0] for r in body], [r[1] for r in body], source="file", symbol="value")
+        series = series_from_table(rows[1:], width=2, value_column=1, source="file", symbol="value")
         column = rows[0][1]
         return series, (None if column.lower() == "value" else column)
     if layout == "cboe":

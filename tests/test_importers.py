@@ -159,7 +159,7 @@ def test_export_round_trip_is_exact(tmp_path):
         (b"observation_date,WALCL\n2024-01-03,\n2024-01-10,.\n", "no observations"),
         (p.FRED_CSV_NON_NUMERIC.encode(), "non-numeric value 'n/a!'"),
         (b"date,value\n2024-01-01,1_000\n", "non-numeric value '1_000'"),
-        (b"date,value\n2024-01-01,1,234\n", "other than two columns"),
+        (b"date,value\n2024-01-01,1,234\n", "other than 2 columns"),
         (b"date,value\nyesterday,1\n", "unreadable date 'yesterday'"),
         (b"date,value\n2023-02-30,1\n", "impossible date"),
         (YF_MULTI.encode()[:-30], "truncated"),

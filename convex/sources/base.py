@@ -218,6 +218,27 @@ def parse_dates(raw, *, source: str, symbol: str) -> pd.DatetimeIndex:
         raise BadPayload(source, symbol, f"impossible date ({exc})") from None
 
 
+def series_from_table(
+    body: list[list[str]],
+    *,
+    width: int,
+    value_column: int,
+    source: str,
+    symbol: str,
+    start: date | None = None,
+) -> pd.Series:
+    """The data rows of a CSV (dates in the first column) as a series; every row must have
+    `width` cells, or the payload was cut short."""
+    if not body:
+        raise BadPayload(source, symbol, "the answer held no observations")
+    if any(len(row) != width for row in body):
+        raise BadPayload(source, symbol, f"rows with other than {width} columns (truncated?)")
+    dates = [row[0] for row in body]
+    return series_from_cells(
+        dates, [row[value_column] for row in body], source=source, symbol=symbol, start=start
+    )
+
+
 def series_from_cells(dates, values, *, source: str, symbol: str, start: date | None = None) -> pd.Series:
     """Parse date and value cells strictly, keep dates >= start, and clean to the contract."""
     index = parse_dates(dates, source=source, symbol=symbol)

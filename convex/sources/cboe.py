@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from .base import BadPayload, UnknownSymbol, csv_rows, series_from_cells
+from .base import BadPayload, UnknownSymbol, csv_rows, series_from_table
 from .http import HttpClient
 
 NAME = "cboe"
@@ -37,13 +37,8 @@ def parse_cboe_csv(text: str, symbol: str | None = None, start: date | None = No
         column = 1
     else:
         raise BadPayload(NAME, who, f"no CLOSE column in {_shown(rows[0])}")
-    body = rows[1:]
-    if not body:
-        raise BadPayload(NAME, who, "the answer held no observations")
-    if any(len(row) != len(header) for row in body):
-        raise BadPayload(NAME, who, f"rows with other than {len(header)} columns (truncated?)")
-    return series_from_cells(
-        [row[0] for row in body], [row[column] for row in body], source=NAME, symbol=who, start=start
+    return series_from_table(
+        rows[1:], width=len(header), value_column=column, source=NAME, symbol=who, start=start
     )
 
 

@@ -22,7 +22,7 @@ from .base import (
     clean_series,
     csv_rows,
     register_secret,
-    series_from_cells,
+    series_from_table,
     text_problem,
 )
 from .http import HttpClient, retry_after_seconds
@@ -85,13 +85,8 @@ def parse_coingecko_csv(text: str, coin: str | None = None, start: date | None =
     if not header or header[0] != "snapped_at" or "price" not in header:
         raise BadPayload(NAME, who, "expected the columns 'snapped_at,price,market_cap,total_volume'")
     column = header.index("price")
-    body = rows[1:]
-    if not body:
-        raise BadPayload(NAME, who, "the answer held no observations")
-    if any(len(row) != len(header) for row in body):
-        raise BadPayload(NAME, who, f"rows with other than {len(header)} columns (truncated?)")
-    return series_from_cells(
-        [r[0] for r in body], [r[column] for r in body], source=NAME, symbol=who, start=start
+    return series_from_table(
+        rows[1:], width=len(header), value_column=column, source=NAME, symbol=who, start=start
     )
 
 

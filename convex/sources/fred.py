@@ -23,7 +23,7 @@ from .base import (
     clean_series,
     csv_rows,
     register_secret,
-    series_from_cells,
+    series_from_table,
     text_problem,
 )
 from .http import HttpClient, RateLimiter
@@ -54,19 +54,9 @@ def parse_fred_csv(text: str, symbol: str | None = None, start: date | None = No
         )
     if symbol is not None and header[1].upper() != symbol.upper():
         raise BadPayload(NAME, who, f"the CSV holds series {header[1][:40]!r}, not {symbol!r}")
-    body = rows[1:]
-    if any(len(row) != 2 for row in body):
-        raise BadPayload(NAME, who, "rows with other than two columns (truncated?)")
-    if not body:
-        raise BadPayload(NAME, who, "the answer held no observations")
-    series = series_from_cells(
-        [row[0] for row in body],
-        [row[1] for row in body],
-        source=NAME,
-        symbol=symbol or header[1],
-        start=start,
+    return series_from_table(
+        rows[1:], width=2, value_column=1, source=NAME, symbol=symbol or header[1], start=start
     )
-    return series
 
 
 def fred_error(resp: requests.Response, symbol: str) -> SourceError | None:

@@ -28,7 +28,7 @@ from .base import (
     clean_series,
     csv_rows,
     parse_numbers,
-    series_from_cells,
+    series_from_table,
 )
 from .http import HttpClient
 
@@ -200,15 +200,10 @@ def parse_yahoo_csv(text: str, symbol: str | None = None, start: date | None = N
         column = lowered.index("close")
     else:
         raise BadPayload(NAME, who, "no Adj Close or Close column")
-    body = rows[first_row:]
-    if not body:
-        raise BadPayload(NAME, who, "the file held no observations")
-    width = len(columns) + 1
-    if any(len(row) != width for row in body):
-        raise BadPayload(NAME, who, f"rows with other than {width} columns (truncated?)")
-    return series_from_cells(
-        [r[0] for r in body],
-        [r[column + 1] for r in body],
+    return series_from_table(
+        rows[first_row:],
+        width=len(columns) + 1,
+        value_column=column + 1,
         source=NAME,
         symbol=symbol or ticker or who,
         start=start,
