@@ -14,6 +14,8 @@ from convex.formatting import PERIOD_WORD, change_unit_label, format_change, for
 from convex.loader import LoadedSeries, NoDataError
 from convex.ui import pair_panel
 
+ui.ensure_app_navigation()
+
 DEFAULT_A, DEFAULT_B = "walcl", "tlt"
 DEFAULT_LOOKBACK = "3Y"
 # Bound pickers put the shown option in the URL, so the options are short words, mapped here.

@@ -10,6 +10,8 @@ from convex.catalog import catalog
 from convex.formatting import PERIOD_WORD, format_change, format_value
 from convex.loader import NoDataError
 
+ui.ensure_app_navigation()
+
 DEFAULT_METRIC = "walcl"
 
 options = ui.metric_options()

@@ -8,6 +8,8 @@ import streamlit as st
 from convex import ui
 from convex.catalog import catalog
 
+ui.ensure_app_navigation()
+
 st.title("Data status")
 store = ui.get_store()
 loader = ui.get_loader()

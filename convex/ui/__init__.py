@@ -27,6 +27,20 @@ SECRET_NAMES = ("FRED_API_KEY", "COINGECKO_API_KEY")
 CACHE_TTL_S = 300
 
 
+def ensure_app_navigation() -> None:
+    """Run every page through app.py's navigation.
+
+    A server whose first visitor opens a page's own address (/metric) runs that page file on its
+    own, with Streamlit's older automatic pages/ navigation, before app.py has had a chance to
+    register `st.navigation`. Turn that mode off and rerun: the rerun goes through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def apply_secrets() -> None:
     """Copy keys from Streamlit secrets into the environment, where the sources look for them."""
     for name in SECRET_NAMES:

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -126,3 +126,20 @@ def test_explorer_page_and_its_relationship_links(page, app_url):
     wait_for_app(page)
     assert page.locator("h1").first.inner_text().startswith("20Y+ Treasury (TLT) vs ")
     assert_healthy(page)
+
+
+def test_a_fresh_server_opened_on_a_page_address_keeps_the_app_navigation(browser, served_store):
+    """The first visitor of a new server lands on /metric: the page still runs inside app.py."""
+    with running_app(served_store) as url:
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        page.goto(f"{url}/metric?metric=gld")
+        wait_for_app(page)
+        page.get_by_role("heading", name="Gold (GLD)").first.wait_for(timeout=30_000)
+        nav = page.locator("[data-testid='stSidebarNavLink']")
+        labels = [text.strip().splitlines()[-1] for text in nav.all_inner_texts()]
+        assert labels == ["Compare", "Metric explorer", "Data status"]
+        assert_healthy(page)
+        context.close()
