@@ -10,7 +10,7 @@ from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
 from convex.catalog import catalog
 from convex.content.related import built_from
-from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value
+from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value, periods
 from convex.loader import LoadedSeries, NoDataError
 from convex.ui import pair_panel
 
@@ -318,7 +318,7 @@ with views[3]:
             ui.chart(
                 charts.rolling_line_chart(
                     charts.thin_for_display(rc.series.to_frame())[0].iloc[:, 0],
-                    title=f"{rc.window}-{period} correlation of changes",
+                    title=f"Correlation of changes, rolling {periods(rc.window, aligned.frequency)}",
                     label="Correlation",
                     domain=(-1, 1),
                 )
@@ -364,7 +364,7 @@ with views[5]:
             ui.chart(
                 charts.rolling_line_chart(
                     charts.thin_for_display(reg.rolling_beta.to_frame())[0].iloc[:, 0],
-                    title=f"{reg.rolling_window}-{period} rolling beta",
+                    title=f"Beta, rolling {periods(reg.rolling_window, aligned.frequency)}",
                     label="Beta",
                 )
             )

@@ -113,7 +113,7 @@ def test_every_sidebar_control_changes_the_view(store):
         at = run(a="gld", b="spy", view=view, roll="52", spread="Performance")
         assert chart_specs(at), view
     at = run(a="gld", b="spy", view="Rolling correlation", roll="52")
-    assert "52-day correlation of changes" in json.dumps(chart_specs(at))
+    assert "Correlation of changes, rolling 52 trading days" in json.dumps(chart_specs(at))
     at = run(a="gld", b="spy", view="Overlay")
     at.toggle(key="dual").set_value(True).run()
     assert '"scale": {"y": "independent"}' in json.dumps(chart_specs(at))
