@@ -7,13 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-import pandas as pd
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from .analytics.align import LOOKBACKS
-from .analytics.report import pair_report
 from .catalog import UnknownMetricError, catalog
 from .loader import Loader, NoDataError
 from .store import Store
@@ -128,6 +125,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _lookback(text: str) -> str:
+    from .analytics.align import LOOKBACKS  # the statistics stack loads only for `stats`
+
     wanted = {key.lower(): key for key in LOOKBACKS}.get(text.strip().lower())
     if wanted is None:
         raise argparse.ArgumentTypeError(f"lookback must be one of {', '.join(LOOKBACKS)}")
@@ -135,6 +134,10 @@ def _lookback(text: str) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .analytics.report import pair_report
+
     _check_ids([args.a, args.b])
     if args.a == args.b:
         return _fail("pick two different metrics")

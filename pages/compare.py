@@ -52,7 +52,8 @@ notices = ui.check_url(
         "window": list(ui.STATS_WINDOWS),
         "dual": None,
         "view": VIEWS,
-    }
+    },
+    first_value=["lookback"],
 )
 notices = [n for n in notices if "“a”" not in n and "“b”" not in n]  # a and b explain themselves below
 for key, default in (("a", DEFAULT_A), ("b", DEFAULT_B)):
@@ -88,14 +89,10 @@ with st.sidebar:
         help="Type to search by domain or name.",
     )
     st.button("⇄ Swap A and B", on_click=swap)
-    lookback = st.segmented_control(
-        "Lookback",
-        list(LOOKBACKS),
-        default=DEFAULT_LOOKBACK,
-        required=True,
-        key="lookback",
-        bind="query-params",
-        help="Statistics and charts use the aligned data dated after the last common date minus this span.",
+    lookback, notices = ui.lookback_control(
+        DEFAULT_LOOKBACK,
+        notices,
+        "Statistics and charts use the aligned data dated after the last common date minus this span.",
     )
     transform = TRANSFORMS[
         st.selectbox(
@@ -238,9 +235,8 @@ with left:
 with right:
     metric_header(lb, report.metric_b)
 
-with st.popover("Share this view", icon=":material/share:"):
-    st.caption("The address bar is the share link: opening it restores this exact view.")
-    st.code(ui.share_url(), language=None, wrap_lines=True)
+# Filled once every bound widget has cleaned the URL (the tabs last), so the link is what is shown.
+share_slot = st.empty()
 
 st.caption(aligned.describe())
 if built_from(metric_a, metric_b):
@@ -260,6 +256,9 @@ if aligned.n < 2:
 
 # ---------------------------------------------------------------- charts
 views = st.tabs(VIEWS, key="view", bind="query-params")
+with share_slot, st.popover("Share this view", icon=":material/share:"):
+    st.caption("The address bar is the share link: opening it restores this exact view.")
+    st.code(ui.share_url(), language=None, wrap_lines=True)
 display, thinned_note = charts.thin_for_display(aligned.frame)
 names = {"name_a": metric_a.name, "name_b": metric_b.name}
 

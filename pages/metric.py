@@ -15,7 +15,10 @@ ui.ensure_app_navigation()
 DEFAULT_METRIC = "walcl"
 
 options = ui.metric_options()
-notices = ui.check_url({"metric": options, "lookback": list(LOOKBACKS), "window": list(ui.STATS_WINDOWS)})
+notices = ui.check_url(
+    {"metric": options, "lookback": list(LOOKBACKS), "window": list(ui.STATS_WINDOWS)},
+    first_value=["lookback"],
+)
 notices = [n for n in notices if "“metric”" not in n]
 notice = ui.sync_choice_with_url("metric", options, DEFAULT_METRIC)
 if notice:
@@ -32,9 +35,7 @@ with st.sidebar:
         args=("metric",),
         help="Type to search by domain or name.",
     )
-    lookback = st.segmented_control(
-        "Lookback", list(LOOKBACKS), default="5Y", required=True, key="lookback", bind="query-params"
-    )
+    lookback, notices = ui.lookback_control("5Y", notices)
     window = st.selectbox(
         "Statistics window",
         list(ui.STATS_WINDOWS),

@@ -3,7 +3,7 @@ import socket
 import pytest
 import requests
 
-from tests.conftest import NetworkBlocked
+from tests.netguard import NetworkBlocked
 
 
 def test_non_loopback_connection_fails():

@@ -212,6 +212,11 @@ def parse_dates(raw, *, source: str, symbol: str) -> pd.DatetimeIndex:
             continue
         shown = text if len(text) <= 24 else text[:24] + "..."
         raise BadPayload(source, symbol, f"unreadable date {shown!r} in data row {i + 1}")
+    # No market or macro series starts before 1800; year 0 and its like are garbage (and SQLite's
+    # date handling cannot store them faithfully).
+    ancient = next((d for d in iso if d[:4] < "1800"), None)
+    if ancient is not None:
+        raise BadPayload(source, symbol, f"impossible date {ancient!r} (before 1800)")
     try:
         return pd.DatetimeIndex(pd.to_datetime(iso, format="%Y-%m-%d"))
     except (ValueError, TypeError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -12,9 +13,31 @@ import requests
 from tenacity import Retrying, retry_if_exception
 from urllib3.exceptions import NameResolutionError
 
-from .base import AccessDenied, BadPayload, RateLimited, SourceError, SourceUnavailable, UnknownSymbol
+from .base import (
+    AccessDenied,
+    BadPayload,
+    RateLimited,
+    SourceError,
+    SourceUnavailable,
+    UnknownSymbol,
+    scrub_secrets,
+)
 
 USER_AGENT = "Convex/0.1 (+https://github.com/convex-app/convex)"
+
+
+class _ScrubSecrets(logging.Filter):
+    """urllib3 logs each request line at DEBUG, query string (and FRED's api_key) included."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = scrub_secrets(str(record.msg))
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(scrub_secrets(a) if isinstance(a, str) else a for a in args)
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_ScrubSecrets())
 
 
 class RateLimiter:

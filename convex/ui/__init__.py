@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from ..analytics.align import window_start
+from ..analytics.align import LOOKBACKS, window_start
 from ..analytics.metric_stats import metric_statistics as compute_metric_statistics
 from ..analytics.report import pair_report as build_pair_report
 from ..catalog import DOMAINS, Metric, catalog
@@ -160,11 +160,13 @@ def footer(metrics: Iterable[Metric]) -> None:
     )
 
 
-def check_url(allowed: dict[str, Iterable[str] | None]) -> list[str]:
+def check_url(allowed: dict[str, Iterable[str] | None], *, first_value: Iterable[str] = ()) -> list[str]:
     """Notices for URL parameters the page cannot use; unknown parameters are removed.
 
-    `allowed` maps each parameter to its valid values (None: "true"/"false"). The notices name
-    only our own parameters and never repeat the value that was given: the URL is untrusted.
+    `allowed` maps each parameter to its valid values (None: "true"/"false"). A repeated parameter
+    is resolved as its widget does: the last value, or for the keys in `first_value` (Streamlit's
+    button groups) the first non-empty one. The notices name only our own parameters and never
+    repeat the value that was given: the URL is untrusted.
     """
     notices = []
     unknown = [key for key in st.query_params if key not in allowed]
@@ -173,17 +175,41 @@ def check_url(allowed: dict[str, Iterable[str] | None]) -> list[str]:
     if unknown:
         count = len(unknown)
         notices.append(f"{count} unrecognised link parameter{'s were' if count > 1 else ' was'} ignored.")
+    first_value = set(first_value)
     for key, values in allowed.items():
         given = st.query_params.get_all(key)
         if not given:
             continue
-        value = given[-1]
-        valid = value.lower() in ("true", "false") if values is None else value in set(values)
-        if not valid:
+        used = ([v for v in given if v] or given)[0] if key in first_value else given[-1]
+        if not (used.lower() in ("true", "false") if values is None else used in set(values)):
             notices.append(f"The link's value for “{key}” is not valid here, so the default is used.")
         elif len(given) > 1:
-            notices.append(f"The link repeats “{key}”; its last value is used.")
+            which = "first non-empty" if key in first_value else "last"
+            notices.append(f"The link repeats “{key}”; its {which} value is used.")
     return notices
+
+
+def lookback_control(default: str, notices: list[str], help_text: str | None = None) -> tuple[str, list[str]]:
+    """The lookback picker, bound to the URL, and the page's link notices.
+
+    A link whose `lookback` is empty (`?lookback=`) clears even a required button group (Streamlit
+    registers it as clearable, and seeds it from the URL the session was opened with): use the
+    default and put it in the picker on an immediate rerun. That rerun sees a URL already cleaned
+    of what this run's notices report, so they are carried over to it.
+    """
+    carried = st.session_state.pop("_carried_notices", [])
+    restored = st.session_state.pop("_lookback_restore", None)
+    if restored is not None:
+        st.session_state.lookback = restored
+    value = st.segmented_control(
+        "Lookback", list(LOOKBACKS), default=default, required=True, key="lookback",
+        bind="query-params", help=help_text,
+    )  # fmt: skip
+    if value is None:
+        st.session_state._lookback_restore = default
+        st.session_state._carried_notices = notices
+        st.rerun()
+    return value, carried + [n for n in notices if n not in carried]
 
 
 def sync_choice_with_url(key: str, options: list[str], default: str) -> str | None:

@@ -1,0 +1,502 @@
+"""Load test: many concurrent browser sessions driving the real app.
+
+    python -m bench.load            20 sessions x 5 interactions (the issue's bar)
+    python -m bench.load --quick    3 sessions x 2 interactions (smoke run)
+
+Starts `streamlit run app.py` on 127.0.0.1 over a temporary store filled with synthetic data for
+every pair used (CONVEX_OFFLINE=1: nothing leaves the machine), then drives N headless Chromium
+contexts (one browser, Playwright's async API) through the compare page at the same time. Each
+session does a fixed list of interactions: open a pair link, change the lookback, switch a chart
+tab, change metric B in its picker, change the lookback again.
+
+An interaction is timed from the moment it is triggered until the page is done with it: the script
+has been seen running *after* the trigger (a MutationObserver on stApp's data-test-script-state,
+installed before the trigger, so a stale "notRunning" is never taken for the end), it is back to
+notRunning, and the page shows the state asked for (heading of the pair, the URL parameter, the
+selected tab). Errors: any stException element, any `pageerror`, any interaction that times out.
+
+Prints a table and writes bench/results/load.json. Not part of the pytest run. On the 2-core
+machines this was written on, 20 Chromium contexts plus the server saturate the CPU: the figures
+are what a small shared host gives, not what the app needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).resolve().parent / "results"
+DEFAULT_JSON = RESULTS / "load.json"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+APP_SELECTOR = "[data-testid='stApp']"
+NOT_RUNNING = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+# (a, b) pairs the sessions open, and the metric each one then picks for B: all stored.
+PAIRS = [("walcl", "tlt"), ("spy", "gld"), ("dgs10", "tlt"), ("qqq", "spy"), ("vix", "spy"), ("uup", "gld")]
+PICKS = ["gld", "tlt", "spy", "uup", "qqq", "dgs10"]
+LOOKBACKS = ["1Y", "5Y", "10Y", "Max"]  # never the default (3Y): clicking it would change nothing
+TABS = ["Overlay", "Spread", "Rolling correlation", "Scatter & hedge", "Lead-lag"]
+INTERACTIONS = ["open pair link", "change lookback", "switch tab", "change picker", "change lookback again"]
+
+# Installed in the page just before each trigger: the trigger's time, and a watch for script runs.
+WATCH_JS = """() => {
+    window.__convexT0 = performance.timeOrigin + performance.now();
+    window.__convexDoneAt = null;
+    window.__convexRuns = 0;
+    // The whole document, not one stApp node: React may replace that node between runs.
+    if (window.__convexObserver) window.__convexObserver.disconnect();
+    window.__convexObserver = new MutationObserver((mutations) => {
+        for (const m of mutations) {
+            if (m.target.getAttribute('data-test-script-state') === 'running') window.__convexRuns += 1;
+        }
+    });
+    window.__convexObserver.observe(document.documentElement, {
+        subtree: true, attributes: true, attributeFilter: ['data-test-script-state'],
+    });
+}"""
+# Done: the script is idle (notRunning, no stale element, no spinner) AND the page shows what the
+# interaction asked for (content that only the new run can send: the pair's heading, the caption
+# "(lookback X)", the tab's own content). A fast rerun can go running -> notRunning within one
+# React commit, so "seen running" alone cannot be the signal; the content can. The state must
+# hold for SETTLE_MS; the time reported is when it first held (ms since the epoch, page clock).
+SETTLE_MS = 300
+DONE_JS = """(want) => {
+    const app = document.querySelector("[data-testid='stApp']");
+    let ok = !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && document.querySelectorAll("[data-stale='true']").length === 0
+        && document.querySelectorAll("[data-testid='stSpinner']").length === 0;
+    const query = new URLSearchParams(location.search);
+    if (ok && want.param) ok = query.get(want.param[0]) === want.param[1];
+    if (ok && want.h1) ok = [...document.querySelectorAll('h1')].some(h => h.innerText.trim() === want.h1);
+    if (ok && want.metrics) ok = document.querySelectorAll("[data-testid='stMetric']").length > 0;
+    if (ok && want.caption) ok = [...document.querySelectorAll("[data-testid='stCaptionContainer']")]
+        .some(c => c.innerText.includes(want.caption));
+    if (ok && want.tab) {
+        ok = [...document.querySelectorAll("[role='tab'][aria-selected='true']")]
+            .some(t => t.innerText.trim() === want.tab)
+          && [...document.querySelectorAll("[data-testid='stTabPanel']")].some(panel =>
+                panel.offsetParent !== null && panel.querySelector(TAB_CONTENT));
+    }
+    if (!ok) { window.__convexDoneAt = null; return false; }
+    const now = performance.timeOrigin + performance.now();
+    if (window.__convexDoneAt === null) window.__convexDoneAt = now;
+    return now - window.__convexDoneAt >= SETTLE;
+}""".replace("SETTLE", str(SETTLE_MS)).replace(
+    "TAB_CONTENT",
+    "\"[data-testid='stVegaLiteChart'], [data-testid='stAlert'], [data-testid='stCaptionContainer']\"",
+)
+
+
+# ------------------------------------------------------------------------------------ setup
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fill_store(folder: Path, years: float) -> list[str]:
+    """Synthetic live data, fetched just now (a warm store: the loader never tries a source)."""
+    sys.path.insert(0, str(ROOT))
+    from convex.store import Store
+    from tests.fakes import synthetic_series
+
+    ids = sorted({m for pair in PAIRS for m in pair} | set(PICKS))
+    store = Store(folder / "convex.sqlite3")
+    for seed, metric_id in enumerate(ids):
+        store.write_series(
+            metric_id, synthetic_series(metric_id, years=years, seed=seed), provenance="live", source="load"
+        )
+    return ids
+
+
+def metric_name(metric_id: str) -> str:
+    from convex.catalog import catalog
+
+    return catalog().get(metric_id).name
+
+
+def start_app(folder: Path, port: int) -> subprocess.Popen:
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("FRED_API_KEY", "COINGECKO_API_KEY")},
+        "CONVEX_DATA_DIR": str(folder),
+        "CONVEX_OFFLINE": "1",
+    }
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            if requests.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("streamlit did not answer /_stcore/health in time")
+
+
+# ---------------------------------------------------------------------------------- sessions
+@dataclass
+class Timing:
+    session: int
+    step: int
+    interaction: str
+    seconds: float
+    ok: bool
+    error: str | None = None
+
+
+@dataclass
+class SessionResult:
+    session: int
+    timings: list[Timing] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    exceptions_on_page: int = 0
+
+
+async def _until_done(page, timeout_ms: float, **want) -> float:
+    """Wait until the page is done (see DONE_JS); seconds from the trigger to when it first was."""
+    await page.wait_for_function(DONE_JS, arg=want, timeout=timeout_ms, polling=50)
+    t0, done = await page.evaluate("() => [window.__convexT0, window.__convexDoneAt]")
+    return (done - t0) / 1000
+
+
+STATE_JS = """() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    return {
+        state: app && app.getAttribute('data-test-script-state'),
+        runs_seen: window.__convexRuns,
+        query: location.search,
+        selected_tabs: [...document.querySelectorAll("[role='tab'][aria-selected='true']")]
+            .map(t => t.innerText.trim()),
+        spinners: document.querySelectorAll("[data-testid='stSpinner']").length,
+        h1: [...document.querySelectorAll('h1')].map(h => h.innerText.trim()).slice(0, 2),
+    };
+}"""
+
+
+async def _diagnose(page) -> str:
+    try:
+        return json.dumps(await page.evaluate(STATE_JS))
+    except Exception as exc:
+        return f"(no page state: {type(exc).__name__})"
+
+
+async def _timed(result: SessionResult, step: int, name: str, action, timeout_ms: float, page) -> bool:
+    """Run one interaction: `action()` triggers it and returns its duration (see _until_done)."""
+    started = time.perf_counter()
+    error, elapsed = None, None
+    try:
+        elapsed = await action()
+    except Exception as exc:  # a timeout or a missing element: an error of this interaction
+        error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}; page: {await _diagnose(page)}"
+    if elapsed is None:
+        elapsed = time.perf_counter() - started
+    exceptions = await page.locator("[data-testid='stException']").count()
+    if exceptions:
+        result.exceptions_on_page += exceptions
+        error = error or f"{exceptions} stException element(s) on the page"
+    result.timings.append(Timing(result.session, step, name, elapsed, error is None, error))
+    return error is None
+
+
+async def run_session(browser, url: str, session: int, interactions: int, timeout_ms: float) -> SessionResult:
+    result = SessionResult(session)
+    context = await browser.new_context(viewport={"width": 1366, "height": 900})
+    page = await context.new_page()
+    page.on("pageerror", lambda exc: result.page_errors.append(str(exc)[:300]))
+    a, b = PAIRS[session % len(PAIRS)]
+    pick = next(m for m in PICKS[session % len(PICKS) :] + PICKS if m not in (a, b))
+    lookback = LOOKBACKS[session % len(LOOKBACKS)]
+    lookback_again = LOOKBACKS[(session + 1) % len(LOOKBACKS)]
+    tab = TABS[session % len(TABS)]
+    title = f"{metric_name(a)} vs {metric_name(b)}"
+    picked_title = f"{metric_name(a)} vs {metric_name(pick)}"
+
+    async def open_link():
+        # A new document: its first run has no earlier page state to be mistaken for.
+        await page.goto("about:blank")
+        await page.evaluate(WATCH_JS)
+        t0 = await page.evaluate("() => window.__convexT0")
+        await page.goto(f"{url}/?a={a}&b={b}", wait_until="domcontentloaded", timeout=timeout_ms)
+        await page.wait_for_function(
+            DONE_JS, arg={"h1": title, "metrics": True}, timeout=timeout_ms, polling=50
+        )
+        done = await page.evaluate("() => window.__convexDoneAt")
+        return (done - t0) / 1000
+
+    def change_lookback(value):
+        async def act():
+            # streamlit 1.67 renders st.segmented_control as a radiogroup of radio buttons.
+            radio = page.get_by_role("radiogroup", name="Lookback").get_by_role(
+                "radio", name=value, exact=True
+            )
+            await radio.wait_for(timeout=timeout_ms)
+            await page.evaluate(WATCH_JS)
+            await radio.click(timeout=timeout_ms)
+            return await _until_done(
+                page, timeout_ms, param=["lookback", value], caption=f"(lookback {value})"
+            )
+
+        return act
+
+    async def switch_tab():
+        tab_button = page.get_by_role("tab", name=tab, exact=True)
+        await tab_button.wait_for(timeout=timeout_ms)
+        await page.evaluate(WATCH_JS)
+        await tab_button.click(timeout=timeout_ms)
+        return await _until_done(page, timeout_ms, param=["view", tab], tab=tab)
+
+    async def change_picker():
+        picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Metric B")
+        await picker.wait_for(timeout=timeout_ms)
+        await page.evaluate(WATCH_JS)
+        await picker.click(timeout=timeout_ms)
+        await page.keyboard.type(metric_name(pick))
+        await page.keyboard.press("Enter")
+        return await _until_done(page, timeout_ms, param=["b", pick], h1=picked_title, metrics=True)
+
+    steps = [
+        ("open pair link", open_link),
+        ("change lookback", change_lookback(lookback)),
+        ("switch tab", switch_tab),
+        ("change picker", change_picker),
+        ("change lookback again", change_lookback(lookback_again)),
+    ][:interactions]
+    try:
+        for step, (name, action) in enumerate(steps):
+            ok = await _timed(result, step, name, action, timeout_ms, page)
+            if not ok and name == "open pair link":
+                break  # the rest of the session needs this page
+    finally:
+        await context.close()
+    return result
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+async def drive(
+    url: str, sessions: int, interactions: int, timeout_ms: float, stagger: float, server_pid: int
+) -> dict:
+    from playwright.async_api import async_playwright
+
+    out: dict = {}
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            # Warm-up, not measured: one visit to every pair, so that the concurrent phase measures
+            # serving many sessions at once, not the first computation of each pair's analysis.
+            out["warmup"] = [await run_session(browser, url, i, 1, timeout_ms) for i in range(len(PAIRS))]
+            # Baseline: one session alone, the same interactions as session 0 of the concurrent phase.
+            out["baseline"] = await run_session(browser, url, 0, interactions, timeout_ms)
+            cpu_before, started = cpu_seconds(server_pid), time.perf_counter()
+
+            async def delayed(i):
+                await asyncio.sleep(i * stagger)
+                return await run_session(browser, url, i, interactions, timeout_ms)
+
+            out["results"] = await asyncio.gather(
+                *(delayed(i) for i in range(sessions)), return_exceptions=True
+            )
+            out["wall"] = time.perf_counter() - started
+            cpu_after = cpu_seconds(server_pid)
+            out["server_cpu_s"] = (cpu_after - cpu_before) if cpu_before is not None and cpu_after else None
+        finally:
+            await browser.close()
+    return out
+
+
+# ---------------------------------------------------------------------------------- report
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low, high = int(position), min(int(position) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summarise(timings: list[Timing]) -> dict:
+    ok = [t.seconds for t in timings if t.ok]
+    return {
+        "count": len(timings),
+        "ok": len(ok),
+        "errors": len(timings) - len(ok),
+        "p50_s": percentile(ok, 0.50),
+        "p95_s": percentile(ok, 0.95),
+        "max_s": max(ok) if ok else None,
+        "mean_s": statistics.fmean(ok) if ok else None,
+    }
+
+
+def print_table(rows: dict[str, dict], header: str) -> None:
+    def fmt(x):
+        return "-" if x is None else f"{x:6.2f}"
+
+    print(header)
+    print(f"{'interaction':<24}{'n':>5}{'errors':>8}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
+    for name, row in rows.items():
+        print(
+            f"{name:<24}{row['count']:>5}{row['errors']:>8}{fmt(row['p50_s']):>9}{fmt(row['p95_s']):>9}"
+            f"{fmt(row['max_s']):>9}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 sessions x 2 interactions")
+    parser.add_argument("--sessions", type=int, help="concurrent browser sessions (default 20)")
+    parser.add_argument(
+        "--interactions", type=int, help=f"per session, at most {len(INTERACTIONS)} (default 5)"
+    )
+    parser.add_argument("--years", type=float, default=10, help="years of synthetic history (default 10)")
+    parser.add_argument("--timeout", type=float, default=180, help="seconds one interaction may take")
+    parser.add_argument("--stagger", type=float, default=0.0, help="seconds between session starts")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"output (default {DEFAULT_JSON})")
+    args = parser.parse_args(argv)
+    sessions = args.sessions or (3 if args.quick else 20)
+    interactions = min(args.interactions or (2 if args.quick else 5), len(INTERACTIONS))
+    if not Path(CHROMIUM).exists():
+        print(f"chromium not found at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
+        return 2
+
+    folder = Path(tempfile.mkdtemp(prefix="convex-load-"))
+    os.environ["CONVEX_OFFLINE"] = "1"
+    os.environ["CONVEX_DATA_DIR"] = str(folder)
+    started_at = datetime.now(UTC)
+    ids = fill_store(folder, args.years)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = start_app(folder, port)
+    try:
+        wait_healthy(url, process)
+        run = asyncio.run(drive(url, sessions, interactions, args.timeout * 1000, args.stagger, process.pid))
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    server_log = (folder / "streamlit.log").read_text(errors="replace")
+    shutil.rmtree(folder, ignore_errors=True)
+
+    results, wall, warm, baseline = run["results"], run["wall"], run["warmup"], run["baseline"]
+    crashed = [r for r in results if isinstance(r, BaseException)]
+    done = [r for r in results if isinstance(r, SessionResult)]
+    timings = [t for r in done for t in r.timings]
+    by_kind = {name: summarise([t for t in timings if t.interaction == name]) for name in INTERACTIONS}
+    by_kind = {k: v for k, v in by_kind.items() if v["count"]}
+    by_kind["all"] = summarise(timings)
+    page_errors = [f"session {r.session}: {e}" for r in done for e in r.page_errors]
+    errors = (
+        [f"session {t.session} step {t.step} ({t.interaction}): {t.error}" for t in timings if not t.ok]
+        + page_errors
+        + [f"session crashed: {''.join(traceback.format_exception(e))[-500:]}" for e in crashed]
+    )
+    warm_timings = [t for r in warm for t in r.timings]
+    errors += [f"warm-up {t.interaction} ({t.session}): {t.error}" for t in warm_timings if not t.ok]
+    errors += [f"baseline step {t.step} ({t.interaction}): {t.error}" for t in baseline.timings if not t.ok]
+    errors += [f"warm-up/baseline pageerror: {e}" for r in [*warm, baseline] for e in r.page_errors]
+    alone = {name: summarise([t for t in baseline.timings if t.interaction == name]) for name in INTERACTIONS}
+    alone = {k: v for k, v in alone.items() if v["count"]}
+    server_cpu = run.get("server_cpu_s")
+    expected = sessions * interactions
+    if len(timings) < expected:
+        errors.append(f"{expected - len(timings)} interaction(s) never ran (a session stopped early)")
+    server_errors = [line for line in server_log.splitlines() if "Traceback" in line or "Error" in line]
+
+    print()
+    print_table(alone, "Baseline: one session alone, warm caches (seconds from trigger to page done)")
+    print()
+    print_table(
+        by_kind,
+        f"Load: {sessions} concurrent sessions x {interactions} interactions, one Chromium, "
+        f"{os.cpu_count()} CPUs, wall {wall:.1f} s",
+    )
+    if server_cpu is not None:
+        print(f"server CPU during the concurrent phase: {server_cpu:.1f} s over {wall:.1f} s wall")
+    print(f"errors: {len(errors)}  (stException: {sum(r.exceptions_on_page for r in done)}, "
+          f"pageerror: {len(page_errors)}, server log errors: {len(server_errors)})")  # fmt: skip
+    for line in errors[:20]:
+        print("  " + line)
+
+    report = {
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "config": {
+            "sessions": sessions,
+            "interactions_per_session": interactions,
+            "interactions": INTERACTIONS[:interactions],
+            "years_of_data": args.years,
+            "metrics_stored": ids,
+            "timeout_s": args.timeout,
+            "stagger_s": args.stagger,
+            "quick": args.quick,
+        },
+        "warmup": [asdict(t) for t in warm_timings],
+        "baseline": {"summary": alone, "timings": [asdict(t) for t in baseline.timings]},
+        "wall_s": wall,
+        "server_cpu_s": server_cpu,
+        "summary": by_kind,
+        "errors": errors,
+        "server_log_errors": server_errors[:50],
+        "timings": [asdict(t) for t in timings],
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.json.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(report, indent=2))
+    tmp.replace(args.json)
+    print(f"wrote {args.json}")
+    return 0 if not errors and not server_errors else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
