@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench bench-quick chromium
+.PHONY: run test lint bench bench-quick bench-load chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ bench: $(VENV)/.test-deps
 
 bench-quick: $(VENV)/.test-deps
 	$(BIN)/python -m bench --quick
+
+bench-load: $(VENV)/.test-deps chromium
+	$(BIN)/python -m bench.load --clients websocket
+	$(BIN)/python -m bench.load --clients browser

@@ -1,7 +1,8 @@
-"""Load test: many concurrent browser sessions driving the real app.
+"""Load test: many concurrent sessions driving the real app.
 
-    python -m bench.load            20 sessions x 5 interactions (the issue's bar)
-    python -m bench.load --quick    3 sessions x 2 interactions (smoke run)
+    python -m bench.load                      20 browser sessions x 5 interactions (the issue's bar)
+    python -m bench.load --clients websocket  the same 20 x 5 as Streamlit websocket clients
+    python -m bench.load --quick              3 sessions x 2 interactions (smoke run)
 
 Starts `streamlit run app.py` on 127.0.0.1 over a temporary store filled with synthetic data for
 every pair used (CONVEX_OFFLINE=1: nothing leaves the machine), then drives N headless Chromium
@@ -15,9 +16,14 @@ installed before the trigger, so a stale "notRunning" is never taken for the end
 notRunning, and the page shows the state asked for (heading of the pair, the URL parameter, the
 selected tab). Errors: any stException element, any `pageerror`, any interaction that times out.
 
-Prints a table and writes bench/results/load.json. Not part of the pytest run. On the 2-core
-machines this was written on, 20 Chromium contexts plus the server saturate the CPU: the figures
-are what a small shared host gives, not what the app needs.
+With `--clients websocket` the sessions speak Streamlit's protocol without a browser
+(bench/ws_client.py): an interaction is timed from the message that triggers it to the server's
+script_finished, then checked (the heading drawn, the URL the server writes back, no exception or
+error box). That is the server's share of the time; the browser mode adds drawing, and on a 2-core
+machine twenty Chromium renderers take most of the CPU from the server they are measuring.
+
+Prints a table and writes bench/results/load.json (load_websocket.json for websocket clients).
+Not part of the pytest run.
 """
 
 from __future__ import annotations
@@ -38,10 +44,11 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
-DEFAULT_JSON = RESULTS / "load.json"
+RESULT_FILES = {"browser": RESULTS / "load.json", "websocket": RESULTS / "load_websocket.json"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -237,16 +244,37 @@ async def _timed(result: SessionResult, step: int, name: str, action, timeout_ms
     return error is None
 
 
+@dataclass
+class SessionPlan:
+    """What session number `session` does: the same plan in browser and websocket mode."""
+
+    a: str
+    b: str
+    pick: str
+    lookback: str
+    lookback_again: str
+    tab: str
+
+    @classmethod
+    def of(cls, session: int) -> SessionPlan:
+        a, b = PAIRS[session % len(PAIRS)]
+        return cls(
+            a=a,
+            b=b,
+            pick=next(m for m in PICKS[session % len(PICKS) :] + PICKS if m not in (a, b)),
+            lookback=LOOKBACKS[session % len(LOOKBACKS)],
+            lookback_again=LOOKBACKS[(session + 1) % len(LOOKBACKS)],
+            tab=TABS[session % len(TABS)],
+        )
+
+
 async def run_session(browser, url: str, session: int, interactions: int, timeout_ms: float) -> SessionResult:
     result = SessionResult(session)
     context = await browser.new_context(viewport={"width": 1366, "height": 900})
     page = await context.new_page()
     page.on("pageerror", lambda exc: result.page_errors.append(str(exc)[:300]))
-    a, b = PAIRS[session % len(PAIRS)]
-    pick = next(m for m in PICKS[session % len(PICKS) :] + PICKS if m not in (a, b))
-    lookback = LOOKBACKS[session % len(LOOKBACKS)]
-    lookback_again = LOOKBACKS[(session + 1) % len(LOOKBACKS)]
-    tab = TABS[session % len(TABS)]
+    plan = SessionPlan.of(session)
+    a, b, pick, tab = plan.a, plan.b, plan.pick, plan.tab
     title = f"{metric_name(a)} vs {metric_name(b)}"
     picked_title = f"{metric_name(a)} vs {metric_name(pick)}"
 
@@ -295,10 +323,10 @@ async def run_session(browser, url: str, session: int, interactions: int, timeou
 
     steps = [
         ("open pair link", open_link),
-        ("change lookback", change_lookback(lookback)),
+        ("change lookback", change_lookback(plan.lookback)),
         ("switch tab", switch_tab),
         ("change picker", change_picker),
-        ("change lookback again", change_lookback(lookback_again)),
+        ("change lookback again", change_lookback(plan.lookback_again)),
     ][:interactions]
     try:
         for step, (name, action) in enumerate(steps):
@@ -319,35 +347,79 @@ def cpu_seconds(pid: int) -> float | None:
         return None
 
 
-async def drive(
-    url: str, sessions: int, interactions: int, timeout_ms: float, stagger: float, server_pid: int
-) -> dict:
+async def run_ws_session(url: str, session: int, interactions: int, timeout_s: float) -> SessionResult:
+    """The same plan as run_session, spoken over Streamlit's websocket (see bench/ws_client.py)."""
+    from bench.ws_client import WsSession
+    from convex.catalog import catalog
+
+    result = SessionResult(session)
+    plan = SessionPlan.of(session)
+    title = f"{metric_name(plan.a)} vs {metric_name(plan.b)}"
+    picked_title = f"{metric_name(plan.a)} vs {metric_name(plan.pick)}"
+    async with WsSession(url, timeout_s) as ws:
+        # Each step: its name, what triggers it, and what only its own run can draw.
+        steps = [
+            ("open pair link", lambda: ws.open(f"a={plan.a}&b={plan.b}"), [title]),
+            ("change lookback", lambda: ws.set_widget("lookback", plan.lookback,
+             string_array_value=[plan.lookback]), [f"(lookback {plan.lookback})"]),
+            ("switch tab", lambda: ws.set_widget("view", plan.tab, string_value=plan.tab),
+             [f"view={quote_plus(plan.tab)}"]),
+            ("change picker", lambda: ws.set_widget("b", string_value=catalog().get(plan.pick).label),
+             [picked_title, f"b={plan.pick}"]),
+            ("change lookback again", lambda: ws.set_widget("lookback", plan.lookback_again,
+             string_array_value=[plan.lookback_again]), [f"(lookback {plan.lookback_again})"]),
+        ][:interactions]  # fmt: skip
+        for step, (name, action, expected) in enumerate(steps):
+            error, seconds = None, None
+            try:
+                outcome = await action()
+                seconds = outcome.seconds
+                result.exceptions_on_page += len(outcome.exceptions)
+                drawn = outcome.headings + outcome.texts
+                missing = [f"{want!r} not drawn" for want in expected if not any(want in t for t in drawn)]
+                error = "; ".join(outcome.exceptions + outcome.error_alerts + missing) or None
+            except Exception as exc:  # a timeout or a closed socket: an error of this interaction
+                error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+            result.timings.append(Timing(session, step, name, seconds or timeout_s, error is None, error))
+            if error and step == 0:
+                break  # the rest of the session needs this page
+    return result
+
+
+async def drive(run_one, sessions: int, interactions: int, stagger: float, server_pid: int) -> dict:
+    """Warm-up, one session alone, then `sessions` at once; `run_one(i, n)` runs session i's n steps."""
+    out: dict = {}
+    # Warm-up, not measured: one visit to every pair, so that the concurrent phase measures
+    # serving many sessions at once, not the first computation of each pair's analysis.
+    out["warmup"] = [await run_one(i, 1) for i in range(len(PAIRS))]
+    # Baseline: one session alone, the same interactions as session 0 of the concurrent phase.
+    out["baseline"] = await run_one(0, interactions)
+    cpu_before, started = cpu_seconds(server_pid), time.perf_counter()
+
+    async def delayed(i):
+        await asyncio.sleep(i * stagger)
+        return await run_one(i, interactions)
+
+    out["results"] = await asyncio.gather(*(delayed(i) for i in range(sessions)), return_exceptions=True)
+    out["wall"] = time.perf_counter() - started
+    cpu_after = cpu_seconds(server_pid)
+    out["server_cpu_s"] = (cpu_after - cpu_before) if cpu_before is not None and cpu_after else None
+    return out
+
+
+async def drive_browsers(url: str, timeout_ms: float, **how) -> dict:
     from playwright.async_api import async_playwright
 
-    out: dict = {}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            # Warm-up, not measured: one visit to every pair, so that the concurrent phase measures
-            # serving many sessions at once, not the first computation of each pair's analysis.
-            out["warmup"] = [await run_session(browser, url, i, 1, timeout_ms) for i in range(len(PAIRS))]
-            # Baseline: one session alone, the same interactions as session 0 of the concurrent phase.
-            out["baseline"] = await run_session(browser, url, 0, interactions, timeout_ms)
-            cpu_before, started = cpu_seconds(server_pid), time.perf_counter()
-
-            async def delayed(i):
-                await asyncio.sleep(i * stagger)
-                return await run_session(browser, url, i, interactions, timeout_ms)
-
-            out["results"] = await asyncio.gather(
-                *(delayed(i) for i in range(sessions)), return_exceptions=True
-            )
-            out["wall"] = time.perf_counter() - started
-            cpu_after = cpu_seconds(server_pid)
-            out["server_cpu_s"] = (cpu_after - cpu_before) if cpu_before is not None and cpu_after else None
+            return await drive(lambda i, n: run_session(browser, url, i, n, timeout_ms), **how)
         finally:
             await browser.close()
-    return out
+
+
+async def drive_websockets(url: str, timeout_ms: float, **how) -> dict:
+    return await drive(lambda i, n: run_ws_session(url, i, n, timeout_ms / 1000), **how)
 
 
 # ---------------------------------------------------------------------------------- report
@@ -396,11 +468,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=float, default=10, help="years of synthetic history (default 10)")
     parser.add_argument("--timeout", type=float, default=180, help="seconds one interaction may take")
     parser.add_argument("--stagger", type=float, default=0.0, help="seconds between session starts")
-    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"output (default {DEFAULT_JSON})")
+    parser.add_argument("--clients", choices=list(RESULT_FILES), default="browser", help="default browser")
+    parser.add_argument("--json", type=Path, help="output (default bench/results/load[_websocket].json)")
     args = parser.parse_args(argv)
     sessions = args.sessions or (3 if args.quick else 20)
     interactions = min(args.interactions or (2 if args.quick else 5), len(INTERACTIONS))
-    if not Path(CHROMIUM).exists():
+    output = args.json or RESULT_FILES[args.clients]
+    if args.clients == "browser" and not Path(CHROMIUM).exists():
         print(f"chromium not found at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
         return 2
 
@@ -414,7 +488,9 @@ def main(argv: list[str] | None = None) -> int:
     process = start_app(folder, port)
     try:
         wait_healthy(url, process)
-        run = asyncio.run(drive(url, sessions, interactions, args.timeout * 1000, args.stagger, process.pid))
+        drive_clients = drive_browsers if args.clients == "browser" else drive_websockets
+        how = {"sessions": sessions, "interactions": interactions, "stagger": args.stagger}
+        run = asyncio.run(drive_clients(url, args.timeout * 1000, server_pid=process.pid, **how))
     finally:
         process.terminate()
         try:
@@ -450,11 +526,12 @@ def main(argv: list[str] | None = None) -> int:
     server_errors = [line for line in server_log.splitlines() if "Traceback" in line or "Error" in line]
 
     print()
-    print_table(alone, "Baseline: one session alone, warm caches (seconds from trigger to page done)")
+    until = "the page is done" if args.clients == "browser" else "the server's script_finished"
+    print_table(alone, f"Baseline: one session alone, warm caches (seconds from trigger to {until})")
     print()
     print_table(
         by_kind,
-        f"Load: {sessions} concurrent sessions x {interactions} interactions, one Chromium, "
+        f"Load: {sessions} concurrent {args.clients} sessions x {interactions} interactions, "
         f"{os.cpu_count()} CPUs, wall {wall:.1f} s",
     )
     if server_cpu is not None:
@@ -472,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
             "platform": platform.platform(),
         },
         "config": {
+            "clients": args.clients,
             "sessions": sessions,
             "interactions_per_session": interactions,
             "interactions": INTERACTIONS[:interactions],
@@ -490,11 +568,11 @@ def main(argv: list[str] | None = None) -> int:
         "server_log_errors": server_errors[:50],
         "timings": [asdict(t) for t in timings],
     }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.json.with_suffix(".json.tmp")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(report, indent=2))
-    tmp.replace(args.json)
-    print(f"wrote {args.json}")
+    tmp.replace(output)
+    print(f"wrote {output}")
     return 0 if not errors and not server_errors else 1
 
 

@@ -23,6 +23,18 @@ TRANSFORMS = {"Level": "level", "Rebased": "rebased", "Z-score": "zscore", "Chan
 SPREADS = {"Z-score": "zscore", "Performance": "performance", "Ratio": "ratio", "Residual": "residual"}
 ROLL_OPTIONS = ["Auto", "8", "12", "13", "20", "26", "52", "63", "126", "252"]
 VIEWS = ["Side by side", "Overlay", "Spread", "Rolling correlation", "Lead-lag", "Scatter & hedge"]
+# What a link may leave out: each control's default (the pickers are always written).
+URL_DEFAULTS = {
+    "a": None,
+    "b": None,
+    "lookback": DEFAULT_LOOKBACK,
+    "transform": next(iter(TRANSFORMS)),
+    "dual": False,
+    "spread": next(iter(SPREADS)),
+    "roll": ROLL_OPTIONS[0],
+    "window": next(iter(ui.STATS_WINDOWS)),
+    "view": VIEWS[0],
+}
 SPREAD_LABELS = {
     "performance": "The performance spread",
     "zscore": "The z-score spread",
@@ -258,7 +270,7 @@ if aligned.n < 2:
 views = st.tabs(VIEWS, key="view", bind="query-params")
 with share_slot, st.popover("Share this view", icon=":material/share:"):
     st.caption("The address bar is the share link: opening it restores this exact view.")
-    st.code(ui.share_url(), language=None, wrap_lines=True)
+    st.code(ui.share_url(URL_DEFAULTS), language=None, wrap_lines=True)
 display, thinned_note = charts.thin_for_display(aligned.frame)
 names = {"name_a": metric_a.name, "name_b": metric_b.name}
 

@@ -118,3 +118,20 @@ def test_a_row_that_raises_fails_the_run_and_is_reported(tmp_path):
     assert done.returncode == 1, done.stderr[-2000:]
     (row,) = json.loads(out.read_text())["rows"]
     assert row["name"] == "boom_row" and "boom" in row["error"] and row["ours"] is None
+
+
+@pytest.mark.slow
+def test_quick_load_run_over_websockets_reports_every_interaction_without_errors(tmp_path):
+    """bench.load against a real `streamlit run` on loopback: 3 websocket sessions x 5 steps."""
+    out = tmp_path / "load.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--clients", "websocket", "--quick", "--interactions", "5",
+         "--json", str(out)],
+        cwd=ROOT, env={**os.environ, "CONVEX_OFFLINE": "1"}, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, f"stdout:\n{done.stdout[-4000:]}\nstderr:\n{done.stderr[-4000:]}"
+    report = json.loads(out.read_text())
+    assert report["errors"] == [] and report["config"]["clients"] == "websocket"
+    assert report["summary"]["all"]["count"] == 3 * 5 == report["summary"]["all"]["ok"]
+    assert {t["interaction"] for t in report["timings"]} == set(report["config"]["interactions"])
+    assert all(_number(t["seconds"]) and t["seconds"] > 0 for t in report["timings"])

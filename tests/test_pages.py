@@ -92,6 +92,20 @@ def test_url_restores_the_view(store):
     assert not at.warning
 
 
+def test_the_share_link_follows_every_choice_and_restores_it(store):
+    at = run(a="spy", b="gld")
+    assert at.code[0].value == "?a=spy&b=gld"
+    at.segmented_control(key="lookback").set_value("1Y").run()
+    at.selectbox(key="spread").select("Ratio").run()
+    at.toggle(key="dual").set_value(True).run()
+    link = "?a=spy&b=gld&lookback=1Y&dual=true&spread=Ratio"
+    assert at.code[0].value == link  # the choices of this run, not the URL of the one before
+    at.selectbox(key="spread").select("Z-score").run()  # back to the default: left out, as in the URL
+    assert at.code[0].value == "?a=spy&b=gld&lookback=1Y&dual=true"
+    opened = run(**dict(pair.split("=") for pair in link[1:].split("&")))
+    assert opened.code[0].value == link
+
+
 def test_every_sidebar_control_changes_the_view(store):
     at = run()
     at.selectbox(key="b").select("gld").run()

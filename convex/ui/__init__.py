@@ -364,10 +364,20 @@ def chart(spec: ChartSpec) -> None:
     st.vega_lite_chart(spec.data, spec.spec, width="stretch")
 
 
-def share_url() -> str:
-    """The address of this exact view: the page's URL with every current choice in its query."""
+def share_url(defaults: dict[str, object]) -> str:
+    """The address of this exact view, from the page's own choices.
+
+    `defaults` maps each URL parameter to the value a link may leave out (None: always written),
+    as Streamlit keeps the address bar. Read from the widgets, not st.query_params: the latter lags
+    one run behind a choice made in the browser.
+    """
     base = (st.context.url or "").split("?", 1)[0]
-    query = urlencode(st.query_params.to_dict())
+    params = {}
+    for key, default in defaults.items():
+        value = st.session_state.get(key)
+        if value is not None and value != default:
+            params[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    query = urlencode(params)
     return f"{base}?{query}" if query else base
 
 

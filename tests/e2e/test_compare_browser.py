@@ -80,6 +80,11 @@ def test_changing_a_picker_updates_the_url(page, app_url):
         "() => new URLSearchParams(location.search).get('lookback') === '10Y'", timeout=20_000
     )
     wait_for_app(page)
+    page.get_by_role("button", name="Share this view").click()
+    share = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode']")
+    share.wait_for(timeout=20_000)
+    shown = parse_qs(urlparse(share.inner_text().strip()).query)
+    assert {k: v[-1] for k, v in shown.items()} == params(page)  # the share link is the address bar
     assert_healthy(page)
 
 
