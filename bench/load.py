@@ -386,6 +386,15 @@ async def run_ws_session(url: str, session: int, interactions: int, timeout_s: f
     return result
 
 
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a process (Linux /proc), or None."""
+    try:
+        line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
+        return int(line.split()[1]) / 1024
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
 async def drive(run_one, sessions: int, interactions: int, stagger: float, server_pid: int) -> dict:
     """Warm-up, one session alone, then `sessions` at once; `run_one(i, n)` runs session i's n steps."""
     out: dict = {}
@@ -404,6 +413,7 @@ async def drive(run_one, sessions: int, interactions: int, stagger: float, serve
     out["wall"] = time.perf_counter() - started
     cpu_after = cpu_seconds(server_pid)
     out["server_cpu_s"] = (cpu_after - cpu_before) if cpu_before is not None and cpu_after else None
+    out["server_rss_mb"] = rss_mb(server_pid)
     return out
 
 
@@ -536,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if server_cpu is not None:
         print(f"server CPU during the concurrent phase: {server_cpu:.1f} s over {wall:.1f} s wall")
+    if run.get("server_rss_mb"):
+        print(f"server resident memory after it: {run['server_rss_mb']:.0f} MB")
     print(f"errors: {len(errors)}  (stException: {sum(r.exceptions_on_page for r in done)}, "
           f"pageerror: {len(page_errors)}, server log errors: {len(server_errors)})")  # fmt: skip
     for line in errors[:20]:
@@ -563,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
         "baseline": {"summary": alone, "timings": [asdict(t) for t in baseline.timings]},
         "wall_s": wall,
         "server_cpu_s": server_cpu,
+        "server_rss_mb": run.get("server_rss_mb"),
         "summary": by_kind,
         "errors": errors,
         "server_log_errors": server_errors[:50],

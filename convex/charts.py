@@ -35,16 +35,12 @@ def thin_for_display(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> tuple
     """
     if len(frame) <= max_points:
         return frame, None
-    for rule, label in (("W-FRI", "weekly"), ("ME", "monthly"), ("QE", "quarterly"), ("YE", "yearly")):
-        thinned = frame.resample(rule).last().dropna(how="all")
-        if len(thinned) <= max_points:
-            # Stamp each bucket with its real last date, not the bucket's end.
-            last_dates = frame.index.to_series().resample(rule).last().dropna()
-            thinned.index = pd.DatetimeIndex(last_dates.loc[thinned.index].to_numpy(), name=frame.index.name)
-            return (
-                thinned,
-                f"chart shows {label} points ({len(thinned):,} of {len(frame):,}); statistics use all",
-            )
+    for period, label in (("W-FRI", "weekly"), ("M", "monthly"), ("Q", "quarterly"), ("Y", "yearly")):
+        last_of_period = ~frame.index.to_period(period).duplicated(keep="last")
+        if last_of_period.sum() <= max_points:
+            thinned = frame[last_of_period]
+            note = f"chart shows {label} points ({len(thinned):,} of {len(frame):,}); statistics use all"
+            return thinned, note
     step = int(np.ceil(len(frame) / max_points))
     return frame.iloc[::-step][::-1], f"chart shows every {step}th point; statistics use all"
 
@@ -67,7 +63,9 @@ def _spec(chart: alt.TopLevelMixin) -> dict:
             return [strip(v) for v in node]
         return node
 
-    spec = strip(chart.to_dict())
+    # Validating against the Vega-Lite schema costs more than building the spec; tests/test_charts.py
+    # validates every builder's output instead.
+    spec = strip(chart.to_dict(validate=False))
     spec.get("datasets", {}).pop("empty", None)
     if not spec.get("datasets"):
         spec.pop("datasets", None)

@@ -1,0 +1,110 @@
+"""Chart specs: valid Vega-Lite (the app skips Altair's validation at run time), data as drawn."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+from altair.utils.schemapi import validate_jsonschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from convex import charts
+
+SCHEMA = alt.vegalite.v6.schema.load_schema()
+
+
+def pair_frame(n: int = 400, freq: str = "B") -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    index = pd.date_range("2020-01-01", periods=n, freq=freq, name="date")
+    walk = rng.normal(size=(n, 2)).cumsum(axis=0)
+    return pd.DataFrame({"a": 100 + walk[:, 0], "b": 50 + walk[:, 1]}, index)
+
+
+def every_chart() -> dict[str, charts.ChartSpec]:
+    frame = pair_frame()
+    names = {"name_a": "Fed Balance Sheet", "name_b": "20Y+ Treasury (TLT)"}
+    units = {"units_a": "Millions of USD", "units_b": "USD per share"}
+    changes = frame.pct_change().add_suffix("_chg") * 100
+    value = frame["a"] - frame["b"]
+    band = pd.DataFrame({"value": value, "mean": value.rolling(20).mean()})
+    band = band.assign(upper=value + 1, lower=value - 1)
+    rolling = frame["a"].pct_change().rolling(20).corr(frame["b"].pct_change())
+    return {
+        "side by side": charts.side_by_side_chart(frame, **names, **units),
+        "overlay": charts.overlay_chart(frame, **names, **units, dual_axis=False),
+        "overlay, two axes": charts.overlay_chart(frame, **names, **units, dual_axis=True),
+        "spread band": charts.band_chart(band, value_title="points", value_label="Spread"),
+        "rolling correlation": charts.rolling_line_chart(rolling, title="r", label="r", domain=(-1, 1)),
+        "rolling beta": charts.rolling_line_chart(rolling * 2, title="beta", label="beta"),
+        "lead-lag": charts.lead_lag_chart(
+            list(range(-3, 4)),
+            [0.1, -0.2, 0.05, 0.3, None, 0.0, 0.1],
+            band=0.12,
+            band_adjusted=0.2,
+            best_lag=0,
+            period="week",
+        ),
+        "scatter": charts.scatter_chart(
+            changes,
+            **names,
+            **units,
+            pct_a=True,
+            pct_b=True,
+            beta=0.5,
+            alpha=0.01,
+        ),
+        "history": charts.history_chart(frame["a"], name="Fed Balance Sheet", units="Millions of USD"),
+    }
+
+
+@pytest.mark.parametrize("name", list(every_chart()))
+def test_every_chart_is_valid_vega_lite_with_its_data_named_and_tooltips(name):
+    chart = every_chart()[name]
+    assert validate_jsonschema(chart.spec, SCHEMA, raise_error=False) is None
+    text = json.dumps(chart.spec)
+    assert '"tooltip"' in text
+    assert len(chart.data) > 0 and ("date" in chart.data.columns or "lag" in chart.data.columns)
+
+
+def test_an_invalid_spec_is_caught_by_the_same_check():
+    spec = every_chart()["history"].spec
+    broken = {**spec, "mark": {"type": "not-a-mark"}}
+    assert validate_jsonschema(broken, SCHEMA, raise_error=False) is not None
+
+
+def test_cached_specs_are_copies_the_caller_may_change():
+    first = every_chart()["history"].spec
+    first["added by a caller"] = True
+    assert "added by a caller" not in every_chart()["history"].spec
+
+
+def test_short_frames_are_drawn_whole():
+    frame = pair_frame(300)
+    shown, note = charts.thin_for_display(frame, max_points=300)
+    assert shown is frame and note is None
+
+
+def test_daily_data_is_thinned_to_the_last_trading_day_of_each_week():
+    frame = pair_frame(2000)  # business days
+    shown, note = charts.thin_for_display(frame, max_points=1500)
+    weeks = frame.index.to_period("W-FRI")
+    assert len(shown) == weeks.nunique() <= 1500
+    expected = frame.groupby(weeks).tail(1)
+    pd.testing.assert_frame_equal(shown, expected)  # real rows, on their real dates
+    assert note == f"chart shows weekly points ({len(shown):,} of 2,000); statistics use all"
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 12_000), max_points=st.integers(10, 2_000), freq=st.sampled_from(["D", "B", "h"]))
+def test_thinning_never_exceeds_the_cap_and_keeps_the_last_row(n, max_points, freq):
+    frame = pair_frame(n, freq)
+    shown, note = charts.thin_for_display(frame, max_points=max_points)
+    assert len(shown) <= max_points
+    assert shown.index.is_monotonic_increasing and shown.index.is_unique
+    assert shown.index[-1] == frame.index[-1]  # the latest point is always drawn
+    assert shown.index.isin(frame.index).all()
+    assert (note is None) == (len(frame) <= max_points)
