@@ -5,6 +5,7 @@ Together with its submodules, this is the only part of `convex/` that imports st
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable
 from datetime import datetime
@@ -22,6 +23,12 @@ from ..content import CandidateSeries, pair_content, related_pairs, strongest_re
 from ..formatting import format_change, format_number, format_pvalue, format_value
 from ..loader import LoadedSeries, Loader, NoDataError
 from ..store import Store, default_data_dir, utcnow
+
+# The modules imported above (streamlit, pandas, statsmodels, altair: about 200,000 objects) live as
+# long as the server, and a full garbage collection walked them all: about 100 ms each. Frozen
+# (once, at first import), they are out of the collector's sight; what reruns create is still
+# collected.
+gc.freeze()
 
 SECRET_NAMES = ("FRED_API_KEY", "COINGECKO_API_KEY")
 CACHE_TTL_S = 300
