@@ -82,24 +82,8 @@ def swap() -> None:
 
 with st.sidebar:
     st.subheader("Compare")
-    st.selectbox(
-        "Metric A",
-        options,
-        key="a",
-        format_func=ui.metric_label,
-        on_change=ui.write_choice_to_url,
-        args=("a",),
-        help="Type to search by domain or name.",
-    )
-    st.selectbox(
-        "Metric B",
-        options,
-        key="b",
-        format_func=ui.metric_label,
-        on_change=ui.write_choice_to_url,
-        args=("b",),
-        help="Type to search by domain or name.",
-    )
+    ui.metric_picker("Metric A", "a")
+    ui.metric_picker("Metric B", "b")
     st.button("⇄ Swap A and B", on_click=swap)
     lookback, notices = ui.lookback_control(
         DEFAULT_LOOKBACK,

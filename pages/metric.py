@@ -26,15 +26,7 @@ if notice:
 
 with st.sidebar:
     st.subheader("Explore")
-    st.selectbox(
-        "Metric",
-        options,
-        key="metric",
-        format_func=ui.metric_label,
-        on_change=ui.write_choice_to_url,
-        args=("metric",),
-        help="Type to search by domain or name.",
-    )
+    ui.metric_picker("Metric", "metric")
     lookback, notices = ui.lookback_control("5Y", notices)
     window = st.selectbox(
         "Statistics window",

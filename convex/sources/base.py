@@ -7,6 +7,7 @@ message names the metric and the source and never carries an API key.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from typing import Protocol
@@ -86,6 +87,15 @@ def register_secret(value: str | None) -> None:
     """Remember a secret so that no error message can ever repeat it."""
     if value and len(value) >= 4:
         _known_secrets.add(value)
+
+
+def api_key_from(given: str | None, env_name: str) -> str | None:
+    """The key to use: `given`, else the environment's `env_name`; blank means none. Registered as a
+    secret, so that no error message can repeat it."""
+    key = given if given is not None else os.environ.get(env_name)
+    key = key.strip() if key and key.strip() else None
+    register_secret(key)
+    return key
 
 
 def scrub_secrets(text: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from datetime import date
@@ -19,9 +18,9 @@ from .base import (
     RateLimited,
     SourceError,
     UnknownSymbol,
+    api_key_from,
     clean_series,
     csv_rows,
-    register_secret,
     series_from_table,
     text_problem,
 )
@@ -143,9 +142,7 @@ class CoinGeckoSource:
         base_url: str = BASE_URL,
         today: Callable[[], date] = date.today,
     ):
-        key = api_key if api_key is not None else os.environ.get("COINGECKO_API_KEY")
-        self.api_key = key.strip() if key and key.strip() else None
-        register_secret(self.api_key)
+        self.api_key = api_key_from(api_key, "COINGECKO_API_KEY")
         self.http = http or HttpClient()
         self.base_url = base_url.rstrip("/")
         self._today = today

@@ -6,7 +6,6 @@ Both modes share one rate limiter (FRED answers more than about 2 requests a sec
 from __future__ import annotations
 
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, datetime
@@ -20,9 +19,9 @@ from .base import (
     BadPayload,
     SourceError,
     UnknownSymbol,
+    api_key_from,
     clean_series,
     csv_rows,
-    register_secret,
     series_from_table,
     text_problem,
 )
@@ -146,9 +145,7 @@ class FredSource:
         csv_url: str = CSV_URL,
         limiter: RateLimiter | None = None,
     ):
-        key = api_key if api_key is not None else os.environ.get("FRED_API_KEY")
-        self.api_key = key.strip() if key and key.strip() else None
-        register_secret(self.api_key)
+        self.api_key = api_key_from(api_key, "FRED_API_KEY")
         self.http = http or HttpClient()
         self.api_root = api_root.rstrip("/")
         self.csv_url = csv_url

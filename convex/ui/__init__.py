@@ -242,6 +242,20 @@ def write_choice_to_url(key: str) -> None:
     st.query_params[key] = st.session_state[key]
 
 
+def metric_picker(label: str, key: str) -> None:
+    """A searchable "Domain · Name" picker of every catalog metric; its id goes to the URL as `key`
+    (see sync_choice_with_url, which must run first)."""
+    st.selectbox(
+        label,
+        metric_options(),
+        key=key,
+        format_func=metric_label,
+        on_change=write_choice_to_url,
+        args=(key,),
+        help="Type to search by domain or name.",
+    )
+
+
 @st.cache_resource(ttl=CACHE_TTL_S, max_entries=128, show_spinner=False)
 def _pair_report(
     a_id: str,
