@@ -453,7 +453,11 @@ class _UnitRootInputs:
         reason = _constant_reason(a, b, data.names, "levels")
         if reason:
             return cls(a, b, input_a, input_b, lag, None, None, reason)
-        return cls(a, b, input_a, input_b, lag, _adf(a, lag), _adf(b, lag), None)
+        adf_a, adf_b = _adf(a, lag), _adf(b, lag)
+        for test, name in ((adf_a, data.names[0]), (adf_b, data.names[1])):
+            if isinstance(test, econometrics.Degenerate):
+                return cls(a, b, input_a, input_b, lag, None, None, f"{name}'s unit-root test: {test.reason}")
+        return cls(a, b, input_a, input_b, lag, adf_a, adf_b, None)
 
 
 def _unit_root_input(values: np.ndarray, change: str) -> tuple[np.ndarray, str]:
@@ -464,15 +468,8 @@ def _unit_root_input(values: np.ndarray, change: str) -> tuple[np.ndarray, str]:
     return values, "level"
 
 
-def _adf(values: np.ndarray, lag: int) -> econometrics.UnitRootTest | None:
-    # A series whose differences are all zero over the lag span makes the ADF regression
-    # singular; report nothing rather than a meaningless number.
-    try:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            result = econometrics.adf_test(values, lag)
-    except np.linalg.LinAlgError:
-        return None
-    return result if math.isfinite(result.statistic) and math.isfinite(result.pvalue) else None
+def _adf(values: np.ndarray, lag: int) -> econometrics.UnitRootTest | econometrics.Degenerate:
+    return econometrics.adf_test(values, max_lag=lag, autolag=False)
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> tuple[float | None, float | None]:
@@ -493,9 +490,7 @@ def _correlation(
     spurious_reason = unit_roots.insufficient
     adf_a, adf_b = unit_roots.adf_a, unit_roots.adf_b
     if spurious_reason is None:
-        if adf_a is None or adf_b is None:
-            spurious_reason = "the unit-root test could not be computed (a level series barely moves)"
-        elif cointegration.pvalue is None:
+        if cointegration.pvalue is None:
             spurious_reason = cointegration.insufficient
         else:
             spurious = bool(
@@ -540,12 +535,11 @@ def _cointegration(unit_roots: _UnitRootInputs) -> CointegrationStats:
     if unit_roots.insufficient:
         return empty(unit_roots.insufficient)
     lag = unit_roots.lag
-    try:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            a_on_b = econometrics.engle_granger(unit_roots.a, unit_roots.b, lag)
-            b_on_a = econometrics.engle_granger(unit_roots.b, unit_roots.a, lag)
-    except np.linalg.LinAlgError:
-        return empty("the cointegrating regression's residuals are degenerate")
+    a_on_b = econometrics.engle_granger(unit_roots.a, unit_roots.b, max_lag=lag, autolag=False)
+    b_on_a = econometrics.engle_granger(unit_roots.b, unit_roots.a, max_lag=lag, autolag=False)
+    for test in (a_on_b, b_on_a):
+        if isinstance(test, econometrics.Degenerate):
+            return empty(f"the cointegration test cannot be computed: {test.reason}")
     pvalue = min(a_on_b.pvalue, b_on_a.pvalue)
     if not math.isfinite(pvalue):
         return empty("the cointegration test gave no finite p-value")
@@ -689,10 +683,10 @@ def _granger(data: _PairData, wanted_lag: int) -> GrangerStats:
     reason = _constant_reason(a, b, data.names, "changes")
     if reason:
         return both_empty(reason)
-    try:
-        a_to_b, b_to_a = econometrics.granger_both_ways(a, b, max_lag)
-    except (ValueError, np.linalg.LinAlgError) as exc:
-        return both_empty(f"the Granger regressions cannot be estimated ({exc})")
+    tests = econometrics.granger_both_ways(a, b, max_lag)
+    if isinstance(tests, econometrics.Degenerate):
+        return both_empty(f"the Granger regressions cannot be estimated: {tests.reason}")
+    a_to_b, b_to_a = tests
 
     def direction(tests: list[econometrics.GrangerLag], cause: str, effect: str) -> GrangerDirection:
         pvalues = tuple(t.pvalue for t in tests)
