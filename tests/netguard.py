@@ -11,6 +11,7 @@ import socket
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
 
 
 class NetworkBlocked(RuntimeError):
@@ -41,6 +42,15 @@ def _guarded_connect_ex(self, address):
     return _real_connect_ex(self, address)
 
 
+def _guarded_getaddrinfo(host, *args, **kwargs):
+    # A DNS lookup of another host is traffic that leaves the machine too.
+    name = host.decode() if isinstance(host, bytes) else host
+    if name is not None and not _is_loopback((name, 0)):
+        raise NetworkBlocked(f"test tried to resolve {name!r}: only loopback is allowed")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
 def install() -> None:
     socket.socket.connect = _guarded_connect
     socket.socket.connect_ex = _guarded_connect_ex
+    socket.getaddrinfo = _guarded_getaddrinfo

@@ -48,6 +48,17 @@ class SourceUnavailable(SourceError):
     retryable = True
 
 
+# The one wording of "this machine has no network", whichever source found out.
+NO_NETWORK = "no network: the source's host name did not resolve"
+
+
+def no_network(source: str, symbol: str) -> SourceUnavailable:
+    """The error for a host name that does not resolve; retrying cannot help."""
+    error = SourceUnavailable(source, symbol, NO_NETWORK)
+    error.retryable = False
+    return error
+
+
 class RateLimited(SourceError):
     """The source said "too many requests"."""
 

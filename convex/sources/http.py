@@ -20,6 +20,7 @@ from .base import (
     SourceError,
     SourceUnavailable,
     UnknownSymbol,
+    no_network,
     scrub_secrets,
 )
 
@@ -178,8 +179,7 @@ class HttpClient:
             except requests.RequestException as exc:
                 if _host_unresolvable(exc):
                     # No DNS answer means no network (or a wrong host): retrying cannot help.
-                    failure = SourceUnavailable(source, symbol, "could not resolve the host (no network?)")
-                    failure.retryable = False
+                    failure = no_network(source, symbol)
                 else:
                     reason = (
                         "connection failed"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import socket
 import threading
 import warnings
 from collections.abc import Callable
@@ -27,18 +28,23 @@ from .base import (
     UnknownSymbol,
     clean_series,
     csv_rows,
+    no_network,
     parse_numbers,
     series_from_table,
 )
 from .http import HttpClient
 
 NAME = "yahoo"
+# The host yfinance downloads from: when Yahoo's answer is ambiguous, whether it resolves tells
+# "no network" from "Yahoo blocked us".
+HOST = "query2.finance.yahoo.com"
 _TICKER = re.compile(r"^[A-Z0-9^=._-]{1,24}$")
 PRICE_COLUMNS = ("Adj Close", "Close")
 
 # yfinance error text -> typed error; the first group that matches wins (order matters: a rate
 # limit is often reported along with a misleading "possibly delisted").
 _RATE = re.compile(r"too many requests|rate.?limit|\b429\b", re.IGNORECASE)
+_UNRESOLVED = re.compile(r"could not resolve|name or service not known|getaddrinfo", re.IGNORECASE)
 _NETWORK = re.compile(
     r"timed? ?out|timeout|connection|could not resolve|failed to connect|couldn't connect|network|ssl"
     r"|transfer closed|recv failure|reset by peer",
@@ -55,12 +61,26 @@ _NO_TIMEZONE = re.compile(r"no timezone", re.IGNORECASE)
 _GARBLED = re.compile(r"expecting value|jsondecode|unterminated|decode|unexpected character", re.IGNORECASE)
 
 
-def classify_yahoo_error(text: str, symbol: str) -> SourceError:
-    """The typed error a yfinance error text stands for."""
+def host_resolves(host: str = HOST) -> bool:
+    """Whether the host name resolves (a DNS lookup, no connection)."""
+    try:
+        socket.getaddrinfo(host, 443)
+    except OSError:
+        return False
+    return True
+
+
+def classify_yahoo_error(
+    text: str, symbol: str, *, resolves: Callable[[], bool] = host_resolves
+) -> SourceError:
+    """The typed error a yfinance error text stands for. `resolves` is asked only when the text
+    cannot tell a dead network from a refusal."""
     detail = " ".join(str(text).replace("\\'", "'").split())  # repr() escapes quotes: "doesn\'t"
     detail = re.sub(r"^\[[^\]]*\]:\s*", "", detail)[:200]  # drop yfinance's "['SPY']: " prefix
     if _RATE.search(detail):
         return RateLimited(NAME, symbol, f"rate limited by Yahoo ({detail})")
+    if _UNRESOLVED.search(detail):
+        return no_network(NAME, symbol)
     if _NETWORK.search(detail):
         return SourceUnavailable(NAME, symbol, f"network failure ({detail})")
     if _SERVER.search(detail):
@@ -68,7 +88,10 @@ def classify_yahoo_error(text: str, symbol: str) -> SourceError:
     if _DENIED.search(detail):
         return AccessDenied(NAME, symbol, f"Yahoo refused the request ({detail})")
     if _NO_TIMEZONE.search(detail):
-        # Yahoo's answer to a blocked or unreachable client looks exactly like a delisting.
+        # Yahoo's answer to a blocked or unreachable client looks exactly like a delisting; with
+        # no network at all yfinance says only this, so the host name settles it.
+        if not resolves():
+            return no_network(NAME, symbol)
         return SourceUnavailable(
             NAME,
             symbol,
@@ -239,12 +262,14 @@ class YahooSource:
         *,
         timeout: float | None = None,
         download: Callable[..., pd.DataFrame] | None = None,
+        resolves: Callable[[], bool] = host_resolves,
     ):
         # yfinance has its own session (curl_cffi): from HttpClient only the timeout and the
         # retry policy (attempts, backoff, sleep) are used.
         self.http = http or HttpClient()
         self.timeout = timeout if timeout is not None else self.http.timeout
         self._download = download
+        self._resolves = resolves
 
     def fetch(self, symbol: str, start: date | None = None) -> pd.Series:
         ticker = (symbol or "").strip().upper()
@@ -286,7 +311,8 @@ class YahooSource:
         except SourceError:
             raise
         except Exception as exc:  # yfinance normally swallows errors; some escape anyway
-            raise classify_yahoo_error(f"{type(exc).__name__}: {exc}", ticker) from None
+            text = f"{type(exc).__name__}: {exc}"
+            raise classify_yahoo_error(text, ticker, resolves=self._resolves) from None
         finally:
             logger.removeHandler(capture)
 
@@ -297,7 +323,7 @@ class YahooSource:
         if has_rows:
             return frame
         if errors:
-            raise classify_yahoo_error(errors[-1], ticker)
+            raise classify_yahoo_error(errors[-1], ticker, resolves=self._resolves)
         if frame is None or (isinstance(frame, pd.DataFrame) and frame.empty):
             raise BadPayload(NAME, ticker, "no rows (and yfinance gave no reason)")
         return frame  # rows that are all empty: parse_yahoo_frame says so

@@ -185,7 +185,7 @@ def test_missing_duplicate_and_unsorted_rows(fake, source):
     ],
 )
 def test_classify_yahoo_error(text, error):
-    err = classify_yahoo_error(f"['XYZ']: {text}", "XYZ")
+    err = classify_yahoo_error(f"['XYZ']: {text}", "XYZ", resolves=lambda: True)
     assert type(err) is error
     assert str(err).startswith("yahoo: XYZ: ") and "['XYZ']" not in str(err)
 
