@@ -103,6 +103,8 @@ class Metric:
 @dataclass(frozen=True)
 class Catalog:
     metrics: tuple[Metric, ...]
+    # Pairs worth opening, best first; the first is the compare page's default pair.
+    featured: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {m.id: m for m in self.metrics})
@@ -194,7 +196,19 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         raw = tomllib.load(fh)
     metrics = tuple(_parse_metric(dict(item)) for item in raw.get("metric", []))
     validate(metrics)
-    return Catalog(metrics)
+    featured = tuple(tuple(pair) for pair in raw.get("featured", []))
+    validate_featured(featured, {m.id for m in metrics})
+    return Catalog(metrics, featured)  # type: ignore[arg-type]
+
+
+def validate_featured(pairs: tuple[tuple[str, ...], ...], ids: set[str]) -> None:
+    if not pairs:
+        raise CatalogError("featured: at least one pair (the default) is needed")
+    for pair in pairs:
+        if len(pair) != 2 or pair[0] == pair[1] or not set(pair) <= ids:
+            raise CatalogError(f"featured pair {pair!r}: needs two different catalog ids")
+    if len(set(pairs)) != len(pairs):
+        raise CatalogError("featured: a pair is listed twice")
 
 
 @lru_cache(maxsize=1)

@@ -102,7 +102,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    metas = _store().all_meta()
+    store = _store()
+    Loader(store, offline=True).seed_samples()  # report what the app serves, samples included
+    metas = store.all_meta()
     table = Table("metric", "provenance", "first", "last", "points", "fetched", "last error", title="Store")
     for metric in catalog():
         if metric.is_derived:

@@ -66,6 +66,28 @@ def format_change(value: float | None, metric: Metric) -> str:
     return f"{value:+,.2f}"
 
 
+def beta_in_units(beta: float, metric_a: Metric, metric_b: Metric) -> tuple[float, float] | None:
+    """A beta as (move of A, move of B that came with it), A's move a round unit (1 %, 1 bp, 1
+    point) grown tenfold until B's response is visible at the precision format_change prints;
+    None when even 1,000 units move B by less than that."""
+    unit = unit_move(metric_a)
+    smallest = 5e-5 if metric_b.change == "pct" else 5e-3
+    for _ in range(3):
+        if abs(beta * unit) >= smallest:
+            return unit, beta * unit
+        unit *= 10
+    return (unit, beta * unit) if abs(beta * unit) >= smallest else None
+
+
+def unit_move(metric: Metric) -> float:
+    """A typical one-unit move of the metric's changes, for stating a beta: 1 %, 1 bp, 1 point."""
+    if metric.change == "pct":
+        return 0.01
+    if metric.units in ("Percent", "Percentage points"):
+        return 0.1 if metric.domain == "Growth & Labor" else 0.01
+    return 1.0
+
+
 def change_unit_label(metric: Metric) -> str:
     """What a change of this metric is measured in, for axis titles and tables."""
     if metric.change == "pct":

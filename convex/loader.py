@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,7 +20,7 @@ import pandas as pd
 from .catalog import Catalog, Metric, catalog
 from .derived import combine_inputs
 from .sources.base import Source, SourceError
-from .sources.sample import SAMPLES, load_sample
+from .sources.sample import SAMPLES, SampleSeries, has_sample, load_sample
 from .store import SeriesMeta, Store, utcnow
 
 # How long a successful fetch counts as current, by native frequency.
@@ -171,9 +171,7 @@ class Loader:
         why = why or (f"the source failed: {failure}" if failure else "nothing stored yet")
         if sample is None:
             raise NoDataError(metric.id, f"{why}, and no offline sample covers it")
-        self.store.write_series(
-            metric.id, sample.series, provenance="sample", source="sample", detail=sample.detail
-        )
+        self._store_sample(metric.id, sample)
         return LoadedSeries(
             metric=metric,
             series=sample.series,
@@ -212,6 +210,58 @@ class Loader:
             stale_reason="; ".join(stale) or None,
             frequency=metric.frequency,
         )
+
+    def seed_samples(self) -> list[str]:
+        """Store the offline sample of every metric that has nothing stored; the ids seeded.
+
+        Whatever counts or ranks what is stored (the status page, related comparisons, strongest
+        relationships, a first visit's choice of pair) then sees every series the app can serve,
+        samples included and labelled as such. Live data replaces a sample on its first refresh.
+        """
+        metas = self.store.all_meta()
+        seeded = []
+        for metric in self.catalog:
+            meta = metas.get(metric.id)
+            if metric.is_derived or (meta is not None and meta.has_data) or not has_sample(metric.id):
+                continue
+            sample = load_sample(metric.id)
+            if sample is None:
+                continue
+            self._store_sample(metric.id, sample)
+            seeded.append(metric.id)
+        return seeded
+
+    def _store_sample(self, metric_id: str, sample: SampleSeries) -> None:
+        # Writing clears the attempt record; a failed fetch before it must still pace the retries.
+        before = self.store.meta(metric_id)
+        self.store.write_series(
+            metric_id, sample.series, provenance="sample", source="sample", detail=sample.detail
+        )
+        if before is not None and before.last_attempt_at is not None:
+            self.store.record_attempt(metric_id, before.last_error, at=before.last_attempt_at)
+
+    def stored_provenance(self) -> dict[str, str]:
+        """Where the stored data of every metric with data comes from (live, import or sample);
+        a derived metric's is its least trustworthy input's. One read of the metadata."""
+        metas = self.store.all_meta()
+        out = {
+            i: meta.provenance or "live" for i, meta in metas.items() if meta.has_data and i in self.catalog
+        }
+        for metric in self.catalog:
+            if metric.is_derived and all(i.id in out for i in metric.inputs):
+                out[metric.id] = max((out[i.id] for i in metric.inputs), key=_TRUST_ORDER.index)
+        return out
+
+    def pairs_with_data(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
+        """The given pairs whose two metrics both have data, as (a, b, provenance), in order, those
+        with live or imported data on both sides first; provenance is the less trustworthy side's."""
+        provenance = self.stored_provenance()
+        found = [
+            (a, b, max(provenance[a], provenance[b], key=_TRUST_ORDER.index))
+            for a, b in pairs
+            if a in provenance and b in provenance
+        ]
+        return sorted(found, key=lambda pair: pair[2] == "sample")
 
     def stored(self) -> dict[str, LoadedSeries]:
         """Every metric with stored data, derived ones included: one read, no fetching.

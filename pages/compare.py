@@ -10,13 +10,14 @@ from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
 from convex.catalog import catalog
 from convex.content.related import built_from
+from convex.content.words import short_name
 from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value, periods
 from convex.loader import LoadedSeries, NoDataError
 from convex.ui import pair_panel
 
 ui.ensure_app_navigation()
 
-DEFAULT_A, DEFAULT_B = "walcl", "tlt"
+DEFAULT_A, DEFAULT_B = catalog().featured[0]
 DEFAULT_LOOKBACK = "3Y"
 # Bound pickers put the shown option in the URL, so the options are short words, mapped here.
 TRANSFORMS = {"Level": "level", "Rebased": "rebased", "Z-score": "zscore", "Change": "change"}
@@ -41,18 +42,26 @@ SPREAD_LABELS = {
     "ratio": "The ratio spread",
     "residual": "The residual spread",
 }
-# Pairs worth opening when the default pair has no data (all covered by the offline sample).
-SAMPLE_PAIRS = [
-    ("spx", "vix"),
-    ("dcoilwtico", "cpilfesl"),
-    ("baa", "aaa"),
-    ("ixic", "spx"),
-    ("unrate", "cpiaucsl"),
-    ("gdpc1", "unrate"),
-    ("tb3ms", "cpiaucsl"),
-]
+# How many pairs with data a dead end offers.
+OFFERED_PAIRS = 7
+
+
+def open_pair_with_data_on_first_visit() -> None:
+    """A first visit whose link names no pair opens the default pair or, when that has no data,
+    the best featured pair that has some; the page then says why in one line (see below)."""
+    if "a" in st.query_params or "b" in st.query_params or "a" in st.session_state:
+        return
+    missing = [r for r in (ui.try_load(DEFAULT_A), ui.try_load(DEFAULT_B)) if isinstance(r, NoDataError)]
+    if not missing:
+        return
+    choice = next((p for p in ui.pairs_with_data() if p[:2] != (DEFAULT_A, DEFAULT_B)), None)
+    if choice is not None:
+        st.session_state.a, st.session_state.b = choice[:2]
+        st.session_state.opened_instead = (*choice, missing[0].metric_id, missing[0].reason)
+
 
 options = ui.metric_options()
+open_pair_with_data_on_first_visit()
 notices = ui.check_url(
     {
         "a": options,
@@ -143,12 +152,13 @@ metric_a, metric_b = catalog().get(a_id), catalog().get(b_id)
 def offer_pairs(reason: str) -> None:
     """No dead end: say why, and link to pairs that do have data."""
     st.info(reason, icon=":material/info:")
-    st.markdown("**Pairs with data on this machine:**")
-    for a, b in SAMPLE_PAIRS:
-        ma, mb = catalog().get(a), catalog().get(b)
+    offered = [p for p in ui.pairs_with_data() if set(p[:2]) != {a_id, b_id}][:OFFERED_PAIRS]
+    if offered:
+        st.markdown("**Pairs with data on this machine:**")
+    for a, b, provenance in offered:
         st.page_link(
             "pages/compare.py",
-            label=f"{ma.name} vs {mb.name}",
+            label=ui.pair_label(a, b, provenance),
             query_params={"a": a, "b": b},
             icon=":material/compare_arrows:",
         )
@@ -163,13 +173,29 @@ if a_id == b_id:
     )
     st.page_link(
         "pages/metric.py",
-        label=f"Explore {metric_a.name} on its own",
+        label=f"Explore {short_name(metric_a)} on its own",
         query_params={"metric": a_id},
         icon=":material/query_stats:",
     )
     st.stop()
 
 st.title(f"{metric_a.name} vs {metric_b.name}")
+instead = st.session_state.get("opened_instead")
+if instead is not None and instead[:2] == (a_id, b_id):
+    _, _, provenance, missing_id, why = instead
+    default_names = f"{catalog().get(DEFAULT_A).name} vs {catalog().get(DEFAULT_B).name}"
+    kind = "offline sample data" if provenance == "sample" else "stored data"
+    st.info(
+        f"The default pair, {default_names}, has no data here ({catalog().get(missing_id).name}: {why}), "
+        f"so this pair, which has {kind}, opened instead.",
+        icon=":material/swap_horiz:",
+    )
+    st.page_link(
+        "pages/compare.py",
+        label=f"Open {ui.pair_label(DEFAULT_A, DEFAULT_B)} anyway",
+        query_params={"a": DEFAULT_A, "b": DEFAULT_B},
+        icon=":material/arrow_forward:",
+    )
 loaded: dict[str, LoadedSeries] = {}
 missing: list[NoDataError] = []
 for metric_id in (a_id, b_id):
@@ -211,7 +237,7 @@ def metric_header(ls: LoadedSeries, mstats) -> None:
         format_change(one.change, m) if one.change is not None else None,
         help=f"{m.description} Units: {m.units}. The change is over the last {PERIOD_WORD[ls.frequency]}.",
     )
-    st.caption(f"As of {mstats.latest_date:%b %d, %Y} · {m.source_name}")
+    st.caption(f"As of {mstats.latest_date:%b %d, %Y} · {ui.data_origin(ls)}")
     if ls.stale:
         st.warning(
             f"{m.name}: showing stored data fetched {ui.humanize_age(ls.fetched_at)}; {ls.stale_reason}.",
@@ -247,7 +273,7 @@ if aligned.n < 2:
         "compare. Try a longer lookback.",
         icon=":material/date_range:",
     )
-    ui.footer([metric_a, metric_b])
+    ui.footer([metric_a, metric_b], loaded)
     st.stop()
 
 # ---------------------------------------------------------------- charts
@@ -399,4 +425,4 @@ d2.download_button(
     icon=":material/data_object:",
 )
 
-ui.footer([metric_a, metric_b])
+ui.footer([metric_a, metric_b], loaded)

@@ -76,12 +76,13 @@ c3.metric(
         else ""
     ),
 )
-st.markdown(
-    f":{color}-badge[{label}] · as of {mstats.latest_date:%b %d, %Y} · "
-    f"[{metric.source_name}, {metric.symbol}]({metric.source_url})"
-    if not metric.is_derived
-    else f":{color}-badge[{label}] · {loaded.detail}"
-)
+if metric.is_derived:
+    origin = loaded.detail
+elif loaded.provenance == "live":
+    origin = f"[{metric.source_name}, {metric.symbol}]({metric.source_url})"
+else:
+    origin = ui.data_origin(loaded)
+st.markdown(f":{color}-badge[{label}] · as of {mstats.latest_date:%b %d, %Y} · {origin}")
 if loaded.stale:
     st.warning(
         f"Showing stored data fetched {ui.humanize_age(loaded.fetched_at)}; {loaded.stale_reason}.",
@@ -100,4 +101,4 @@ ui.metric_stats_panel(metric, mstats)
 st.subheader("Strongest relationships")
 ui.strongest_relationships_section(metric)
 
-ui.footer([metric])
+ui.footer([metric], {metric.id: loaded})

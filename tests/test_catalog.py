@@ -133,3 +133,24 @@ def test_toml_file_round_trips(tmp_path):
     broken.write_text(CATALOG_PATH.read_text().replace('id = "walcl"', 'id = "walcl"\nticker = "x"', 1))
     with pytest.raises(CatalogError, match="walcl"):
         load_catalog(broken)
+
+
+def test_featured_pairs_start_with_the_default_and_end_on_pairs_the_offline_samples_cover():
+    from convex.sources.sample import has_sample
+
+    featured = catalog().featured
+    assert featured[0] == ("walcl", "tlt")
+    assert all(a in catalog() and b in catalog() and a != b for a, b in featured)
+    assert any(has_sample(a) and has_sample(b) for a, b in featured)
+
+
+@pytest.mark.parametrize(
+    "pairs, message",
+    [((), "at least one"), ((("walcl", "walcl"),), "two different"), ((("walcl", "nope"),), "two different"),
+     ((("walcl", "tlt"), ("walcl", "tlt")), "twice")],
+)  # fmt: skip
+def test_featured_validation(pairs, message):
+    from convex.catalog import validate_featured
+
+    with pytest.raises(CatalogError, match=message):
+        validate_featured(pairs, set(catalog().ids))

@@ -164,3 +164,16 @@ def test_stats_unknown_id_and_no_data_fail_clearly(capsys):
     assert "No data for walcl" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["stats", "walcl", "tlt", "--lookback", "7Y"])
+
+
+def test_the_installed_convex_command_works_from_any_folder(tmp_path):
+    # `make run` and `make test` install the project itself, so the command is beside Python.
+    from pathlib import Path
+
+    command = Path(sys.executable).with_name("convex")
+    assert command.exists(), "the project is not installed in this environment: run `make test`"
+    result = subprocess.run(
+        [str(command), "status"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "spx" in result.stdout and "sample" in result.stdout  # the packaged samples it serves

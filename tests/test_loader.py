@@ -217,3 +217,32 @@ def test_store_version_changes_with_every_write(clock):
     clock.advance(minutes=1)
     store.record_attempt("dgs10", "fred: dgs10 (DGS10): server error (HTTP 503)", at=clock())
     assert before != after != store.version()
+
+
+def test_seed_samples_stores_every_packaged_sample_where_nothing_is_stored(clock, fred):
+    from convex.sources.sample import SAMPLES
+
+    loader = make_loader(clock, offline=True)
+    loader.store.write_series("spx", synthetic_series("spx"), provenance="live", source="yahoo")
+    loader.store.record_attempt("vix", "cboe: vix (VIX): no network", at=clock())
+    seeded = loader.seed_samples()
+    assert set(seeded) == set(SAMPLES) - {"spx"}  # the live series is never overwritten
+    metas = loader.store.all_meta()
+    assert metas["spx"].provenance == "live"
+    assert all(metas[i].provenance == "sample" and metas[i].has_data for i in seeded)
+    # The failed attempt before the seeding still paces the retries.
+    assert metas["vix"].last_error == "cboe: vix (VIX): no network"
+    assert loader.seed_samples() == []
+
+
+def test_pairs_with_data_put_live_pairs_before_sample_pairs(clock):
+    loader = make_loader(clock, offline=True)
+    loader.seed_samples()
+    for metric_id in ("walcl", "wtregen", "rrpontsyd", "spy"):
+        loader.store.write_series(metric_id, synthetic_series(metric_id), provenance="live", source="t")
+    pairs = [("spx", "vix"), ("walcl", "tlt"), ("net_liquidity", "spy"), ("spx", "spy")]
+    assert loader.pairs_with_data(pairs) == [
+        ("net_liquidity", "spy", "live"),  # derived: from its stored inputs
+        ("spx", "vix", "sample"),
+        ("spx", "spy", "sample"),  # the less trustworthy side decides
+    ]

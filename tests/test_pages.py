@@ -165,7 +165,70 @@ def test_metric_without_data_says_why_and_offers_pairs():
     at = run(a="walcl", b="tlt")
     assert "No data to compare yet" in at.info[0].value and "offline mode" in at.info[0].value
     links = [link.proto.label for link in at.get("page_link")]
-    assert "S&P 500 Index vs VIX (S&P 500 Volatility)" in links
+    assert "S&P 500 Index vs VIX (sample)" in links
+
+
+def test_first_visit_with_no_data_for_the_default_pair_opens_a_sample_pair_and_says_why():
+    at = run()
+    assert at.title[0].value == "S&P 500 Index vs VIX (S&P 500 Volatility)"
+    assert dict(at.query_params)["a"] in ("spx", ["spx"])
+    why = at.info[0].value
+    assert "The default pair, Fed Balance Sheet vs 20Y+ Treasury (TLT), has no data here" in why
+    assert "offline sample data" in why
+    back = next(
+        link.proto
+        for link in at.get("page_link")
+        if link.proto.label == "Open Fed Balance Sheet vs TLT anyway"
+    )
+    assert back.query_string in ("a=walcl&b=tlt", "b=tlt&a=walcl")
+    assert metric_values(at)["Correlation of changes"] != "n/a" and len(chart_specs(at)) >= 1
+
+
+def test_first_visit_prefers_a_featured_pair_with_stored_data_over_samples():
+    store = Store()
+    for seed, metric_id in enumerate(("bamlh0a0hym2", "spy")):
+        store.write_series(metric_id, synthetic_series(metric_id, years=4, seed=seed), provenance="live",
+                           source="test")  # fmt: skip
+    at = run()
+    assert at.title[0].value == "High-Yield Credit Spread vs S&P 500 ETF (SPY)"
+    assert "which has stored data, opened instead" in at.info[0].value
+
+
+def test_a_link_that_names_the_default_pair_keeps_it_and_says_why_it_has_no_data():
+    at = run(a="walcl", b="tlt")
+    assert at.title[0].value == "Fed Balance Sheet vs 20Y+ Treasury (TLT)"
+    assert "No data to compare yet" in at.info[0].value
+
+
+def test_an_offline_sample_names_its_package_in_the_caption_and_the_footer():
+    at = run(a="spx", b="vix")
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("As of Dec 31, 2018 · offline sample from arch") for c in captions)
+    assert not any(c.startswith("As of") and "Yahoo" in c for c in captions)
+    sources = next(c for c in captions if c.startswith("Data sources"))
+    assert "**S&P 500 Index**: offline sample from arch" in sources
+    assert "its live source is [Yahoo Finance" in sources
+
+
+def test_the_hedge_tile_gives_the_beta_in_the_units_the_text_uses():
+    at = run(a="spx", b="vix")
+    tile = metric_values(at)["Hedge ratio (beta)"]
+    assert tile.endswith(" pts") and tile.startswith("-")
+    assert f"came with {tile} in VIX" in texts(at)
+    assert any(
+        c.value.startswith("in VIX (S&P 500 Volatility) per +1.00% in S&P 500 Index") for c in at.caption
+    )
+
+
+def test_granger_tiles_show_the_p_value_the_text_uses_and_say_which():
+    at = run(a="spx", b="vix")
+    for label in ("Granger p, A → B", "Granger p, B → A"):
+        tile = next(m for m in at.metric if m.label == label)
+        assert "times the number of lags tried (Bonferroni), the one the text below uses" in tile.proto.help
+        # The text quotes the same adjusted p (here each direction's best lag alone is below 0.05).
+        assert f"adjustment for the 20 lags tried (p {tile.value})" in texts(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert captions.count("adjusted for 20 lags") == 2
 
 
 def test_offline_sample_pair_is_labelled():
@@ -209,10 +272,19 @@ def test_status_page_lists_the_store(store):
     assert not at.exception
     assert at.title[0].value == "Data status"
     values = metric_values(at)
-    assert values["Metrics with data"].startswith("6 of") and values["Live"] == "6"
+    # The six stored series and every offline sample the app can serve for the rest.
+    assert values["Metrics with data"].startswith("19 of") and values["Live"] == "6"
+    assert values["Offline sample"] == "13"
     assert at.button[0].disabled  # offline: the refresh button explains instead of failing
     at.toggle(key="with_data").set_value(True).run()
-    assert len(at.dataframe[0].value) == 6
+    assert len(at.dataframe[0].value) == 19
+
+
+def test_status_counts_the_offline_samples_before_any_page_opened_them():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/status.py").run()
+    values = metric_values(at)
+    assert values["Metrics with data"].startswith("13 of") and values["Offline sample"] == "13"
 
 
 def test_explorer_page(store):
@@ -225,7 +297,7 @@ def test_explorer_page(store):
     assert chart_specs(at)
     links = [link.proto for link in at.get("page_link")]
     assert len(links) == 5  # the other stored metrics, ranked
-    others = {"Fed Balance Sheet", "S&P 500 ETF (SPY)", "Gold (GLD)", "10-Year Treasury Yield", "Bitcoin"}
+    others = {"Fed Balance Sheet", "SPY", "GLD", "10-Year Treasury Yield", "Bitcoin"}
     assert {link.label.split(":")[0] for link in links} == others
     at.segmented_control(key="lookback").set_value("1Y").run()
     at.selectbox(key="window").select("1Y").run()

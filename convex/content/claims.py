@@ -36,6 +36,7 @@ from convex.analytics.pair_stats import MIN_OBSERVATIONS, comovement_codes
 from convex.analytics.report import PairReport
 from convex.catalog import Metric
 from convex.content import words as w
+from convex.formatting import beta_in_units
 
 SIGNIFICANCE = 0.05
 HEDGE_EFFECTIVE = 0.5
@@ -397,18 +398,12 @@ def beta_phrase(ctx: Context) -> str | None:
     reg = ctx.report.stats.regression
     if reg.beta is None:
         return None
-    unit = w.unit_move(ctx.a)
-    smallest = 5e-5 if ctx.b.change == "pct" else 5e-3
-    for _ in range(3):
-        if abs(reg.beta * unit) >= smallest:
-            break
-        unit *= 10
-    if abs(reg.beta * unit) < smallest:
+    moves = beta_in_units(reg.beta, ctx.a, ctx.b)
+    if moves is None:
         return f"{ctx.name_b}'s changes hardly responded to {ctx.name_a}'s (beta near zero)"
-    return (
-        f"each {w.change(ctx.a, unit)} in {ctx.name_a} came with {w.change(ctx.b, reg.beta * unit)} in "
-        f"{ctx.name_b}"
-    )
+    move_a, move_b = moves
+    came = f"came with {w.change(ctx.b, move_b)} in {ctx.name_b}"
+    return f"each {w.change(ctx.a, move_a)} in {ctx.name_a} {came}"
 
 
 def beta_label(ctx: Context) -> str:

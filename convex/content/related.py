@@ -51,6 +51,8 @@ class CandidateSeries:
     series: pd.Series
     metric: Metric
     frequency: str
+    # live | import | sample: rankings label what does not come from the live source.
+    provenance: str = "live"
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,12 @@ class Relationship:
     n: int
     frequency: str
     lookback: str
+    provenance: str = "live"
 
     def to_dict(self) -> dict:
         return {
             "metric": self.metric_id,
+            "provenance": self.provenance,
             "name": self.name,
             "domain": self.domain,
             "correlation": self.correlation,
@@ -298,6 +302,9 @@ def related_pairs(
         else:
             kind, score = "strong", strength
             detail = f"{changes} correlate {w.signed_r(c.r)} (n={w.count(c.n)})"
+        samples = [candidates[i].metric.name for i in (x_id, y_id) if candidates[i].provenance == "sample"]
+        if samples:
+            detail += f" (offline sample data for {' and '.join(samples)})"
         found.append(
             RelatedPair(
                 a_id=x_id,
@@ -357,6 +364,7 @@ def strongest_relationships(
                 n=c.n,
                 frequency=c.frequency,
                 lookback=lookback,
+                provenance=other.provenance,
             )
         )
     found.sort(key=lambda rel: (not rel.significant, -abs(rel.correlation), rel.metric_id))

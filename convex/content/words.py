@@ -124,15 +124,6 @@ def number(amount: float | None, digits: int = 2) -> str:
     return format_number(amount, digits)
 
 
-def unit_move(metric: Metric) -> float:
-    """A typical one-unit move of the metric's changes, for stating a beta: 1 %, 1 bp, 1 point."""
-    if metric.change == "pct":
-        return 0.01
-    if metric.units in ("Percent", "Percentage points"):
-        return 0.1 if metric.domain == "Growth & Labor" else 0.01
-    return 1.0
-
-
 def strength(r: float) -> str:
     """Words for |r| of changes; the cut-offs are conventional, not statistical."""
     size = abs(r)

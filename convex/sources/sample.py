@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
+from importlib.util import find_spec
+from pathlib import Path
 
 import pandas as pd
 
@@ -65,7 +67,27 @@ SAMPLES: dict[str, SampleSpec] = {
 
 
 def _arch_frame(dataset: str) -> pd.DataFrame:
-    return import_module(dataset).load()
+    # The data file read as arch's own `load()` reads it, without importing arch itself (its
+    # import costs well over a second, for a CSV that pandas reads in milliseconds).
+    spec = find_spec("arch")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("arch is not installed")
+    folder = Path(spec.submodule_search_locations[0], *dataset.split(".")[1:])
+    frame = pd.read_csv(folder / ARCH_FILES[dataset], encoding="utf-8-sig")
+    frame["Date"] = pd.to_datetime(frame["Date"])
+    return frame.set_index("Date").apply(pd.to_numeric, errors="coerce")
+
+
+# arch's data files, by dataset module.
+ARCH_FILES = {
+    "arch.data.sp500": "sp500.csv.gz",
+    "arch.data.nasdaq": "nasdaq.csv.gz",
+    "arch.data.vix": "vix.csv.gz",
+    "arch.data.wti": "wti.csv.gz",
+    "arch.data.core_cpi": "core-cpi.csv.gz",
+    "arch.data.default": "default.csv.gz",
+    "arch.data.crude": "crude.csv.gz",
+}
 
 
 def _macrodata_frame(dataset: str) -> pd.DataFrame:
@@ -98,10 +120,11 @@ def load_sample(metric_id: str) -> SampleSeries | None:
         return None
     try:
         frame = _FRAME_READERS[spec.package](spec.dataset)
-    except ImportError:
+        package_version = version(spec.package)
+    except (ImportError, OSError, PackageNotFoundError):
         return None
     series = clean_series(frame[spec.column], source="sample", symbol=metric_id)
-    detail = f"{spec.package} {version(spec.package)} ({spec.dataset}, {spec.column})"
+    detail = f"{spec.package} {package_version} ({spec.dataset}, {spec.column})"
     if spec.note:
         detail += f"; {spec.note}"
     return SampleSeries(series=series, frequency=spec.frequency, detail=detail)

@@ -20,6 +20,7 @@ from ..analytics.report import pair_report as build_pair_report
 from ..catalog import DOMAINS, Metric, catalog
 from ..charts import ChartSpec
 from ..content import CandidateSeries, pair_content, related_pairs, strongest_relationships
+from ..content.words import short_name
 from ..formatting import format_change, format_number, format_pvalue, format_value
 from ..loader import LoadedSeries, Loader, NoDataError
 from ..store import Store, default_data_dir, utcnow
@@ -65,7 +66,11 @@ def store_path() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
-    return Store(path)
+    store = Store(path)
+    # Every series the app can serve is in the store from the first view on, offline samples
+    # included, so that counts and rankings never depend on which pages were opened first.
+    Loader(store, offline=True).seed_samples()
+    return store
 
 
 def get_store() -> Store:
@@ -104,7 +109,15 @@ def data_version(loaded: LoadedSeries) -> tuple:
 
 def clear_caches() -> None:
     """After a refresh: every cached load and computation (the store handle is kept)."""
-    for cached in (load_metric, _pair_report, _metric_statistics, _candidates, _related, _strongest):
+    for cached in (
+        load_metric,
+        _pair_report,
+        _metric_statistics,
+        _candidates,
+        _related,
+        _strongest,
+        _pairs_with_data,
+    ):
         cached.clear()
 
 
@@ -137,9 +150,25 @@ def describe_metric(metric: Metric) -> str:
     return f"{metric.domain} · {metric.frequency}"
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _pairs_with_data(version: tuple, path: str) -> list[tuple[str, str, str]]:
+    return Loader(_store(path), offline=True).pairs_with_data(catalog().featured)
+
+
+def pairs_with_data() -> list[tuple[str, str, str]]:
+    """The catalog's featured pairs that have data here, as (a, b, provenance), live data first."""
+    return _pairs_with_data(store_version(), store_path())
+
+
 def metric_options() -> list[str]:
     """Catalog ids in picker order: by domain, then name."""
     return [m.id for d in DOMAINS for m in sorted(catalog().in_domain(d), key=lambda m: m.name)]
+
+
+def pair_label(a_id: str, b_id: str, provenance: str = "live") -> str:
+    """A link's words for a pair, short enough for one line on a phone: "Fed Balance Sheet vs TLT"."""
+    a, b = catalog().get(a_id), catalog().get(b_id)
+    return f"{short_name(a)} vs {short_name(b)}" + (" (sample)" if provenance == "sample" else "")
 
 
 def metric_label(metric_id: str) -> str:
@@ -151,15 +180,37 @@ def sanitize_choice(value: object, allowed: Iterable[str]) -> str | None:
     return value if isinstance(value, str) and value in set(allowed) else None
 
 
-def footer(metrics: Iterable[Metric]) -> None:
+def data_origin(loaded: LoadedSeries) -> str:
+    """Where the numbers shown came from, in a few words: the live source, or the file or package
+    they were read from instead."""
+    m = loaded.metric
+    if loaded.provenance == "sample":
+        return f"offline sample from {loaded.detail}"
+    if loaded.provenance == "import" and not m.is_derived:
+        return f"imported file {loaded.detail or ''}".rstrip()
+    return m.source_name
+
+
+def footer(metrics: Iterable[Metric], loaded: dict[str, LoadedSeries] | None = None) -> None:
+    """Each metric's source; where the data shown came from elsewhere (an offline sample, an
+    imported file), that first, and the live source it stands in for after it."""
     st.divider()
     lines = []
     for m in metrics:
+        shown = (loaded or {}).get(m.id)
         if m.is_derived:
             inputs = ", ".join(catalog().get(i.id).name for i in m.inputs)
-            lines.append(f"- **{m.name}**: computed by Convex from {inputs} ({m.symbol})")
+            line = f"- **{m.name}**: computed by Convex from {inputs} ({m.symbol})"
+            if shown is not None and shown.provenance != "live":
+                line += f"; {shown.detail}"
+        elif shown is not None and shown.provenance != "live":
+            line = (
+                f"- **{m.name}**: {data_origin(shown)}; its live source is "
+                f"[{m.source_name}, {m.symbol}]({m.source_url})"
+            )
         else:
-            lines.append(f"- **{m.name}**: [{m.source_name}, {m.symbol}]({m.source_url})")
+            line = f"- **{m.name}**: [{m.source_name}, {m.symbol}]({m.source_url})"
+        lines.append(line)
     st.caption("Data sources\n" + "\n".join(lines))
     st.caption(
         "Convex is information, not financial advice. Statistics describe the past and can change "
@@ -445,7 +496,7 @@ def store_version() -> tuple:
 def _candidates(version: tuple, path: str) -> dict[str, CandidateSeries]:
     """Every metric with stored data (derived ones from their inputs), read without fetching."""
     stored = Loader(_store(path), offline=True).stored()
-    return {i: CandidateSeries(ls.series, ls.metric, ls.frequency) for i, ls in stored.items()}
+    return {i: CandidateSeries(ls.series, ls.metric, ls.frequency, ls.provenance) for i, ls in stored.items()}
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -471,10 +522,9 @@ def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
         st.caption("No other pair with data shares a metric or a domain pair with this one yet.")
         return
     for pair in related:
-        a, b = catalog().get(pair.a_id), catalog().get(pair.b_id)
         st.page_link(
             "pages/compare.py",
-            label=f"{a.name} vs {b.name}",
+            label=pair_label(pair.a_id, pair.b_id),
             query_params={"a": pair.a_id, "b": pair.b_id, "lookback": lookback},
             icon=":material/compare_arrows:",
         )
@@ -489,12 +539,16 @@ def strongest_relationships_section(metric: Metric) -> None:
         return
     st.caption("Catalog metrics with data, ranked by the correlation of changes over the last 3 years.")
     for rel in found:
-        verdict = "" if rel.significant else " (not significant)"
         st.page_link(
             "pages/compare.py",
-            label=f"{rel.name}: r {rel.correlation:+.2f}{verdict}",
+            label=f"{short_name(catalog().get(rel.metric_id))}: r {rel.correlation:+.2f}",
             query_params={"a": metric.id, "b": rel.metric_id},
             icon=":material/compare_arrows:",
             help=f"{rel.frequency} changes, n = {rel.n}, 95% interval {rel.ci_low:+.2f} to "
             f"{rel.ci_high:+.2f}, p = {format_pvalue(rel.pvalue)}",
         )
+        notes = [] if rel.significant else [f"not significant (p {format_pvalue(rel.pvalue)})"]
+        if rel.provenance == "sample":
+            notes.append("offline sample data")
+        if notes:
+            st.caption(" · ".join(notes))

@@ -9,6 +9,8 @@ from ..catalog import Metric
 from ..formatting import (
     PERIOD_WORD,
     PERIOD_WORDS,
+    beta_in_units,
+    format_change,
     format_number,
     format_pvalue,
     format_r,
@@ -71,6 +73,8 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         or f"ADF p: {a} {format_pvalue(c.adf_pvalue_a)}, {b} {format_pvalue(c.adf_pvalue_b)}{spurious}",
     )
     ll = s.lead_lag
+    # Tile values stay a few characters wide (a number, "None"): the words go in the caption, so
+    # that nothing is cut off in a quarter of a laptop screen.
     if ll.insufficient:
         lead_value, lead_caption = "n/a", ll.insufficient
     else:
@@ -78,13 +82,13 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         searched = f"{len(ll.lags)} lags searched (±{periods(ll.max_lag, freq)})"
         if ll.significant_adjusted and lag != 0:
             leader, follower = (a, b) if lag > 0 else (b, a)
-            lead_value = f"{lag:+d} {PERIOD_WORD[freq] if abs(lag) == 1 else PERIOD_WORDS[freq]}"
+            lead_value = f"{lag:+d}"
             lead_caption = (
                 f"{leader} leads {follower} by {periods(abs(lag), freq)} (r {format_r(ll.correlation)}; "
                 f"outside ±{ll.band_adjusted:.3f}, the noise band for {searched})"
             )
         else:
-            lead_value = "None" if lag else "Same period"
+            lead_value = "None" if lag or not ll.significant_adjusted else "0"
             lead_caption = (
                 f"no reliable lead: best lag {lag:+d} (r {format_r(ll.correlation)}) is inside "
                 f"±{ll.band_adjusted:.3f}, the noise band for {searched}"
@@ -93,7 +97,7 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
             )
     _tile(
         row[2],
-        "Lead of A over B",
+        f"Lead of A over B, {PERIOD_WORDS[freq]}",
         lead_value,
         f"Correlation of {a}'s change at t with {b}'s change at t+k, for every k in the searched range; "
         f"k > 0 means {a} (A) leads. The best lag is called a lead only when its |r| clears the noise band "
@@ -102,15 +106,30 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         lead_caption,
     )
     reg = s.regression
+    moves = None if reg.insufficient else beta_in_units(reg.beta, metric_a, metric_b)
+    if reg.insufficient:
+        beta_value, beta_caption = "n/a", reg.insufficient
+    elif moves is None:
+        beta_value, beta_caption = "≈ 0", f"{b} hardly moved with {a}"
+    else:
+        move_a, move_b = moves
+        beta_value = format_change(move_b, metric_b)
+        beta_caption = (
+            f"in {b} per {format_change(move_a, metric_a)} in {a} (beta {format_number(reg.beta, 3)})"
+        )
+    if not reg.insufficient:
+        beta_caption += (
+            f" · hedge effectiveness {format_share(reg.hedge_effectiveness)} · "
+            f"beta s.e. {format_number(reg.beta_stderr, 3)}"
+        )
     _tile(
         row[3],
         "Hedge ratio (beta)",
-        format_number(reg.beta, 3) if not reg.insufficient else "n/a",
-        f"Slope of {b}'s changes on {a}'s changes (OLS): {b} moves beta units per unit move of {a}. "
-        f"Hedge effectiveness is the share of {b}'s variance removed by holding -beta of {a} (= R²).",
-        reg.insufficient
-        or f"hedge effectiveness {format_share(reg.hedge_effectiveness)} · R² {format_number(reg.r2, 3)} · "
-        f"beta s.e. {format_number(reg.beta_stderr, 3)}",
+        beta_value,
+        f"Slope of {b}'s changes on {a}'s changes (OLS), shown as the move of {b} that came with a round "
+        f"move of {a}. Hedge effectiveness is the share of {b}'s variance removed by holding -beta of {a} "
+        "(= R²).",
+        beta_caption,
     )
 
     row = st.columns(4)
@@ -132,13 +151,14 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         _tile(
             column,
             f"Granger p, {label}",
-            format_pvalue(direction.pvalue) if not direction.insufficient else "n/a",
+            format_pvalue(direction.pvalue_bonferroni) if not direction.insufficient else "n/a",
             f"Do past changes of {cause} help predict {effect}'s changes beyond {effect}'s own past? "
-            f"Smallest F-test p-value over lags 1-{direction.max_lag}; the Bonferroni-adjusted value "
-            "guards against picking the best of many lags. Predictive, not causal.",
+            f"The p-value shown is the smallest F-test p over lags 1-{direction.max_lag} times the number "
+            "of lags tried (Bonferroni), the one the text below uses: the best of many lags is not "
+            "evidence on its own. Predictive, not causal.",
             direction.insufficient
-            or f"does {cause} help predict {effect}? Best at lag {direction.lag}; adjusted for "
-            f"{direction.max_lag} lags p {format_pvalue(direction.pvalue_bonferroni)}",
+            or f"adjusted for {direction.max_lag} lags; does {cause} help predict {effect}? Smallest "
+            f"single-lag p {format_pvalue(direction.pvalue)} at lag {direction.lag}",
         )
     cm = s.comovement
     together = None if cm.both_up is None else cm.both_up + cm.both_down
@@ -156,8 +176,8 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
     state = STATE_TEXT.get(cm.current_state or "", "n/a").format(a=a, b=b)
     _tile(
         row[0],
-        "Current run",
-        f"{periods(cm.current_run, freq)}" if cm.current_state else "n/a",
+        f"Current run, {PERIOD_WORDS[freq]}",
+        f"{cm.current_run:,}" if cm.current_state else "n/a",
         "How many consecutive periods, up to the latest, the pair has moved in the same pattern.",
         f"{state} since {cm.current_run_since:%Y-%m-%d}" if cm.current_run_since is not None else None,
     )

@@ -170,3 +170,16 @@ def test_a_metric_and_what_is_computed_from_it_are_never_related():
     assert built_from(cat.get("spy_tlt_ratio"), cat.get("tlt"))
     assert built_from(cat.get("walcl"), cat.get("net_liquidity"))
     assert not built_from(cat.get("walcl"), cat.get("tlt"))
+
+
+def test_offline_sample_candidates_are_ranked_and_labelled_as_samples(candidates):
+    from dataclasses import replace
+
+    with_sample = {**candidates, "qqq": replace(candidates["qqq"], provenance="sample")}
+    related = related_pairs("spy", "tlt", with_sample, lookback="3Y")
+    sample_pair = next(p for p in related if "qqq" in (p.a_id, p.b_id))
+    assert "offline sample data for NASDAQ-100 ETF (QQQ)" in sample_pair.reason
+    assert all("offline sample" not in p.reason for p in related if "qqq" not in (p.a_id, p.b_id))
+    strongest = strongest_relationships("spy", with_sample)
+    assert {r.metric_id: r.provenance for r in strongest}["qqq"] == "sample"
+    assert {r.metric_id: r.provenance for r in strongest}["iwm"] == "live"

@@ -46,7 +46,7 @@ def _page_constants(path, names):
 
 _COMPARE = _page_constants(
     "pages/compare.py",
-    {"TRANSFORMS", "SPREADS", "ROLL_OPTIONS", "VIEWS", "DEFAULT_A", "DEFAULT_B", "DEFAULT_LOOKBACK"},
+    {"TRANSFORMS", "SPREADS", "ROLL_OPTIONS", "VIEWS", "DEFAULT_LOOKBACK"},
 )
 _METRIC = _page_constants("pages/metric.py", {"DEFAULT_METRIC"})
 IDS = ui.metric_options()
@@ -356,8 +356,9 @@ SETTINGS = dict(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
 COMPARE_DEFAULTS = {
-    "a": _COMPARE["DEFAULT_A"],
-    "b": _COMPARE["DEFAULT_B"],
+    # The compare page's default pair is the catalog's first featured pair.
+    "a": catalog().featured[0][0],
+    "b": catalog().featured[0][1],
     "lookback": _COMPARE["DEFAULT_LOOKBACK"],
     **{key: COMPARE[key][0] for key in SELECTBOXES},
 }
