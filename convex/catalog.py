@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -65,6 +66,24 @@ class Metric:
     unit_scale: float | None = None
     op: str | None = None
     inputs: tuple[DerivedInput, ...] = field(default_factory=tuple)
+    # (other metric id, why) for the pricing identities the catalog lists with this metric.
+    mechanical: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def mechanical_link(self, other: Metric) -> str | None:
+        """Why this metric and `other` are linked by construction (one computed from the other,
+        a shared input, or a listed pricing identity), or None for a link the markets decide."""
+        listed = dict(self.mechanical).get(other.id)
+        if listed:
+            return listed
+        inputs_self = {i.id for i in self.inputs} or {self.id}
+        inputs_other = {i.id for i in other.inputs} or {other.id}
+        shared = inputs_self & inputs_other
+        if not shared or self.id == other.id:
+            return None
+        derived, base = (self, other) if self.is_derived else (other, self)
+        if base.id in shared:
+            return f"{derived.name} is computed from {base.name}"
+        return f"both are computed from {', '.join(sorted(shared))}"
 
     @property
     def is_derived(self) -> bool:
@@ -131,6 +150,9 @@ class Catalog:
     def in_domain(self, domain: str) -> tuple[Metric, ...]:
         return tuple(m for m in self.metrics if m.domain == domain)
 
+    def mechanical_link(self, a_id: str, b_id: str) -> str | None:
+        return self.get(a_id).mechanical_link(self.get(b_id))
+
 
 def _parse_metric(raw: dict) -> Metric:
     inputs = tuple(DerivedInput(**i) for i in raw.pop("inputs", ()))
@@ -196,9 +218,28 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         raw = tomllib.load(fh)
     metrics = tuple(_parse_metric(dict(item)) for item in raw.get("metric", []))
     validate(metrics)
+    ids = {m.id for m in metrics}
     featured = tuple(tuple(pair) for pair in raw.get("featured", []))
-    validate_featured(featured, {m.id for m in metrics})
+    validate_featured(featured, ids)
+    links = _mechanical(raw.get("mechanical", []), ids)
+    metrics = tuple(
+        dataclasses.replace(m, mechanical=tuple(sorted(links.get(m.id, {}).items()))) for m in metrics
+    )
     return Catalog(metrics, featured)  # type: ignore[arg-type]
+
+
+def _mechanical(entries: list[dict], ids: set[str]) -> dict[str, dict[str, str]]:
+    """metric id -> {other id: why}, both ways, from the catalog's `mechanical` list."""
+    out: dict[str, dict[str, str]] = {}
+    for entry in entries:
+        a, b, why = entry.get("a"), entry.get("b"), str(entry.get("why", "")).strip()
+        if a == b or not {a, b} <= ids or not why:
+            raise CatalogError(f"mechanical pair {entry!r}: needs two different catalog ids and a why")
+        if b in out.get(a, {}):
+            raise CatalogError(f"mechanical pair {sorted((a, b))} is listed twice")
+        out.setdefault(a, {})[b] = why
+        out.setdefault(b, {})[a] = why
+    return out
 
 
 def validate_featured(pairs: tuple[tuple[str, ...], ...], ids: set[str]) -> None:

@@ -300,8 +300,8 @@ def lead_lag_chart(
     best_lag: int | None,
     period: str,
 ) -> ChartSpec:
-    """Correlation at each lead/lag as bars; dashed: the single-lag 1.96/sqrt(n) band, solid: the
-    band widened for the number of lags searched."""
+    """Correlation at each lead/lag as bars; dashed: the single-lag noise band, solid: the band
+    widened for the number of lags searched."""
     data = pd.DataFrame({"lag": lags, "correlation": correlations})
     data["best"] = data["lag"] == best_lag
     data["outside"] = data["correlation"].abs() > band

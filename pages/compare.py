@@ -9,7 +9,6 @@ import streamlit as st
 from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
 from convex.catalog import catalog
-from convex.content.related import built_from
 from convex.content.words import short_name
 from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value, periods
 from convex.loader import LoadedSeries, NoDataError
@@ -261,10 +260,11 @@ with right:
 share_slot = st.empty()
 
 st.caption(aligned.describe())
-if built_from(metric_a, metric_b):
+mechanical = catalog().mechanical_link(a_id, b_id)
+if mechanical:
     st.info(
-        f"{metric_a.name} and {metric_b.name} are computed from the same data, so part of their "
-        "relationship is arithmetic rather than a market link.",
+        f"{metric_a.name} and {metric_b.name} are linked by construction ({mechanical}): their "
+        "relationship is arithmetic or a pricing identity, not a market finding.",
         icon=":material/calculate:",
     )
 if aligned.n < 2:
@@ -323,11 +323,15 @@ with views[2]:
                     charts.thin_for_display(band)[0], value_title=spread.units, value_label="Spread"
                 )
             )
+            band = (
+                "the cointegrated pair's equilibrium band (mean ± 2 sd over the window)"
+                if spread.kind == "residual"
+                else f"the rolling {spread.window}-period band"
+            )
             z = (
-                f"its current z-score against the rolling {spread.window}-period band is "
-                f"**{spread.current_zscore:+.2f}**"
+                f"its current z-score against {band} is **{spread.current_zscore:+.2f}**"
                 if spread.current_zscore is not None
-                else f"no z-score yet: {spread.band_insufficient}"
+                else spread.band_insufficient
             )
             st.caption(f"{spread.description}; {z}.")
 with views[3]:
@@ -361,8 +365,9 @@ with views[4]:
                 )
             )
             st.caption(
-                f"A bar outside the dashed band (±{ll.band:.3f} = 1.96/√n) would be unusual at one lag "
-                f"chosen in advance; with {len(ll.lags)} lags searched, about {0.05 * len(ll.lags):.0f} "
+                f"A bar outside the dashed band (±{ll.band:.3f} = 1.96·√(f/n), with Bartlett's f = "
+                f"{ll.autocorrelation_factor:.2f} for these series' autocorrelation) would be unusual at one "
+                f"lag chosen in advance; with {len(ll.lags)} lags searched, about {0.05 * len(ll.lags):.0f} "
                 "clear it by chance, so a lead is only called outside the solid band "
                 f"(±{ll.band_adjusted:.3f})."
             )

@@ -154,3 +154,27 @@ def test_featured_validation(pairs, message):
 
     with pytest.raises(CatalogError, match=message):
         validate_featured(pairs, set(catalog().ids))
+
+
+def test_mechanical_links_cover_listed_identities_and_derived_metrics_both_ways():
+    cat = catalog()
+    assert cat.mechanical_link("dgs10", "tlt") == cat.mechanical_link("tlt", "dgs10")
+    assert "duration" in cat.mechanical_link("tlt", "dgs10")
+    assert (
+        cat.mechanical_link("net_liquidity", "walcl")
+        == "Net Liquidity (Fed - TGA - RRP) is computed from Fed Balance Sheet"
+    )
+    assert cat.mechanical_link("hy_ig_spread", "bamlc0a0cm") is not None
+    assert cat.mechanical_link("walcl", "tlt") is None and cat.mechanical_link("spy", "spy") is None
+
+
+@pytest.mark.parametrize(
+    "entries, message",
+    [([{"a": "walcl", "b": "walcl", "why": "x"}], "two different"), ([{"a": "walcl", "b": "tlt"}], "a why"),
+     ([{"a": "walcl", "b": "tlt", "why": "x"}, {"a": "tlt", "b": "walcl", "why": "y"}], "twice")],
+)  # fmt: skip
+def test_mechanical_validation(entries, message):
+    from convex.catalog import _mechanical
+
+    with pytest.raises(CatalogError, match=message):
+        _mechanical(entries, set(catalog().ids))

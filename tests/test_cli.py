@@ -119,8 +119,8 @@ REQUIRED_STATS_KEYS = [
     "a", "b", "frequency", "n", "start", "end", "correlation.levels", "correlation.changes",
     "correlation.changes_spearman", "correlation.changes_pvalue", "lead_lag.best_lag", "lead_lag.correlation",
     "lead_lag.significant", "regression.beta", "regression.r2", "regression.hedge_effectiveness",
-    "cointegration.pvalue", "granger.a_to_b.pvalue", "granger.b_to_a.pvalue", "comovement.both_up",
-    "comovement.both_down", "comovement.a_up_b_down", "comovement.a_down_b_up",
+    "cointegration.verdict", "cointegration.a_on_b.pvalue", "granger.a_to_b.pvalue", "granger.b_to_a.pvalue",
+    "comovement.both_up", "comovement.both_down", "comovement.a_up_b_down", "comovement.a_down_b_up",
 ]  # fmt: skip
 
 

@@ -222,13 +222,14 @@ def test_the_hedge_tile_gives_the_beta_in_the_units_the_text_uses():
 
 def test_granger_tiles_show_the_p_value_the_text_uses_and_say_which():
     at = run(a="spx", b="vix")
+    texts_shown = texts(at)
     for label in ("Granger p, A → B", "Granger p, B → A"):
         tile = next(m for m in at.metric if m.label == label)
-        assert "times the number of lags tried (Bonferroni), the one the text below uses" in tile.proto.help
-        # The text quotes the same adjusted p (here each direction's best lag alone is below 0.05).
-        assert f"adjustment for the 20 lags tried (p {tile.value})" in texts(at)
+        assert "One F-test at one lag, chosen in advance by AIC" in tile.proto.help
+        assert "the p the text below uses" in tile.proto.help
+        assert f"p {tile.value})" in texts_shown  # the text quotes the same p
     captions = " ".join(c.value for c in at.caption)
-    assert captions.count("adjusted for 20 lags") == 2
+    assert captions.count("F-test at lag") == 2
 
 
 def test_offline_sample_pair_is_labelled():
@@ -296,8 +297,8 @@ def test_explorer_page(store):
     assert "Percentile in all history" in metric_values(at)
     assert chart_specs(at)
     links = [link.proto for link in at.get("page_link")]
-    assert len(links) == 5  # the other stored metrics, ranked
-    others = {"Fed Balance Sheet", "SPY", "GLD", "10-Year Treasury Yield", "Bitcoin"}
+    assert len(links) == 4  # the other stored metrics, ranked; DGS10 prices TLT, so it is left out
+    others = {"Fed Balance Sheet", "SPY", "GLD", "Bitcoin"}
     assert {link.label.split(":")[0] for link in links} == others
     at.segmented_control(key="lookback").set_value("1Y").run()
     at.selectbox(key="window").select("1Y").run()

@@ -91,6 +91,8 @@ class MetricStats(JsonResult):
     drawdown_history: Drawdown
     n_history: int
     insufficient: str | None = None
+    # The first observation that "all history" (percentile, drawdown) starts from.
+    history_start: pd.Timestamp | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def change_over(self, label: str) -> PeriodChange:
@@ -179,6 +181,7 @@ def metric_statistics(
         drawdown_history=max_drawdown(levels, change),
         n_history=len(levels),
         notes=tuple(notes),
+        history_start=levels.index[0],
     )
 
 

@@ -4,6 +4,12 @@ Every spread is defined over the aligned window (rebasing and z-scoring use the 
 row, mean and std), so the band is computed inside the window too and starts once `window`
 points exist. `current_zscore` is the latest spread value measured against that rolling band:
 (latest - rolling mean) / rolling std.
+
+The residual spread is the exception: a band around it says the gap returns to an equilibrium,
+which only cointegration supports. It is the residual of the cointegrating regression on the
+same transform the test uses (logs for positive price-like series), with a band of its mean
++-2 sd over the window only when the pair is cointegrated; otherwise the line is drawn and the
+reason there is no band is given.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ import pandas as pd
 import statsmodels.api as sm
 
 from convex.analytics.align import LEVEL_A, LEVEL_B, AlignedPair
-from convex.analytics.pair_stats import DEFAULT_ROLLING_WINDOW, MIN_OBSERVATIONS
+from convex.analytics.cointegration import CointegrationStats
+from convex.analytics.pair_data import MIN_OBSERVATIONS
+from convex.analytics.pair_stats import DEFAULT_ROLLING_WINDOW
 from convex.analytics.serialise import SERIES_FIELD, JsonResult
 
 SPREAD_KINDS = ("performance", "zscore", "ratio", "residual")
@@ -45,8 +53,15 @@ class SpreadResult(JsonResult):
         return self.insufficient is None
 
 
-def spread_series(aligned: AlignedPair, kind: str, *, window: int | None = None) -> SpreadResult:
-    """One spread of the aligned pair; `window` (periods) sizes the rolling mean and band."""
+def spread_series(
+    aligned: AlignedPair,
+    kind: str,
+    *,
+    window: int | None = None,
+    cointegration: CointegrationStats | None = None,
+) -> SpreadResult:
+    """One spread of the aligned pair; `window` (periods) sizes the rolling mean and band. The
+    residual spread needs the pair's cointegration result for its transform and its band."""
     if kind not in SPREAD_KINDS:
         raise ValueError(f"spread kind {kind!r} is not one of {SPREAD_KINDS}")
     if window is None:
@@ -57,13 +72,12 @@ def spread_series(aligned: AlignedPair, kind: str, *, window: int | None = None)
     name_a, name_b = aligned.name_a, aligned.name_b
     a = aligned.frame[LEVEL_A]
     b = aligned.frame[LEVEL_B]
-    builders = {
-        "performance": _performance,
-        "zscore": _zscore,
-        "ratio": _ratio,
-        "residual": _residual,
-    }
+    builders = {"performance": _performance, "zscore": _zscore, "ratio": _ratio}
+    logs = kind == "residual" and cointegration is not None and cointegration.input_a == "log"
     units, description = _LABELS[kind](name_a, name_b)
+    if logs:
+        units = f"log points of {name_a}"
+        description = description.replace("level", "log level")
 
     def unavailable(reason: str) -> SpreadResult:
         empty = pd.Series(dtype="float64", index=pd.DatetimeIndex([], name="date"))
@@ -74,11 +88,16 @@ def spread_series(aligned: AlignedPair, kind: str, *, window: int | None = None)
     n = len(a)
     if n < MIN_OBSERVATIONS:
         return unavailable(f"insufficient data: {n} aligned points, need at least {MIN_OBSERVATIONS}")
-    built = builders[kind](a, b, aligned)
+    if kind == "residual":
+        built = _residual(*_cointegration_inputs(a, b, cointegration), aligned)
+    else:
+        built = builders[kind](a, b, aligned)
     if isinstance(built, str):
         return unavailable(built)
     spread, alpha, beta = built
     spread = spread.rename(f"{kind}_spread")
+    if kind == "residual":
+        return _equilibrium_band(spread, window, units, description, alpha, beta, cointegration)
 
     roll = spread.rolling(window, min_periods=window)
     mean = roll.mean()
@@ -110,8 +129,69 @@ def spread_series(aligned: AlignedPair, kind: str, *, window: int | None = None)
     )
 
 
-def all_spreads(aligned: AlignedPair, *, window: int | None = None) -> dict[str, SpreadResult]:
-    return {kind: spread_series(aligned, kind, window=window) for kind in SPREAD_KINDS}
+def all_spreads(
+    aligned: AlignedPair, *, window: int | None = None, cointegration: CointegrationStats | None = None
+) -> dict[str, SpreadResult]:
+    return {
+        kind: spread_series(aligned, kind, window=window, cointegration=cointegration)
+        for kind in SPREAD_KINDS
+    }
+
+
+def _cointegration_inputs(
+    a: pd.Series, b: pd.Series, cointegration: CointegrationStats | None
+) -> tuple[pd.Series, pd.Series]:
+    """The levels on the transform the cointegration test ran on."""
+    if cointegration is None:
+        return a, b
+    return (
+        np.log(a) if cointegration.input_a == "log" else a,
+        np.log(b) if cointegration.input_b == "log" else b,
+    )
+
+
+def _equilibrium_band(
+    spread: pd.Series,
+    window: int,
+    units: str,
+    description: str,
+    alpha: float | None,
+    beta: float | None,
+    cointegration: CointegrationStats | None,
+) -> SpreadResult:
+    """The residual with a band of its mean +-2 sd over the window, only for a cointegrated pair."""
+    empty = pd.Series(np.nan, index=spread.index)
+    current = float(spread.iloc[-1])
+    if cointegration is None or not cointegration.cointegrated:
+        reason = _no_equilibrium_reason(cointegration)
+        return SpreadResult("residual", units, description, window, spread, empty, empty, empty, current,
+                            None, alpha, beta, band_insufficient=reason)  # fmt: skip
+    mean, std = float(spread.mean()), float(spread.std(ddof=1))
+    if not std > 0:
+        return SpreadResult("residual", units, description, window, spread, empty, empty, empty, current,
+                            None, alpha, beta, band_insufficient="the residual does not move")  # fmt: skip
+    level = pd.Series(mean, index=spread.index)
+    return SpreadResult(
+        "residual", units, description, window, spread, level.rename("rolling_mean"),
+        (level + BAND_WIDTH * std).rename("upper_band"), (level - BAND_WIDTH * std).rename("lower_band"),
+        current, (current - mean) / std, alpha, beta,
+    )  # fmt: skip
+
+
+def _no_equilibrium_reason(cointegration: CointegrationStats | None) -> str:
+    if cointegration is None:
+        return "no band: whether the pair is cointegrated was not tested"
+    if cointegration.insufficient:
+        return f"no band: cointegration could not be tested ({cointegration.insufficient})"
+    if cointegration.verdict == "not_applicable":
+        return f"no band: {cointegration.reason}"
+    words = (
+        "the cointegration tests disagree" if cointegration.verdict == "mixed" else "it is not cointegrated"
+    )
+    return (
+        f"no band: {words}, so the residual has no equilibrium to return to and a band around it would "
+        "suggest a mean reversion the data do not support"
+    )
 
 
 _Built = tuple[pd.Series, float | None, float | None] | str

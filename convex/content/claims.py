@@ -32,7 +32,8 @@ from statistics import NormalDist
 import numpy as np
 
 from convex.analytics.align import CHANGE_A, CHANGE_B
-from convex.analytics.pair_stats import MIN_OBSERVATIONS, comovement_codes
+from convex.analytics.comovement import comovement_codes
+from convex.analytics.pair_data import MIN_OBSERVATIONS
 from convex.analytics.report import PairReport
 from convex.catalog import Metric
 from convex.content import words as w
@@ -153,14 +154,58 @@ def _significant(p: float | None) -> bool:
     return p is not None and math.isfinite(p) and p < SIGNIFICANCE
 
 
+# --------------------------------------------------------------------------- notes against the data
+
+
+def window_moves(ctx: Context) -> str | None:
+    """ "Over the last 3 years Fed Balance Sheet changed -12.0% and TLT +4.1%"."""
+    cm = ctx.report.stats.comovement
+    if cm.a_change_over_window is None or cm.b_change_over_window is None:
+        return None
+    return (
+        f"{ctx.over} {ctx.name_a} changed {w.change(ctx.a, cm.a_change_over_window)} and {ctx.name_b} "
+        f"{w.change(ctx.b, cm.b_change_over_window)}"
+    )
+
+
+def note_evidence(ctx: Context, expected_sign: int | None) -> str | None:
+    """The figures a hand-written note is read against, and, when the note states the usual sign
+    of the relationship, whether this window bears it out."""
+    c = ctx.report.stats.correlation
+    if shortfall(ctx) or c.changes is None:
+        return None  # the shortfall sentence says why nothing is measured
+    moves = window_moves(ctx)
+    figure = f"{ctx.changes} correlated {w.signed_r(c.changes)} ({w.pvalue(c.changes_pvalue)})"
+    measured = f"{moves}; {figure}" if moves else figure
+    measured = measured[0].lower() + measured[1:]
+    if expected_sign is None:
+        return f"Measured: {measured}."
+    usual = "positive" if expected_sign > 0 else "negative"
+    if not _significant(c.changes_pvalue):
+        return f"Not measurable over this window: {measured}, not significant."
+    if (c.changes > 0) == (expected_sign > 0):
+        return f"Borne out over this window (the usual {usual} link): {measured}."
+    return f"**Not borne out over this window**: the usual link is {usual}, but {measured}."
+
+
 # --------------------------------------------------------------------------- correlation
 
 
+# Below this share of n, the effective sample size is worth saying.
+_EFFECTIVE_SHARE_SAID = 0.9
+
+
 def correlation_figure(ctx: Context) -> str:
-    """ "weekly changes correlated at -0.21 (n=156, 95% interval -0.36 to -0.05, p 0.008)"."""
+    """ "weekly changes correlated at -0.21 (n=156, 95% interval -0.36 to -0.05, p 0.008)", with the
+    effective sample size when autocorrelation shrinks it noticeably (the interval and p use it)."""
     c = ctx.report.stats.correlation
+    effective = ""
+    if c.n_changes_effective is not None and c.n_changes_effective < _EFFECTIVE_SHARE_SAID * c.n_changes:
+        effective = (
+            f", worth about {w.count(round(c.n_changes_effective))} independent ones given autocorrelation"
+        )
     return (
-        f"{ctx.changes} correlated at {w.signed_r(c.changes)} (n={w.count(c.n_changes)}, "
+        f"{ctx.changes} correlated at {w.signed_r(c.changes)} (n={w.count(c.n_changes)}{effective}, "
         f"{_interval(c.changes_ci_low, c.changes_ci_high)}, {w.pvalue(c.changes_pvalue)})"
     )
 
@@ -212,44 +257,74 @@ def correlation(ctx: Context, expected_sign: int | None = None) -> Claim:
 def levels_sentence(ctx: Context, opening: str = "Levels correlated") -> str | None:
     """The levels correlation with the spurious-regression check or the cointegration result."""
     stats = ctx.report.stats
-    c, co = stats.correlation, stats.cointegration
+    c = stats.correlation
     if c.insufficient is not None or c.levels is None:
         return None
-    text = (
-        f"{opening} at {w.signed_r(c.levels)} (n={w.count(c.n_levels)}, "
-        f"{_interval(c.levels_ci_low, c.levels_ci_high)})."
-    )
+    if c.levels_pvalue is not None:
+        text = (
+            f"{opening} at {w.signed_r(c.levels)} (n={w.count(c.n_levels)}, "
+            f"{_interval(c.levels_ci_low, c.levels_ci_high)}, allowing for autocorrelation)."
+        )
+    else:
+        # A level with a unit root is not a sample of independent draws: no interval at any size.
+        note = c.levels_interval_note.removeprefix("no interval or p-value: ")
+        text = f"{opening} at {w.signed_r(c.levels)} (n={w.count(c.n_levels)}; no interval, as {note})."
     extra = spurious_sentence(ctx)
     if extra:
         return f"{text} {extra}"
-    if co.cointegrated:
-        return (
-            f"{text} They are cointegrated (Engle-Granger {w.pvalue(co.pvalue)}): their levels have kept a "
-            "stable long-run relationship, so gaps between them have tended to close."
-        )
-    return text
+    words = cointegration_sentence(ctx)
+    return f"{text} {words}" if words else text
+
+
+def _unit_root_words(ctx: Context) -> list[str]:
+    roots = ctx.report.stats.unit_roots
+    out = []
+    for name, root in ((ctx.name_a, roots.level_a), (ctx.name_b, roots.level_b)):
+        if root.stationary is False:
+            out.append(f"{name} has a unit root (ADF {w.pvalue(root.pvalue)})")
+        elif root.stationary:
+            out.append(f"{name} is stationary (ADF {w.pvalue(root.pvalue)})")
+    return out
 
 
 def spurious_sentence(ctx: Context) -> str | None:
-    stats = ctx.report.stats
-    c, co = stats.correlation, stats.cointegration
+    c = ctx.report.stats.correlation
     if not c.levels_possibly_spurious:
         return None
+    roots = "; ".join(_unit_root_words(ctx))
     return (
-        "That levels figure is probably spurious: neither series is stationary over the window (ADF "
-        f"{w.pvalue(c.adf_pvalue_a)} for {ctx.name_a}, {w.pvalue(c.adf_pvalue_b)} for {ctx.name_b}) and they "
-        f"are not cointegrated ({w.pvalue(co.pvalue)}), so two unrelated trends can produce it. Judge the "
-        "relationship by the correlation of changes."
+        f"That levels figure is probably spurious: {roots} over the window, and the two are not shown to be "
+        "cointegrated, so unrelated trends can produce it. Judge the relationship by the correlation of "
+        "changes."
     )
 
 
+def cointegration_sentence(ctx: Context) -> str | None:
+    """What the three cointegration tests found, in words, with their figures."""
+    co = ctx.report.stats.cointegration
+    if co.insufficient is not None or co.verdict is None:
+        return None
+    if co.verdict == "not_applicable":
+        return f"Cointegration is not tested: {co.reason}."
+    figures = (
+        f"Engle-Granger {w.pvalue(co.a_on_b.pvalue)} with {ctx.name_a} on {ctx.name_b} and "
+        f"{w.pvalue(co.b_on_a.pvalue)} the other way; Johansen's trace {w.number(co.johansen_trace)} against "
+        f"{w.number(co.johansen_critical_5pct)} at 5%"
+    )
+    if co.verdict == "cointegrated":
+        return (
+            f"They are cointegrated by all three tests ({figures}): their levels have kept a stable long-run "
+            "relationship, so gaps between them have tended to close."
+        )
+    if co.verdict == "mixed":
+        return (
+            f"The cointegration tests disagree ({figures}), so the pair is not called cointegrated: the "
+            "evidence for a stable long-run relationship is mixed."
+        )
+    return f"They are not cointegrated ({figures})."
+
+
 # --------------------------------------------------------------------------- lead-lag
-
-
-def strict_band(n: int, lags_tried: int) -> float:
-    """The noise band for the best of `lags_tried` lagged correlations (Bonferroni, 5 %)."""
-    z = _NORMAL.inv_cdf(1.0 - SIGNIFICANCE / (2.0 * max(lags_tried, 1)))
-    return z / math.sqrt(n)
 
 
 def lead_lag(ctx: Context) -> Claim:
@@ -269,11 +344,8 @@ def lead_lag(ctx: Context) -> Claim:
         )
         return Claim(text, text, "insufficient")
     tried = len(ll.lags)
-    # The analytics provide the search-adjusted band (newer versions); the same rule computed here
-    # otherwise, so the claim never depends on which version produced the report.
-    bar = getattr(ll, "band_adjusted", None) or strict_band(ll.n, tried)
-    adjusted = getattr(ll, "significant_adjusted", None)
-    clears = bool(adjusted) if adjusted is not None else abs(ll.correlation) > bar
+    bar = ll.band_adjusted
+    clears = bool(ll.significant_adjusted)
     window = f"±{ctx.periods(ll.max_lag)}"
     k, r = ll.best_lag, ll.correlation
     pairs = dict(zip(ll.lags, ll.n_pairs, strict=True)).get(k, ll.n)
@@ -335,44 +407,32 @@ def granger(ctx: Context) -> Claim:
     if gap:
         return Claim(gap, gap, "insufficient")
     g = ctx.report.stats.granger
-    if g.insufficient is not None:
-        text = (
-            f"The Granger test needs an unbroken run of at least {MIN_OBSERVATIONS} {ctx.changes}; over "
-            f"{ctx.lookback} there is not one, so predictive power is not tested."
-        )
-        return Claim(text, "Not tested: too few consecutive changes.", "insufficient")
+    if g.lag is None:
+        why = g.insufficient or "the regressions could not be estimated"
+        text = f"Predictive power is not tested over {ctx.lookback}: {why}."
+        return Claim(text, f"Not tested: {why}.", "insufficient")
+    lag = ctx.periods(g.lag)
+    chosen = (
+        f"at a lag of {lag}, the shortest there is (AIC chose none)"
+        if g.lag_by_aic == 0
+        else f"at a lag of {lag}, chosen by AIC for both series' changes together"
+    )
     names = {"a_to_b": (ctx.name_a, ctx.name_b), "b_to_a": (ctx.name_b, ctx.name_a)}
     sentences, shorts, predicts = [], [], []
     for key, direction in (("a_to_b", g.a_to_b), ("b_to_a", g.b_to_a)):
         cause, effect = names[key]
-        if direction.insufficient is not None or direction.pvalue is None or direction.lag is None:
+        if direction.insufficient is not None or direction.pvalue is None:
             sentences.append(f"Whether past {cause} changes help predict {effect} could not be tested.")
-            continue
-        adjusted = direction.pvalue_bonferroni if direction.pvalue_bonferroni is not None else 1.0
-        lags = f"{direction.max_lag} lags tried" if direction.max_lag > 1 else "single lag tried"
-        if adjusted < SIGNIFICANCE:
+        elif direction.significant:
             predicts.append(key)
             sentences.append(
-                f"Past {cause} changes help predict {effect}'s beyond what {effect}'s own past does (Granger "
-                f"test, {w.pvalue(adjusted)} after adjusting for the {lags}, strongest at "
-                f"{ctx.periods(direction.lag)})."
+                f"Past {cause} changes help predict {effect}'s beyond what {effect}'s own past does "
+                f"(Granger {w.pvalue(direction.pvalue)})."
             )
-            shorts.append(f"past {cause} changes help predict {effect} ({w.pvalue(adjusted)}, adjusted)")
-        elif direction.pvalue < SIGNIFICANCE:
-            sentences.append(
-                f"Past {cause} changes do not reliably help predict {effect}'s: the best Granger "
-                f"{w.pvalue(direction.pvalue)} (at {ctx.periods(direction.lag)}) does not survive adjustment "
-                f"for the {lags} ({w.pvalue(adjusted)})."
-            )
+            shorts.append(f"past {cause} changes help predict {effect} ({w.pvalue(direction.pvalue)})")
         else:
-            span = (
-                f"at a lag of {ctx.periods(1)}"
-                if direction.max_lag == 1
-                else f"over lags of 1 to {ctx.periods(direction.max_lag)}"
-            )
             sentences.append(
-                f"Past {cause} changes do not help predict {effect}'s (smallest Granger "
-                f"{w.pvalue(direction.pvalue)} {span})."
+                f"Past {cause} changes do not help predict {effect}'s ({w.pvalue(direction.pvalue)})."
             )
     if predicts:
         sentences.append("Predicting is not causing: both may answer to a common driver at different speeds.")
@@ -381,20 +441,24 @@ def granger(ctx: Context) -> Claim:
         1: "a_predicts_b" if predicts == ["a_to_b"] else "b_predicts_a",
         2: "both",
     }[len(predicts)]
+    figures = "; ".join(
+        f"{d.cause} → {d.effect} {w.pvalue(d.pvalue)}" for d in (g.a_to_b, g.b_to_a) if d.pvalue is not None
+    )
     short = (
         w.sentence_case("; ".join(shorts)) + "."
         if shorts
-        else "Neither helps predict the other once the lags tried are allowed for."
+        else f"Neither helps predict the other ({figures}, lag {lag})."
     )
-    body = " ".join(sentences)
-    return Claim(f"{ctx.over}, {body[0].lower()}{body[1:]}", short, verdict)
+    text = f"{ctx.over}, tested {chosen}: " + " ".join(sentences)
+    return Claim(text, short, verdict)
 
 
 # --------------------------------------------------------------------------- beta and hedging
 
 
 def beta_phrase(ctx: Context) -> str | None:
-    """ "each +1 bp in the 10-Year Treasury Yield came with -0.17% in TLT on average"."""
+    """ "each +1 bp in the 10-Year Treasury Yield came with -0.17% in TLT (95% interval -0.20% to
+    -0.14%)", or that the response is indistinguishable from zero."""
     reg = ctx.report.stats.regression
     if reg.beta is None:
         return None
@@ -402,8 +466,16 @@ def beta_phrase(ctx: Context) -> str | None:
     if moves is None:
         return f"{ctx.name_b}'s changes hardly responded to {ctx.name_a}'s (beta near zero)"
     move_a, move_b = moves
+    scale = move_b / reg.beta
     came = f"came with {w.change(ctx.b, move_b)} in {ctx.name_b}"
-    return f"each {w.change(ctx.a, move_a)} in {ctx.name_a} {came}"
+    phrase = f"each {w.change(ctx.a, move_a)} in {ctx.name_a} {came}"
+    if reg.beta_ci_low is None or reg.beta_ci_high is None:
+        return phrase
+    low, high = w.change(ctx.b, reg.beta_ci_low * scale), w.change(ctx.b, reg.beta_ci_high * scale)
+    interval = f"95% interval {low} to {high}"
+    if reg.beta_indistinguishable_from_zero:
+        return f"{phrase}, indistinguishable from zero ({interval})"
+    return f"{phrase} ({interval})"
 
 
 def beta_label(ctx: Context) -> str:
@@ -438,6 +510,19 @@ def _not_held_note(metric: Metric, name: str, other: str) -> str | None:
     )
 
 
+def _long_position(ctx: Context) -> str:
+    """Holding A, in words that fit what A is: a rate or a statistic cannot be held."""
+    if _investable(ctx.a):
+        return f"holding {ctx.name_a} long"
+    return f"a position that gains when {ctx.name_a} rises"
+
+
+def _short_position(ctx: Context) -> str:
+    if _investable(ctx.a):
+        return f"shorting {ctx.name_a}"
+    return f"a position that gains when {ctx.name_a} falls"
+
+
 def hedge(ctx: Context) -> Claim:
     gap = shortfall(ctx)
     if gap:
@@ -448,6 +533,13 @@ def hedge(ctx: Context) -> Claim:
     if reg.insufficient is not None or reg.hedge_effectiveness is None or reg.beta is None:
         text = f"The hedge regression of {b} on {a} could not be estimated over {ctx.lookback}."
         return Claim(text, text, "insufficient")
+    mechanical = ctx.a.mechanical_link(ctx.b)
+    if mechanical:
+        text = (
+            f"Not a question of hedging: {mechanical}, so the two are linked by construction. Their "
+            f"{correlation_figure(ctx)} measure that arithmetic, not a market relationship."
+        )
+        return Claim(text, f"Linked by construction ({mechanical}), not a hedge.", "mechanical")
     r = float(c.changes)
     he = max(0.0, reg.hedge_effectiveness)
     removed = w.share(he)
@@ -469,9 +561,7 @@ def hedge(ctx: Context) -> Claim:
                 f"Not an effective hedge, but a diversifier: over {ctx.lookback} {a} tended to move against "
                 f"{b}, too loosely to offset it."
             )
-        body = (
-            f"Their {figure}; holding {a} long in proportion to the beta removed {removed_of} of {variance}."
-        )
+        body = f"Their {figure}; {_long_position(ctx)} sized by the beta removed {removed_of} of {variance}."
     elif significant and r > 0 and he >= HEDGE_PARTIAL:
         effective = he >= HEDGE_EFFECTIVE
         verdict = "short_hedge" if effective else "short_partial_hedge"
@@ -480,7 +570,7 @@ def hedge(ctx: Context) -> Claim:
             f"Not when held long: {a} and {b} move together, so owning {a} adds to {b}'s risk. Because the "
             f"beta is positive, a short position in {a} has been {kind} hedge for {b}."
         )
-        body = f"Their {figure}; shorting {a} in proportion to the beta removed {removed} of {variance}."
+        body = f"Their {figure}; {_short_position(ctx)} sized by the beta removed {removed} of {variance}."
     elif significant and r > 0:
         verdict = "not_a_hedge"
         head = f"No: {a} and {b} tend to move together, so owning {a} adds to {b}'s risk."
@@ -496,6 +586,15 @@ def hedge(ctx: Context) -> Claim:
             f"have removed {only}{removed_of} of {variance}."
         )
     sentences = [head, body]
+    out_of_sample = reg.hedge_effectiveness_out_of_sample
+    if out_of_sample is not None:
+        sentences.append(
+            f"Out of sample, the same hedge with its ratio estimated on the trailing "
+            f"{ctx.periods(reg.rolling_window)} only and applied to the next {ctx.period} removed "
+            f"{w.share(max(0.0, out_of_sample))} of the variance over {ctx.periods(reg.n_out_of_sample)}"
+            + (" (it added variance)" if out_of_sample < 0 else "")
+            + "."
+        )
     phrase = beta_phrase(ctx)
     if phrase:
         sentences.append(f"On average, {phrase} ({beta_label(ctx)}n={w.count(reg.n)}).")
@@ -607,8 +706,8 @@ def divergence(ctx: Context) -> Claim:
     return Claim(" ".join(sentences), (short.rstrip(".") + ".") if short else "", "measured")
 
 
-def _difference_pvalue(r1: float, n1: int, r2: float, n2: int) -> float | None:
-    """Two-sided p of equal correlations in two independent samples (Fisher z)."""
+def _difference_pvalue(r1: float, n1: float, r2: float, n2: float) -> float | None:
+    """Two-sided p of equal correlations in two independent samples (Fisher z; n may be effective)."""
     if n1 <= 3 or n2 <= 3 or abs(r1) >= 1 or abs(r2) >= 1:
         return None
     z = (math.atanh(r1) - math.atanh(r2)) / math.sqrt(1 / (n1 - 3) + 1 / (n2 - 3))
@@ -629,12 +728,17 @@ def regimes(ctx: Context) -> Claim:
 
     # Balance sheets and money stocks expand and contract; prices and rates rise and fall.
     up, down = ("expanding", "contracting") if ctx.a.domain == "Liquidity" else ("rising", "falling")
-    rising = measured(rg.expanding, f"while {a} was {up} (above its level {view})")
+    rising = measured(
+        rg.expanding, f"while {a} was {up} (above its level {view}, as known when each {ctx.period} began)"
+    )
     falling = measured(rg.contracting, f"while it was {down}")
     text = f"By regime, the correlation of {ctx.changes} was: {rising}; {falling}."
     e, k = rg.expanding, rg.contracting
+    c = ctx.report.stats.correlation
+    # Each regime keeps the window's autocorrelation: its effective size shrinks by the same factor.
+    shrink = (c.n_changes_effective / c.n_changes) if c.n_changes_effective and c.n_changes else 1.0
     if e.correlation is not None and k.correlation is not None:
-        p = _difference_pvalue(e.correlation, e.n, k.correlation, k.n)
+        p = _difference_pvalue(e.correlation, e.n * shrink, k.correlation, k.n * shrink)
         if p is not None and p < SIGNIFICANCE:
             text += f" The difference is statistically significant ({w.pvalue(p)})."
         elif p is not None:
@@ -658,8 +762,14 @@ def standing(ctx: Context) -> str | None:
         if stats.latest_date is not None:
             text += f" ({w.date_words(stats.latest_date, metric.frequency)})"
         if stats.percentile_in_history is not None:
+            since = (
+                f" since {w.date_words(stats.history_start, metric.frequency)}"
+                if stats.history_start is not None
+                else ""
+            )
             text += (
-                f", with {w.share(stats.percentile_in_history / 100)} of its history at or below that level"
+                f", with {w.share(stats.percentile_in_history / 100)} of its history{since} at or below that "
+                "level"
             )
         parts.append(text)
     if not parts:

@@ -28,9 +28,9 @@ _NOTES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str, int | None], ...
         ("walcl",),
         ("tlt",),
         "For long bonds in particular, the Fed's purchases helped hold long yields down in 2009-14 and "
-        "2020-21, and QT from 2022 added to the supply investors had to absorb. The link in changes is weak, "
-        "because long bonds reprice every day on inflation and rate expectations while the balance sheet "
-        "moves in slow, pre-announced steps.",
+        "2020-21, and QT from 2022 added to the supply investors had to absorb. Weekly changes are a "
+        "demanding test of that: long bonds reprice every day on inflation and rate expectations while the "
+        "balance sheet moves in slow, pre-announced steps.",
         "2022 is the cautionary tale: the balance sheet was still near its peak while TLT lost about a third "
         "of its price, because inflation and rate hikes mattered more than the stock of bonds the Fed held.",
         None,
@@ -49,7 +49,8 @@ _NOTES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str, int | None], ...
         ("dgs10",),
         ("tlt",),
         "TLT holds Treasuries maturing in 20 years or more, with a duration of roughly 16-17 years: a "
-        "1-point rise in long yields costs it about 16%. The 10-year yield is the nearest benchmark, so "
+        "1-point rise in its own yields costs it roughly that many percent. The 10-year yield is the nearest "
+        "benchmark, so "
         "their changes move strongly in opposite directions.",
         "Curve moves: TLT follows the 20-30 year part of the curve, so a steepening or flattening between "
         "the 10-year and the long end opens a gap between them.",
@@ -98,8 +99,8 @@ _NOTES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str, int | None], ...
         ("btc",),
         ("m2sl",),
         "Bitcoin as a bet on money supply: the 2020-21 surge in M2 and bitcoin's bull market coincided, and "
-        "M2's first sustained decline in decades in 2022-23 came with the crypto winter. Monthly changes are "
-        "noisy, so the chart of levels looks better than the statistics.",
+        "M2's first sustained decline in decades in 2022-23 came with the crypto winter. Monthly changes "
+        "test that story more fairly than the chart of levels does.",
         "Halving cycles, ETF flows and leverage drive bitcoin month to month, while M2 moves by fractions of "
         "a percent.",
         None,
@@ -126,8 +127,9 @@ _NOTES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str, int | None], ...
         ("net_liquidity",),
         ("qqq", "spy", "spx", "ixic"),
         "Net liquidity (Fed assets minus the Treasury's cash and the reverse repo) became a popular macro "
-        "gauge in 2022 because its level tracked US stock indexes closely. The correlation of weekly changes "
-        "is much weaker than the chart of levels, the classic trap of two trending series: check both.",
+        "gauge in 2022 because its level tracked US stock indexes closely at the time. Whether weekly "
+        "changes line up as well as the chart of levels is the real test: any two trending series look "
+        "related.",
         "Treasury cash swings around tax dates and debt-ceiling episodes move net liquidity by hundreds of "
         "billions without any change in policy, and earnings-driven rallies move stocks without any change "
         "in liquidity.",
@@ -175,7 +177,7 @@ _NOTES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str, int | None], ...
         ("dgs10",),
         ("mortgage30us",),
         "The 30-year mortgage rate is priced off the 10-year Treasury plus a spread (mortgages are usually "
-        "repaid or refinanced long before 30 years), so weekly changes track closely.",
+        "repaid or refinanced long before 30 years), so their weekly changes move together.",
         "The spread itself: historically around 1.5-2 points, it widened to near 3 in 2022-23 as rate "
         "volatility rose and the Fed stopped buying mortgage bonds.",
         1,
@@ -297,8 +299,7 @@ _NOTES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str, int | None], ...
         ("btc",),
         ("qqq", "ixic", "spy"),
         "Since 2020 bitcoin has traded like a leveraged bet on tech stocks: both are long-duration risk "
-        "assets that depend on liquidity and real yields, and the correlation rose as institutions bought "
-        "crypto.",
+        "assets that depend on liquidity and real yields.",
         "Crypto events (exchange collapses, halvings, ETF approvals) and weekend trading, when stocks are "
         "closed, separate them.",
         1,
@@ -422,8 +423,7 @@ _NOTES: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str, int | None], ...
         ("m2sl",),
         ("cpiaucsl",),
         "The monetarist link: M2 grew about 40% from early 2020 to early 2022, and CPI inflation peaked in "
-        "2022. Monthly changes line up far less than that story suggests, because the effect comes with a "
-        "long lag.",
+        "2022. Any effect comes with a long lag, so changes in the same month are a weak test of it.",
         "How fast money circulates, supply shocks and energy prices separate money growth from inflation; a "
         "decade of QE after 2008 did little to CPI.",
         None,

@@ -141,8 +141,9 @@ _TEXTS: tuple[tuple[str, str, str, str], ...] = (
     (
         _L,
         _B,
-        "Quantitative easing is the Fed buying Treasuries and mortgage bonds: it takes duration out of the "
-        "market and lifts bond prices, and QT hands that duration back.",
+        "The thesis: quantitative easing (the Fed buying Treasuries and mortgage bonds) takes duration out "
+        "of the market and should lift bond prices, and QT, handing that duration back, should weigh on "
+        "them; rates and inflation often matter more.",
         "Bond prices answer first to rate expectations and inflation: in 2022 long Treasuries fell hard "
         "while "
         "the balance sheet was still near its peak. Treasury issuance changes supply independently of the "

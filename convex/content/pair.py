@@ -113,8 +113,14 @@ def _why_it_matters(
         f"- **{ctx.a.name}**: {_description(ctx.a)}\n- **{ctx.b.name}**: {_description(ctx.b)}",
         link.link,
     ]
+    mechanical = ctx.a.mechanical_link(ctx.b)
+    if mechanical:
+        blocks.append(f"The two are linked by construction: {mechanical}.")
     if note:
         blocks.append(note.note)
+    evidence = claims.note_evidence(ctx, note.expected_sign if note else None)
+    if evidence:
+        blocks.append(evidence)
     if correlation.verdict == "insufficient":
         blocks.append(correlation.text)
     else:
@@ -136,6 +142,9 @@ def _links_answer(
     ]
     if note:
         parts.append(note.note)
+        evidence = claims.note_evidence(ctx, note.expected_sign)
+        if evidence:
+            parts.append(evidence)
     if correlation.verdict == "insufficient":
         parts.append(correlation.text)
     else:
@@ -173,7 +182,7 @@ def _cross_asset(
             reg = ctx.report.stats.regression
             lines.append(
                 f"- **Beta**: {w.sentence_case(beta)} on average ({claims.beta_label(ctx)}"
-                f"R² {w.number(reg.r2)}, n={w.count(reg.n)})."
+                f"R² {w.number(reg.r2)}, n={w.count(reg.n)}, Newey-West interval)."
             )
         lines.append(f"- **Hedge**: {hedge.short}")
         if divergence.short:

@@ -36,7 +36,8 @@ from convex.analytics.align import (
     clean_series,
     lower_frequency,
 )
-from convex.analytics.pair_stats import MIN_OBSERVATIONS, correlation_pvalue, fisher_interval, pearson_r
+from convex.analytics.correlation import correlation_pvalue, fisher_interval, pearson_r
+from convex.analytics.pair_data import MIN_OBSERVATIONS, autocorrelation_lags, bartlett_factor
 from convex.catalog import Metric
 from convex.content import words as w
 
@@ -130,6 +131,12 @@ class _Correlations:
     n_last_year: int
     r_before: float | None
     n_before: int
+    # Bartlett's variance factor of the two change series: every n above is worth n / factor.
+    factor: float = 1.0
+
+    @property
+    def n_effective(self) -> float:
+        return self.n / self.factor
 
 
 def _corr(a: np.ndarray, b: np.ndarray) -> tuple[float | None, int]:
@@ -192,7 +199,9 @@ def changes_correlation(x: CandidateSeries, y: CandidateSeries, lookback: str) -
     recent = np.asarray(frame.index > start)
     r_last, n_last = _corr(a[recent], b[recent]) if recent.any() else (None, 0)
     r_before, n_before = _corr(a[~recent], b[~recent]) if (~recent).any() else (None, 0)
-    return _Correlations(r, n, aligned.frequency, r_last, n_last, r_before, n_before)
+    ok = np.isfinite(a) & np.isfinite(b)
+    factor = bartlett_factor(a[ok], b[ok], autocorrelation_lags(n))
+    return _Correlations(r, n, aligned.frequency, r_last, n_last, r_before, n_before, factor)
 
 
 def _align(x: CandidateSeries, y: CandidateSeries, a: pd.Series, b: pd.Series, lookback: str):
@@ -206,10 +215,11 @@ def _changed(c: _Correlations, lookback: str) -> float:
     """|r last year - r over the lookback|, or 0 when the difference is not significant."""
     if lookback in ("90D", "1Y") or c.r_last_year is None or c.r_before is None:
         return 0.0
-    if abs(c.r_last_year) >= 1 or abs(c.r_before) >= 1 or c.n_before <= 3 or c.n_last_year <= 3:
+    n_last, n_before = c.n_last_year / c.factor, c.n_before / c.factor
+    if abs(c.r_last_year) >= 1 or abs(c.r_before) >= 1 or n_before <= 3 or n_last <= 3:
         return 0.0
     z = (math.atanh(c.r_last_year) - math.atanh(c.r_before)) / math.sqrt(
-        1 / (c.n_last_year - 3) + 1 / (c.n_before - 3)
+        1 / (n_last - 3) + 1 / (n_before - 3)
     )
     p = 2 * (1 - _NORMAL.cdf(abs(z)))
     return abs(c.r_last_year - c.r) if p < SIGNIFICANCE else 0.0
@@ -220,7 +230,7 @@ def _cleaned(candidates: Mapping[str, CandidateSeries]) -> dict[str, CandidateSe
     return {key: replace(c, series=clean_series(c.series)) for key, c in candidates.items()}
 
 
-def _strength(r: float, n: int) -> float:
+def _strength(r: float, n: float) -> float:
     """|r| discounted for sampling noise: the end of its 95% interval nearest zero (0 if it spans zero)."""
     low, high = fisher_interval(r, n)
     if low <= 0 <= high:
@@ -229,11 +239,9 @@ def _strength(r: float, n: int) -> float:
 
 
 def built_from(x: Metric, y: Metric) -> bool:
-    """Whether one of the two is a derived metric computed from the other (or they share an input):
-    their correlation is arithmetic, not a market relationship."""
-    inputs_x = {i.id for i in x.inputs} or {x.id}
-    inputs_y = {i.id for i in y.inputs} or {y.id}
-    return bool(inputs_x & inputs_y)
+    """Whether the two are linked by construction (see Catalog.mechanical_link): their correlation
+    is arithmetic or a pricing identity, not a market relationship."""
+    return x.mechanical_link(y) is not None
 
 
 def _candidate_pairs(
@@ -290,7 +298,7 @@ def related_pairs(
         if c is None:
             continue
         changed = _changed(c, lookback)
-        strength = _strength(c.r, c.n)
+        strength = _strength(c.r, c.n_effective)
         changes = w.CHANGES_WORD[c.frequency]
         if changed > strength:
             kind, score = "changed", changed
@@ -349,8 +357,8 @@ def strongest_relationships(
         c = changes_correlation(base, other, lookback)
         if c is None:
             continue
-        low, high = fisher_interval(c.r, c.n)
-        pvalue = correlation_pvalue(c.r, c.n)
+        low, high = fisher_interval(c.r, c.n_effective)
+        pvalue = correlation_pvalue(c.r, c.n_effective)
         found.append(
             Relationship(
                 metric_id=other_id,

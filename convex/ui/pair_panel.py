@@ -47,30 +47,43 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
 
     c = s.correlation
     row = st.columns(4)
+    effective = f" · effective n {c.n_changes_effective:,.0f}" if c.n_changes_effective is not None else ""
     _tile(
         row[0],
         "Correlation of changes",
         format_r(c.changes) if not c.changes_insufficient else "n/a",
         f"Pearson correlation of {freq} {kinds}, period by period. This is the number to trust: it is "
-        "not fooled by two series that merely trend. The interval is a 95% Fisher interval.",
+        "not fooled by two series that merely trend. The 95% interval and p-value allow for "
+        f"autocorrelation: Bartlett's effective sample size, n / (1 + 2 Σ ρA ρB) over lags 1-"
+        f"{c.autocorrelation_lags}.",
         c.changes_insufficient
         or f"95% interval {format_r(c.changes_ci_low)} to {format_r(c.changes_ci_high)} · "
-        f"p {format_pvalue(c.changes_pvalue)} · Spearman {format_r(c.changes_spearman)} · n {c.n_changes:,}",
+        f"p {format_pvalue(c.changes_pvalue)} · Spearman {format_r(c.changes_spearman)} · n {c.n_changes:,}"
+        f"{effective}",
+    )
+    roots = s.unit_roots
+    adf = ", ".join(
+        f"{name} {format_pvalue(root.pvalue)} (lag {root.lag})"
+        for name, root in ((a, roots.level_a), (b, roots.level_b))
+        if root.pvalue is not None
     )
     spurious = (
-        " · ⚠ possibly spurious: both trend and they are not cointegrated"
-        if c.levels_possibly_spurious
-        else ""
+        " · ⚠ possibly spurious: a unit root and no cointegration" if c.levels_possibly_spurious else ""
+    )
+    interval = (
+        f" · 95% interval {format_r(c.levels_ci_low)} to {format_r(c.levels_ci_high)}"
+        if c.levels_ci_low is not None
+        else " · no interval (a unit root)"
     )
     _tile(
         row[1],
         "Correlation of levels",
         format_r(c.levels) if not c.insufficient else "n/a",
-        "Pearson correlation of the two levels. Two series that both trend correlate strongly even when "
-        "unrelated; it is flagged as possibly spurious when neither level is stationary (ADF test) and the "
-        "pair is not cointegrated.",
-        c.insufficient
-        or f"ADF p: {a} {format_pvalue(c.adf_pvalue_a)}, {b} {format_pvalue(c.adf_pvalue_b)}{spurious}",
+        "Pearson correlation of the two levels. Two series that trend correlate strongly even when "
+        "unrelated: flagged as possibly spurious when either level has a unit root (ADF, lag by AIC) and "
+        "the pair is not cointegrated. A levels correlation gets an interval only when both levels are "
+        "stationary.",
+        c.insufficient or f"ADF p: {adf}{interval}{spurious}",
     )
     ll = s.lead_lag
     # Tile values stay a few characters wide (a number, "None"): the words go in the caption, so
@@ -101,8 +114,9 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         lead_value,
         f"Correlation of {a}'s change at t with {b}'s change at t+k, for every k in the searched range; "
         f"k > 0 means {a} (A) leads. The best lag is called a lead only when its |r| clears the noise band "
-        "widened for the number of lags searched (Bonferroni at 5%); 1.96/√n alone would let about one "
-        "lag in twenty through by chance.",
+        "widened for the number of lags searched (Bonferroni at 5%); a single-lag band would let about one "
+        "lag in twenty through by chance. Both bands allow for autocorrelation (Bartlett): 1.96 √(f/n), "
+        "f = 1 + 2 Σ ρA ρB.",
         lead_caption,
     )
     reg = s.regression
@@ -119,46 +133,66 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         )
     if not reg.insufficient:
         beta_caption += (
-            f" · hedge effectiveness {format_share(reg.hedge_effectiveness)} · "
-            f"beta s.e. {format_number(reg.beta_stderr, 3)}"
+            f" · 95% interval {format_number(reg.beta_ci_low, 3)} to {format_number(reg.beta_ci_high, 3)}"
+            + (" (includes zero)" if reg.beta_indistinguishable_from_zero else "")
+            + f" · hedge effectiveness {format_share(reg.hedge_effectiveness)} in sample, "
+            f"{format_share(reg.hedge_effectiveness_out_of_sample)} out of sample"
         )
     _tile(
         row[3],
         "Hedge ratio (beta)",
         beta_value,
         f"Slope of {b}'s changes on {a}'s changes (OLS), shown as the move of {b} that came with a round "
-        f"move of {a}. Hedge effectiveness is the share of {b}'s variance removed by holding -beta of {a} "
-        "(= R²).",
+        f"move of {a}; its interval uses Newey-West (HAC) errors with {reg.hac_lags} lags. Hedge "
+        f"effectiveness is the share of {b}'s variance removed by holding -beta of {a}: in sample (= R²), "
+        "and out of sample with the beta of the trailing rolling window applied to the next period.",
         beta_caption,
     )
 
     row = st.columns(4)
     co = s.cointegration
+    verdict_words = {
+        "cointegrated": "Yes",
+        "mixed": "Mixed",
+        "not_cointegrated": "No",
+        "not_applicable": "Not tested",
+    }
+    if co.insufficient:
+        coint_caption = co.insufficient
+    elif co.verdict == "not_applicable":
+        coint_caption = co.reason
+    else:
+        coint_caption = (
+            f"Engle-Granger {a} on {b} p {format_pvalue(co.a_on_b.pvalue)}, {b} on {a} "
+            f"p {format_pvalue(co.b_on_a.pvalue)} · Johansen trace {format_number(co.johansen_trace, 1)} "
+            f"vs {format_number(co.johansen_critical_5pct, 1)} at 5%"
+        )
     _tile(
         row[0],
-        "Cointegration p-value",
-        format_pvalue(co.pvalue) if not co.insufficient else "n/a",
-        "Engle-Granger test in both orders (on logs for prices and quantities). A small p-value "
-        "(< 0.05) says the two share a long-run equilibrium that their gap returns to.",
-        co.insufficient
-        or ("cointegrated at 5%" if co.cointegrated else "no stable long-run link at 5%")
-        + f" · {a} on {b}: {format_pvalue(co.pvalue_a_on_b)}, {b} on {a}: {format_pvalue(co.pvalue_b_on_a)}",
+        "Cointegrated?",
+        verdict_words.get(co.verdict, "n/a"),
+        "Do the levels share a long-run equilibrium their gap returns to? Three tests on logs for prices "
+        "and quantities: Engle-Granger in both orderings and Johansen's trace test, each with its lag chosen "
+        "by AIC. Yes only when all three reject no cointegration at 5%; asked only when both levels have a "
+        "unit root.",
+        coint_caption,
     )
+    g = s.granger
     for column, direction, cause, effect, label in (
-        (row[1], s.granger.a_to_b, a, b, "A → B"),
-        (row[2], s.granger.b_to_a, b, a, "B → A"),
+        (row[1], g.a_to_b, a, b, "A → B"),
+        (row[2], g.b_to_a, b, a, "B → A"),
     ):
         _tile(
             column,
             f"Granger p, {label}",
-            format_pvalue(direction.pvalue_bonferroni) if not direction.insufficient else "n/a",
-            f"Do past changes of {cause} help predict {effect}'s changes beyond {effect}'s own past? "
-            f"The p-value shown is the smallest F-test p over lags 1-{direction.max_lag} times the number "
-            "of lags tried (Bonferroni), the one the text below uses: the best of many lags is not "
-            "evidence on its own. Predictive, not causal.",
+            format_pvalue(direction.pvalue) if not direction.insufficient else "n/a",
+            f"Do past changes of {cause} help predict {effect}'s changes beyond {effect}'s own past? One "
+            "F-test at one lag, chosen in advance by AIC for a VAR on both changes (statsmodels' "
+            "select_order), the p the text below uses. Tested only when both change series are "
+            "stationary. Predictive, not causal.",
             direction.insufficient
-            or f"adjusted for {direction.max_lag} lags; does {cause} help predict {effect}? Smallest "
-            f"single-lag p {format_pvalue(direction.pvalue)} at lag {direction.lag}",
+            or f"does {cause} help predict {effect}? F-test at lag {direction.lag} "
+            f"({periods(direction.lag, freq)})",
         )
     cm = s.comovement
     together = None if cm.both_up is None else cm.both_up + cm.both_down
@@ -190,8 +224,9 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
             column,
             f"Correlation, A {word}",
             format_r(regime.correlation) if not regime.insufficient else "n/a",
-            f"Correlation of changes only over periods when {a} was {word} (its level above/below its level "
-            f"{periods(rg.window, freq)} earlier), e.g. QE versus QT for the Fed balance sheet.",
+            f"Correlation of changes only over periods when {a} was {word} (at the start of the period, its "
+            f"level above/below its level {periods(rg.window, freq)} before), e.g. QE versus QT for the Fed "
+            "balance sheet. The p-value allows for autocorrelation.",
             regime.insufficient or f"{a} {word}: n {regime.n:,} · p {format_pvalue(regime.pvalue)}",
         )
     rc = s.rolling_correlation

@@ -64,7 +64,7 @@ def test_residual_spread_equals_the_ols_residual_of_a_on_b():
     assert spread.units == "SPY units"
 
 
-@pytest.mark.parametrize("kind", SPREAD_KINDS)
+@pytest.mark.parametrize("kind", [k for k in SPREAD_KINDS if k != "residual"])
 def test_band_is_rolling_mean_plus_minus_two_std_and_current_z_is_against_it(kind):
     aligned = pair()
     spread = spread_series(aligned, kind, window=30)
@@ -104,3 +104,31 @@ def test_too_few_points_constant_series_and_bad_kind():
         spread_series(pair(), "difference")
     with pytest.raises(ValueError):
         spread_series(pair(), "zscore", window=1)
+
+
+def test_the_residual_band_is_drawn_only_for_a_cointegrated_pair_on_the_tests_transform():
+    from convex.analytics.pair_stats import pair_statistics
+    from tests.analytics.synthetic import cointegrated_pair
+
+    a, b = cointegrated_pair(800, seed=1)
+    aligned = align_pair(a, b, freq_a="daily", freq_b="daily", change_a="pct", change_b="pct")
+    co = pair_statistics(aligned).cointegration
+    assert co.cointegrated and co.input_a == "log"
+    spread = spread_series(aligned, "residual", cointegration=co)
+    logs = np.log(aligned.frame[["a", "b"]].to_numpy())
+    fit = sm.OLS(logs[:, 0], sm.add_constant(logs[:, 1])).fit()
+    np.testing.assert_allclose(spread.series.to_numpy(), fit.resid, rtol=1e-9, atol=1e-12)
+    assert spread.units.startswith("log points of")
+    std = spread.series.std()
+    np.testing.assert_allclose(spread.upper_band.to_numpy(), spread.series.mean() + 2 * std, rtol=1e-9)
+    assert spread.current_zscore == pytest.approx((spread.current - spread.series.mean()) / std)
+
+    from tests.analytics.pairs import daily_pair
+    from tests.analytics.pairs import walks as independent_walks
+
+    walks = daily_pair(*independent_walks(800, 3))
+    co = pair_statistics(walks).cointegration
+    assert not co.cointegrated
+    unrelated = spread_series(walks, "residual", cointegration=co)
+    assert unrelated.upper_band.isna().all() and unrelated.current_zscore is None
+    assert unrelated.band_insufficient.startswith("no band:")
