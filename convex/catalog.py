@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +47,36 @@ class UnknownMetricError(KeyError):
         return f"Unknown metric id {self.args[0]!r}"
 
 
+# The US equity close, New York time: a value published after it can first move markets at the
+# next day's close.
+MARKET_CLOSE = "16:00"
+AGGREGATIONS = ("end", "average", "sum")
+DATINGS = ("end", "start")
+BLANKS = ("unknown", "zero")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass(frozen=True)
+class Release:
+    """A value dated D is published `days` calendar days later at `at`, New York time."""
+
+    days: int
+    at: str
+
+    def available(self, dates):
+        """The first day whose close can reflect each value: the publication day, or the day
+        after when it comes after the close. (Weekends and holidays are the caller's: it pairs
+        each value with the first observation on or after this day.)"""
+        import pandas as pd
+
+        shift = self.days + (1 if self.at > MARKET_CLOSE else 0)
+        return dates + pd.Timedelta(days=shift)
+
+    def words(self) -> str:
+        when = "the same day" if self.days == 0 else f"{self.days} day{'s' if self.days != 1 else ''} later"
+        return f"published {when} at {self.at} New York time"
+
+
 @dataclass(frozen=True)
 class DerivedInput:
     id: str
@@ -68,6 +99,34 @@ class Metric:
     inputs: tuple[DerivedInput, ...] = field(default_factory=tuple)
     # (other metric id, why) for the pricing identities the catalog lists with this metric.
     mechanical: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    aggregation: str = "end"
+    dated: str = "end"
+    release_days: int = 0
+    release_at: str = MARKET_CLOSE
+    blank: str = "unknown"
+
+    @property
+    def release(self) -> Release | None:
+        """When a value is published, or None for a value known at its date's close."""
+        if self.release_days == 0 and self.release_at <= MARKET_CLOSE:
+            return None
+        return Release(self.release_days, self.release_at)
+
+    @property
+    def observation_words(self) -> str:
+        """What one dated value is, in words: "weekly level as of the date, published 1 day later
+        at 16:30 New York time"."""
+        kind = {"end": "level" if self.frequency != "daily" else "value", "average": "average",
+                "sum": "total"}[self.aggregation]  # fmt: skip
+        if self.aggregation == "end" and self.source in ("yahoo", "cboe", "coingecko"):
+            kind = "close"
+        period = {"daily": "daily", "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly"}
+        dated = "dated the first day of its period" if self.dated == "start" else "as of its date"
+        words = f"{period[self.frequency]} {kind}, {dated}"
+        release = self.release
+        if release is not None:
+            words += f", {release.words()}"
+        return words
 
     def mechanical_link(self, other: Metric) -> str | None:
         """Why this metric and `other` are linked by construction (one computed from the other,
@@ -124,6 +183,8 @@ class Catalog:
     metrics: tuple[Metric, ...]
     # Pairs worth opening, best first; the first is the compare page's default pair.
     featured: tuple[tuple[str, str], ...] = ()
+    # What each source's dates mean (the catalog's [timestamps]).
+    timestamps: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {m.id: m for m in self.metrics})
@@ -185,6 +246,11 @@ def validate(metrics: tuple[Metric, ...]) -> None:
         for name, allowed in checks:
             if getattr(m, name) not in allowed:
                 raise CatalogError(f"{where}: {name} {getattr(m, name)!r} not in {allowed}")
+        for name, allowed in (("aggregation", AGGREGATIONS), ("dated", DATINGS), ("blank", BLANKS)):
+            if getattr(m, name) not in allowed:
+                raise CatalogError(f"{where}: {name} {getattr(m, name)!r} not in {allowed}")
+        if not (isinstance(m.release_days, int) and m.release_days >= 0 and _TIME.match(m.release_at)):
+            raise CatalogError(f"{where}: release_days must be >= 0 and release_at HH:MM")
         if m.unit_scale is not None and not m.unit_scale > 0:
             raise CatalogError(f"{where}: unit_scale must be positive")
         if m.is_derived:
@@ -225,7 +291,28 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     metrics = tuple(
         dataclasses.replace(m, mechanical=tuple(sorted(links.get(m.id, {}).items()))) for m in metrics
     )
-    return Catalog(metrics, featured)  # type: ignore[arg-type]
+    metrics = _with_derived_release(metrics)
+    timestamps = dict(raw.get("timestamps", {}))
+    missing = [source for source in SOURCES if not str(timestamps.get(source, "")).strip()]
+    if missing:
+        raise CatalogError(f"[timestamps] must say what the dates of {missing} mean")
+    return Catalog(metrics, featured, timestamps)  # type: ignore[arg-type]
+
+
+def _with_derived_release(metrics: tuple[Metric, ...]) -> tuple[Metric, ...]:
+    """A derived metric is published when its last input is."""
+    by_id = {m.id: m for m in metrics}
+
+    def shift(m: Metric) -> tuple[int, str]:
+        return m.release_days + (1 if m.release_at > MARKET_CLOSE else 0), m.release_at
+
+    out = []
+    for m in metrics:
+        if m.is_derived:
+            latest = max((by_id[i.id] for i in m.inputs), key=shift)
+            m = dataclasses.replace(m, release_days=latest.release_days, release_at=latest.release_at)
+        out.append(m)
+    return tuple(out)
 
 
 def _mechanical(entries: list[dict], ids: set[str]) -> dict[str, dict[str, str]]:

@@ -41,7 +41,38 @@ CREATE TABLE IF NOT EXISTS series_meta (
     last_attempt_at TEXT,
     last_error      TEXT
 );
+CREATE TABLE IF NOT EXISTS migrations (
+    name       TEXT PRIMARY KEY,
+    applied_at TEXT NOT NULL
+);
 """
+
+
+def _redate_coingecko_closes(conn: sqlite3.Connection) -> None:
+    """CoinGecko's daily points were stored under the date of their 00:00 UTC snapshot; they are
+    the close of the day before (sources/coingecko.close_dates). Series fetched from CoinGecko
+    move back one day; imported files keep their dates (their layout is not recorded)."""
+    ids = [row[0] for row in conn.execute(
+        "SELECT metric_id FROM series_meta WHERE source = 'coingecko' AND provenance = 'live'"
+    )]  # fmt: skip
+    for metric_id in ids:
+        rows = conn.execute(
+            "SELECT date(date, '-1 day'), value FROM observations WHERE metric_id = ?", (metric_id,)
+        ).fetchall()
+        conn.execute("DELETE FROM observations WHERE metric_id = ?", (metric_id,))
+        conn.executemany(
+            "INSERT INTO observations (metric_id, date, value) VALUES (?, ?, ?)",
+            [(metric_id, day, value) for day, value in rows],
+        )
+        conn.execute(
+            "UPDATE series_meta SET first_date = date(first_date, '-1 day'), last_date = date(last_date, "
+            "'-1 day') WHERE metric_id = ?",
+            (metric_id,),
+        )
+
+
+# Applied once per store, in order, each in one transaction with its record.
+_MIGRATIONS = (("coingecko_close_dates", _redate_coingecko_closes),)
 
 
 def default_data_dir() -> Path:
@@ -111,6 +142,18 @@ class Store:
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            applied = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+        for name, migrate in _MIGRATIONS:
+            if name in applied:
+                continue
+            with self._transaction() as conn:
+                # Another process may have applied it since the read above: the write lock decides.
+                if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                    continue
+                migrate(conn)
+                conn.execute(
+                    "INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, _iso(utcnow()))
+                )
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

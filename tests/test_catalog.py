@@ -2,6 +2,7 @@ import dataclasses
 import re
 import tomllib
 
+import pandas as pd
 import pytest
 
 from convex.catalog import (
@@ -178,3 +179,24 @@ def test_mechanical_validation(entries, message):
 
     with pytest.raises(CatalogError, match=message):
         _mechanical(entries, set(catalog().ids))
+
+
+def test_every_source_says_what_its_dates_mean_in_code_and_in_the_catalog():
+    from importlib import import_module
+
+    for source in ("fred", "yahoo", "coingecko", "cboe"):
+        assert catalog().timestamps[source] == import_module(f"convex.sources.{source}").TIMESTAMP
+    assert "derived" in catalog().timestamps
+
+
+def test_release_rules_and_their_words():
+    cat = catalog()
+    walcl = cat.get("walcl")
+    assert (walcl.release.days, walcl.release.at) == (1, "16:30")
+    wednesday = pd.DatetimeIndex(["2025-11-12"])
+    assert walcl.release.available(wednesday)[0] == pd.Timestamp("2025-11-14")  # after Thursday's close
+    assert cat.get("spy").release is None and cat.get("rrpontsyd").release is None  # known by the close
+    assert cat.get("net_liquidity").release == walcl.release  # published with its last input
+    assert cat.get("m2sl").observation_words.startswith("monthly average, dated the first day of its period")
+    assert cat.get("cpiaucsl").release.days == 42 and cat.get("unrate").release.days == 35
+    assert cat.get("rrpontsyd").blank == "zero"

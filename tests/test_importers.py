@@ -76,7 +76,7 @@ YF_TZ = (
         (p.CBOE_CSV_6, "cboe", None, ("2020-03-13", 57.83)),
         (p.CBOE_CSV_2, "cboe", None, ("1990-01-02", 17.24)),
         (p.CBOE_CSV_SINGLE, "cboe", None, ("2007-01-03", 87.63)),
-        (p.CG_CSV, "coingecko", None, ("2010-07-18", 0.09)),
+        (p.CG_CSV, "coingecko", None, ("2010-07-17", 0.09)),  # 00:00 UTC on the 18th: the 17th's close
         ("date,value\n2024-01-01,1.5\n2024-01-02,-2\n", "date_value", None, ("2024-01-01", 1.5)),
         ("Date,Value\n2024-01-01,1.5\n", "date_value", None, ("2024-01-01", 1.5)),
     ],
@@ -332,4 +332,4 @@ def test_real_known_values(shared_real):
     tlt = read_series_file(shared_real / "yahoo/matdev83/TLT.csv").series
     assert round(tlt[pd.Timestamp("2010-01-04")], 2) == 58.25
     btc = read_series_file(shared_real / "coingecko/btc-usd-max.csv").series
-    assert btc.index[0] == pd.Timestamp("2010-07-18") and btc.iloc[0] == 0.09
+    assert btc.index[0] == pd.Timestamp("2010-07-17") and btc.iloc[0] == 0.09

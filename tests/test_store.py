@@ -118,3 +118,22 @@ def test_all_meta_lists_every_metric():
     metas = store.all_meta()
     assert set(metas) == {"a", "b"} and metas["b"].detail == "b.csv"
     assert metas["a"].to_dict()["first_date"] == "2024-01-01"
+
+
+def test_a_store_written_before_the_coingecko_re_dating_is_migrated_once(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    store = Store(path)
+    dates = pd.date_range("2023-06-22", periods=3, name="date")
+    for metric_id, provenance in (("btc", "live"), ("eth", "import")):
+        store.write_series(
+            metric_id, pd.Series([1.0, 2.0, 3.0], index=dates), provenance=provenance, source="coingecko"
+        )
+    with sqlite3.connect(path) as conn:  # as if the store predated the migration
+        conn.execute("DELETE FROM migrations")
+    migrated = Store(path)
+    assert list(migrated.read_series("btc").index) == list(dates - pd.Timedelta(days=1))
+    assert migrated.meta("btc").last_date == pd.Timestamp("2023-06-23")
+    assert list(migrated.read_series("eth").index) == list(dates)  # an imported file keeps its dates
+    assert list(Store(path).read_series("btc").index) == list(dates - pd.Timedelta(days=1))  # once

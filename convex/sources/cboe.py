@@ -12,6 +12,10 @@ from .base import BadPayload, UnknownSymbol, csv_rows, series_from_table
 from .http import HttpClient
 
 NAME = "cboe"
+# What an observation's date means, in the store's convention (the day whose close it is).
+TIMESTAMP = (
+    "the trading day whose close it is (Cboe, Chicago)"
+)
 BASE_URL = "https://cdn.cboe.com/api/global/us_indices/daily_prices"
 _SYMBOL = re.compile(r"^[A-Z0-9_]{1,20}$")
 

@@ -21,7 +21,8 @@ from .base import (
     api_key_from,
     clean_series,
     csv_rows,
-    series_from_table,
+    parse_dates,
+    parse_numbers,
     text_problem,
 )
 from .http import HttpClient, retry_after_seconds
@@ -33,9 +34,32 @@ KEY_HEADER = "x-cg-demo-api-key"
 _COIN_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 
+# What an observation's date means, in the store's convention (the day whose close it is).
+TIMESTAMP = (
+    "close of the UTC day: CoinGecko's daily point is a 00:00 UTC snapshot, the close of the day "
+    "before, and is dated that day"
+)
+
+
+_EARLIEST = pd.Timestamp("1800-01-01")
+# A snapshot this close to midnight UTC is that midnight's: the close of the day that just ended.
+SNAPSHOT_TOLERANCE = pd.Timedelta(hours=1)
+
+
+def close_dates(stamps: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """UTC instants -> the UTC day whose value each stands for. The daily points are 00:00 UTC
+    snapshots (a few at 00:05 or 23:30): each is the close of the day that just ended, so a
+    point dated D is the close of D-1 (it matches Yahoo BTC-USD's close of D-1 to a median 0.2 %,
+    against 0.96 % for D). Any other instant (the intraday "now" point) is a running price of its
+    own day, which that day's close replaces."""
+    midnight = (stamps + pd.Timedelta(hours=12)).normalize()
+    snapshot = abs(stamps - midnight) <= SNAPSHOT_TOLERANCE
+    return pd.DatetimeIndex(np.where(snapshot, midnight - pd.Timedelta(days=1), stamps.normalize()))
+
+
 def parse_market_chart(payload: str | bytes | dict, coin: str, start: date | None = None) -> pd.Series:
-    """`{"prices": [[ms, price], ...], ...}` -> daily series by UTC date; for a repeated date
-    (the final intraday "now" point) the last value wins."""
+    """`{"prices": [[ms, price], ...], ...}` -> a daily series of UTC-day closes (see close_dates);
+    for a repeated day the last value wins (a close replaces that day's running price)."""
     if isinstance(payload, bytes):
         payload = payload.decode("utf-8", errors="replace")
     if isinstance(payload, str):
@@ -67,8 +91,12 @@ def parse_market_chart(payload: str | bytes | dict, coin: str, start: date | Non
             values[i] = float(value)
         else:
             raise BadPayload(NAME, coin, f"non-numeric price in point {i + 1}")
-    index = pd.to_datetime(stamps, unit="ms", utc=True).tz_localize(None).normalize()
-    series = pd.Series(values, index=index)
+    instants = pd.to_datetime(stamps, unit="ms", utc=True).tz_localize(None)
+    if len(instants) and instants.min() < _EARLIEST:
+        # As parse_dates: no market series starts before 1800; such a stamp is garbage.
+        raise BadPayload(NAME, coin, "impossible date (before 1800)")
+    order = np.argsort(instants.asi8, kind="stable")  # the latest instant of a day wins below
+    series = pd.Series(values[order], index=close_dates(instants[order]))
     if start is not None:
         series = series[series.index >= pd.Timestamp(start)]
         if series.isna().all():
@@ -77,16 +105,44 @@ def parse_market_chart(payload: str | bytes | dict, coin: str, start: date | Non
 
 
 def parse_coingecko_csv(text: str, coin: str | None = None, start: date | None = None) -> pd.Series:
-    """CoinGecko's CSV export: `snapped_at,price,market_cap,total_volume`, "2010-07-18 00:00:00 UTC"."""
+    """CoinGecko's CSV export: `snapped_at,price,market_cap,total_volume` with snapshots
+    "2010-07-18 00:00:00 UTC", dated by the day they close (see close_dates)."""
     who = coin or "?"
     rows = csv_rows(text, source=NAME, symbol=who)
     header = [cell.lower() for cell in rows[0]]
     if not header or header[0] != "snapped_at" or "price" not in header:
         raise BadPayload(NAME, who, "expected the columns 'snapped_at,price,market_cap,total_volume'")
     column = header.index("price")
-    return series_from_table(
-        rows[1:], width=len(header), value_column=column, source=NAME, symbol=who, start=start
+    body = rows[1:]
+    if not body:
+        raise BadPayload(NAME, who, "the answer held no observations")
+    if any(len(row) != len(header) for row in body):
+        raise BadPayload(NAME, who, f"rows with other than {len(header)} columns (truncated?)")
+    cells = [row[0] for row in body]
+    instants = parse_dates(cells, source=NAME, symbol=who) + pd.to_timedelta(
+        [_seconds_into_day(cell) for cell in cells], unit="s"
     )
+    values = parse_numbers([row[column] for row in body], source=NAME, symbol=who)
+    order = np.argsort(instants.asi8, kind="stable")  # a day's latest snapshot wins
+    dated = pd.Series(values[order], index=close_dates(instants[order]))
+    if start is not None:
+        dated = dated[dated.index >= pd.Timestamp(start)]
+        if dated.isna().all():
+            raise BadPayload(NAME, who, f"no observations on or after {start:%Y-%m-%d}")
+    return clean_series(dated, source=NAME, symbol=who)
+
+
+_TIME = re.compile(r"[ T](\d{2}):(\d{2})(?::(\d{2}))?")
+
+
+def _seconds_into_day(cell: str) -> int:
+    """The time of a snapshot stamp ("2010-07-18 00:00:00 UTC"); a bare date is the export's
+    usual 00:00:00."""
+    match = _TIME.search(cell)
+    if not match:
+        return 0
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return min(hours, 23) * 3600 + min(minutes, 59) * 60 + min(seconds, 59)
 
 
 def coingecko_error(resp: requests.Response, coin: str) -> SourceError | None:

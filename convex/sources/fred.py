@@ -28,6 +28,11 @@ from .base import (
 from .http import HttpClient, RateLimiter
 
 NAME = "fred"
+# What an observation's date means, in the store's convention (the day whose close it is).
+TIMESTAMP = (
+    "the observation date FRED gives: the day of a daily value, the Wednesday of the Fed's weekly "
+    "levels, the first day of the month or quarter a monthly or quarterly value covers"
+)
 API_ROOT = "https://api.stlouisfed.org/fred"
 CSV_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
 

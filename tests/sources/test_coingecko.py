@@ -22,20 +22,27 @@ def make(server, http, api_key=""):
     return CoinGeckoSource(api_key=api_key, http=http, base_url=server.url + "/api/v3", today=lambda: TODAY)
 
 
-def test_parse_market_chart_keeps_the_last_point_of_a_day():
+def test_parse_market_chart_dates_each_midnight_snapshot_by_the_day_it_closes():
     series = parse_market_chart(p.CG_CHART, "bitcoin")
     assert_contract(series)
     assert series.to_dict() == {
-        pd.Timestamp("2023-06-22"): 30_000.5,
-        pd.Timestamp("2023-06-23"): 29_935.632,
-        pd.Timestamp("2023-06-24"): 30_702.985,  # the intraday "now" point replaces midnight's
+        pd.Timestamp("2023-06-21"): 30_000.5,  # the snapshot at 00:00 UTC on the 22nd
+        pd.Timestamp("2023-06-22"): 29_935.632,
+        pd.Timestamp("2023-06-23"): 30_629.244,
+        pd.Timestamp("2023-06-24"): 30_702.985,  # the intraday "now" point: the 24th so far
     }
 
 
-def test_parse_market_chart_uses_utc_dates_and_drops_nulls():
-    late = p.MS_2023_06_22 + p.DAY_MS - 1  # 23:59:59.999 UTC: still the 22nd
-    series = parse_market_chart(p.market_chart([[late, 2.0], [p.MS_2023_06_22 + p.DAY_MS, None]]), "bitcoin")
-    assert series.to_dict() == {pd.Timestamp("2023-06-22"): 2.0}
+def test_a_snapshot_near_midnight_is_that_midnights_and_a_running_price_its_own_days():
+    midnight = p.MS_2023_06_22
+    points = [
+        [midnight - 30 * 60_000, 1.0],  # 23:30 on the 21st: the 21st's close
+        [midnight + 5 * 60_000, 2.0],  # 00:05 on the 22nd: the 21st's close too, and later
+        [midnight + 6 * 3_600_000, 3.0],  # 06:00 on the 22nd: a running price of the 22nd
+        [midnight + p.DAY_MS, None],
+    ]
+    series = parse_market_chart(p.market_chart(points), "bitcoin")
+    assert series.to_dict() == {pd.Timestamp("2023-06-21"): 2.0, pd.Timestamp("2023-06-22"): 3.0}
 
 
 def test_parse_market_chart_filters_to_start():
@@ -56,6 +63,7 @@ def test_parse_market_chart_filters_to_start():
         ('{"prices": "soon"}', "not a list"),
         ('{"prices": [[1687392000000]]}', "not \\[milliseconds, value\\]"),
         ("[1, 2]", "JSON object"),
+        ('{"prices": [[-62135593200000, 0.0]]}', "impossible date"),  # year 1, found by fuzzing
     ],
     ids=[
         "all-missing",
@@ -68,6 +76,7 @@ def test_parse_market_chart_filters_to_start():
         "prices-str",
         "short-point",
         "array",
+        "year-one",
     ],
 )
 def test_parse_market_chart_bad_payloads(payload, reason):
@@ -78,7 +87,8 @@ def test_parse_market_chart_bad_payloads(payload, reason):
 def test_parse_coingecko_csv_export():
     series = parse_coingecko_csv(p.CG_CSV, "bitcoin")
     assert_contract(series)
-    assert series.iloc[0] == 0.09 and series.index[0] == pd.Timestamp("2010-07-18")
+    # "2010-07-18 00:00:00 UTC": the close of the 17th.
+    assert series.iloc[0] == 0.09 and series.index[0] == pd.Timestamp("2010-07-17")
 
 
 def test_keyless_clamps_days_to_365_and_sends_no_key(server, http):
@@ -109,7 +119,7 @@ def test_key_comes_from_the_environment(monkeypatch):
 
 def test_429_body_is_rate_limited_and_retried(server, http, sleeps):
     server.reply(PATH, 429, p.CG_429, {"Retry-After": "3"}).reply(PATH, 200, p.CG_CHART)
-    assert len(make(server, http).fetch("bitcoin")) == 3
+    assert len(make(server, http).fetch("bitcoin")) == 4
     assert sleeps == [3.0]
 
 

@@ -114,7 +114,8 @@ def test_bitcoin_market_chart_served(shared_real, server, http):
     )
     btc = CoinGeckoSource(api_key="", http=http, base_url=server.url + "/api/v3").fetch("bitcoin")
     assert_contract(btc)
-    assert btc.index[0] == pd.Timestamp("2013-04-28") and btc.iloc[0] == 135.3
+    # The first snapshot, 2013-04-28 00:00 UTC, is the close of the 27th.
+    assert btc.index[0] == pd.Timestamp("2013-04-27") and btc.iloc[0] == 135.3
     assert btc.index[-1] == pd.Timestamp("2023-06-24") and btc.iloc[-1] == 30_702.985  # the "now" point wins
 
 
