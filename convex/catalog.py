@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 DOMAINS = (
     "Liquidity",
     "Rates",
@@ -58,10 +60,14 @@ _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 @dataclass(frozen=True)
 class Release:
-    """A value dated D is published `days` calendar days later at `at`, New York time."""
+    """A value dated D is published `days` calendar days later at `at`, New York time.
+
+    `first_releases` (optional): the day each value was first published, from ALFRED, a
+    DatetimeIndex-indexed series of Timestamps; values it does not cover keep the rule."""
 
     days: int
     at: str
+    first_releases: object = field(default=None, compare=False, repr=False)
 
     def available(self, dates):
         """The first day whose close can reflect each value: the publication day, or the day
@@ -69,12 +75,39 @@ class Release:
         each value with the first observation on or after this day.)"""
         import pandas as pd
 
-        shift = self.days + (1 if self.at > MARKET_CLOSE else 0)
-        return dates + pd.Timedelta(days=shift)
+        published = dates + pd.Timedelta(days=self.days)
+        if self.first_releases is not None:
+            known = self.first_releases.reindex(dates).to_numpy(dtype="datetime64[us]")
+            published = pd.DatetimeIndex(np.where(np.isnat(known), published.to_numpy(), known))
+        return published + pd.Timedelta(days=1 if self.at > MARKET_CLOSE else 0)
+
+    @property
+    def known_count(self) -> int:
+        return 0 if self.first_releases is None else len(self.first_releases)
+
+    def with_first_releases(self, first_releases) -> Release:
+        return dataclasses.replace(self, first_releases=first_releases)
 
     def words(self) -> str:
         when = "the same day" if self.days == 0 else f"{self.days} day{'s' if self.days != 1 else ''} later"
-        return f"published {when} at {self.at} New York time"
+        rule = f"published {when} at {self.at} New York time"
+        if self.known_count:
+            return f"first-release dates from ALFRED for {self.known_count:,} values, otherwise {rule}"
+        return rule
+
+
+@dataclass(frozen=True)
+class Dating:
+    """What one dated value of a series is: what it summarises, which end of its period its date
+    labels, and when it is published (a metric's aggregation, dated and release)."""
+
+    aggregation: str = "end"
+    dated: str = "end"
+    release: Release | None = None
+
+
+# A value at its date's close, known then: market data.
+AT_THE_CLOSE = Dating()
 
 
 @dataclass(frozen=True)
@@ -111,6 +144,10 @@ class Metric:
         if self.release_days == 0 and self.release_at <= MARKET_CLOSE:
             return None
         return Release(self.release_days, self.release_at)
+
+    @property
+    def dating(self) -> Dating:
+        return Dating(self.aggregation, self.dated, self.release)
 
     @property
     def observation_words(self) -> str:

@@ -155,7 +155,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     report = pair_report(
         la.series, lb.series, freq_a=la.frequency, freq_b=lb.frequency, change_a=la.metric.change,
         change_b=lb.metric.change, lookback=args.lookback, name_a=la.metric.name, name_b=lb.metric.name,
-        today=pd.Timestamp.now().normalize(),
+        today=pd.Timestamp.now().normalize(), dating_a=la.dating, dating_b=lb.dating,
     )  # fmt: skip
     if args.json:
         out = report.to_dict()

@@ -10,14 +10,15 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from .catalog import Catalog, Metric, catalog
+from .catalog import AT_THE_CLOSE, Catalog, Dating, Metric, catalog
 from .derived import combine_inputs
 from .sources.base import Source, SourceError
 from .sources.sample import SAMPLES, SampleSeries, has_sample, load_sample
@@ -45,6 +46,16 @@ WORSE_FETCH_SHARE = 0.5
 _TRUST_ORDER = ("live", "import", "sample")
 
 
+def with_blanks(metric: Metric, series: pd.Series) -> pd.Series:
+    """The series with its blanks read as the catalog says: for a metric whose blank means zero
+    (no reverse-repo operations that day), every weekday without an observation between its
+    first and last is 0, rather than a gap that alignment would bridge or drop."""
+    if metric.blank != "zero" or series.empty or metric.frequency != "daily":
+        return series
+    weekdays = pd.bdate_range(series.index[0], series.index[-1], name=series.index.name)
+    return series.reindex(weekdays.union(series.index), fill_value=0.0)
+
+
 def offline_mode() -> bool:
     return os.environ.get("CONVEX_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -68,10 +79,24 @@ class LoadedSeries:
     stale: bool
     stale_reason: str | None
     frequency: str  # the data's own frequency; a sample can be coarser than the live metric
+    # When each value was first published (ALFRED, stored on refresh with a FRED key), or None.
+    first_releases: pd.Series | None = field(default=None, compare=False, repr=False)
 
     @property
     def last_date(self) -> pd.Timestamp:
         return self.series.index[-1]
+
+    @property
+    def dating(self) -> Dating:
+        """How this data's dates are to be read: the metric's rules (with ALFRED's first-release
+        dates where stored), except for an offline sample, which is dated by its own period ends
+        and was never "published" on the live schedule."""
+        if self.provenance == "sample":
+            return AT_THE_CLOSE
+        dating = self.metric.dating
+        if dating.release is None or self.first_releases is None:
+            return dating
+        return dataclasses.replace(dating, release=dating.release.with_first_releases(self.first_releases))
 
     def age(self, now: datetime | None = None) -> timedelta | None:
         return (now or utcnow()) - self.fetched_at if self.fetched_at else None
@@ -156,13 +181,14 @@ class Loader:
             frequency = SAMPLES[metric.id].frequency
         return LoadedSeries(
             metric=metric,
-            series=self.store.read_series(metric.id) if series is None else series,
+            series=with_blanks(metric, self.store.read_series(metric.id) if series is None else series),
             provenance=meta.provenance or "live",
             detail=meta.detail,
             fetched_at=meta.fetched_at,
             stale=stale_reason is not None,
             stale_reason=stale_reason,
             frequency=frequency,
+            first_releases=self.store.read_release_dates(metric.id) if metric.release else None,
         )
 
     def _from_sample(self, metric: Metric, failure: str | None) -> LoadedSeries:
@@ -330,6 +356,10 @@ class Loader:
             )
             self.store.record_attempt(metric_id, reason, at=self._clock())
             return RefreshOutcome(metric_id, "stale", reason=reason)
+        last_stored = meta.last_date if meta is not None else None
+        self._store_first_releases(
+            metric, new_dates=last_stored is None or (len(fetched) > 0 and fetched.index[-1] > last_stored)
+        )
         result = self.store.write_series(
             metric_id,
             fetched,
@@ -342,3 +372,16 @@ class Loader:
         return RefreshOutcome(
             metric_id, "updated" if changed else "fresh", result.new_points, result.revised_points
         )
+
+    def _store_first_releases(self, metric: Metric, *, new_dates: bool) -> None:
+        """ALFRED's first-release dates, for a FRED metric with a publication lag, when the key is
+        set, on the first refresh and whenever new dates arrive. Not for daily series (FRED refuses
+        more than 2,000 vintages); a failure keeps the rule (the dates are a refinement, never a
+        reason to fail a refresh)."""
+        source = self.source_for(metric)
+        if metric.release is None or metric.frequency == "daily" or getattr(source, "mode", None) != "api":
+            return
+        if not new_dates and self.store.read_release_dates(metric.id) is not None:
+            return
+        with contextlib.suppress(SourceError):
+            self.store.write_release_dates(metric.id, source.first_releases(metric.symbol))

@@ -41,6 +41,12 @@ CREATE TABLE IF NOT EXISTS series_meta (
     last_attempt_at TEXT,
     last_error      TEXT
 );
+CREATE TABLE IF NOT EXISTS release_dates (
+    metric_id TEXT NOT NULL,
+    date      TEXT NOT NULL,
+    released  TEXT NOT NULL,
+    PRIMARY KEY (metric_id, date)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS migrations (
     name       TEXT PRIMARY KEY,
     applied_at TEXT NOT NULL
@@ -262,6 +268,26 @@ class Store:
             )
         return WriteResult(new_points=new_points, revised_points=revised, total_points=points)
 
+    def read_release_dates(self, metric_id: str) -> pd.Series | None:
+        """When each observation was first published (ALFRED), or None when not stored."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT date, released FROM release_dates WHERE metric_id = ? ORDER BY date", (metric_id,)
+            ).fetchall()
+        if not rows:
+            return None
+        dates, released = _as_dates([r[0] for r in rows]), _as_dates([r[1] for r in rows])
+        return pd.Series(released.rename(None), index=dates, name="first_release")
+
+    def write_release_dates(self, metric_id: str, first_releases: pd.Series) -> None:
+        """Replace the first-release dates of `metric_id` in one transaction."""
+        rows = [
+            (metric_id, f"{day:%Y-%m-%d}", f"{released:%Y-%m-%d}") for day, released in first_releases.items()
+        ]
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM release_dates WHERE metric_id = ?", (metric_id,))
+            conn.executemany("INSERT INTO release_dates (metric_id, date, released) VALUES (?, ?, ?)", rows)
+
     def record_attempt(self, metric_id: str, error: str | None, *, at: datetime | None = None) -> None:
         """Note a fetch attempt that stored nothing: when, and why it failed (None: no error)."""
         with self._transaction() as conn:
@@ -273,11 +299,14 @@ class Store:
             )
 
 
-def _as_series(dates: list[str], values: list[float], name: str) -> pd.Series:
+def _as_dates(dates: list[str]) -> pd.DatetimeIndex:
     # ISO dates parse straight into datetime64 (several times faster than pd.to_datetime on text),
     # at pandas' default resolution so stored and fetched series compare and join alike.
-    index = pd.DatetimeIndex(np.array(dates, dtype="datetime64[D]").astype("datetime64[us]"), name="date")
-    return pd.Series(np.array(values, dtype="float64"), index=index, name=name)
+    return pd.DatetimeIndex(np.array(dates, dtype="datetime64[D]").astype("datetime64[us]"), name="date")
+
+
+def _as_series(dates: list[str], values: list[float], name: str) -> pd.Series:
+    return pd.Series(np.array(values, dtype="float64"), index=_as_dates(dates), name=name)
 
 
 def _read_series(conn: sqlite3.Connection, metric_id: str, since: str | None = None) -> pd.Series:

@@ -246,3 +246,75 @@ def test_pairs_with_data_put_live_pairs_before_sample_pairs(clock):
         ("spx", "vix", "sample"),
         ("spx", "spy", "sample"),  # the less trustworthy side decides
     ]
+
+
+def test_a_blank_that_means_zero_is_read_as_zero_on_every_weekday(clock, fred):
+    days = pd.to_datetime(["2013-01-02", "2013-01-08", "2013-01-09"])  # no operations in between
+    fred.data["RRPONTSYD"] = pd.Series([5.0, 7.0, 2.0], index=days)
+    loaded = make_loader(clock, fred=fred).load("rrpontsyd")
+    assert list(loaded.series.index) == list(pd.bdate_range("2013-01-02", "2013-01-09"))
+    assert loaded.series["2013-01-03":"2013-01-07"].tolist() == [0.0, 0.0, 0.0]
+    assert loaded.series["2013-01-08"] == 7.0
+    walcl = make_loader(
+        clock, fred=FakeSource(name="fred", data={"WALCL": pd.Series([1.0, 2.0], index=days[:2])})
+    )
+    assert len(walcl.load("walcl").series) == 2  # a blank that is unknown stays a gap
+
+
+class _KeyedFred(FakeSource):
+    """FRED in API mode: answers first-release dates too, or fails them."""
+
+    mode = "api"
+
+    def __init__(self, data, first=None, error=None):
+        super().__init__(name="fred", data=data)
+        self.first, self.error, self.release_calls = first, error, []
+
+    def first_releases(self, symbol):
+        self.release_calls.append(symbol)
+        if self.error:
+            raise self.error
+        return self.first
+
+
+def test_first_release_dates_are_stored_on_refresh_and_date_the_series(clock):
+    walcl = synthetic_series("walcl", years=1)
+    # Thursdays after each Wednesday, except one release delayed by a week.
+    first = pd.Series(walcl.index + pd.Timedelta(days=1), index=walcl.index)
+    first.iloc[10] += pd.Timedelta(days=7)
+    source = _KeyedFred({"WALCL": walcl}, first=first)
+    loaded = make_loader(clock, fred=source).load("walcl")
+    assert source.release_calls == ["WALCL"]
+    release = loaded.dating.release
+    assert release.known_count == len(walcl)
+    available = release.available(walcl.index)
+    # 16:30 is after the close: the Friday after the (delayed) Thursday.
+    assert available[10] == walcl.index[10] + pd.Timedelta(days=9)
+    assert available[11] == walcl.index[11] + pd.Timedelta(days=2)
+    assert "ALFRED" in release.words()
+
+
+def test_first_release_dates_are_not_fetched_for_daily_or_keyless_or_again_without_new_dates(clock):
+    days = synthetic_series("rrpontsyd", years=0.2)
+    daily = _KeyedFred({"RRPONTSYD": days}, first=pd.Series(days.index, index=days.index))
+    make_loader(clock, fred=daily).load("rrpontsyd")
+    assert daily.release_calls == []  # FRED refuses more than 2,000 vintages
+    walcl = synthetic_series("walcl", years=1)
+    keyless = FakeSource(name="fred", data={"WALCL": walcl})
+    assert make_loader(clock, fred=keyless).load("walcl").dating.release.known_count == 0
+    first = pd.Series(walcl.index + pd.Timedelta(days=1), index=walcl.index)
+    keyed = make_loader(clock, fred=(source := _KeyedFred({"WALCL": walcl}, first=first)))
+    keyed.refresh("walcl", force=True)  # no new dates, but none stored yet
+    keyed.refresh("walcl", force=True)  # nothing new since
+    assert source.release_calls == ["WALCL"]
+    assert keyed.load("walcl").dating.release.known_count == len(walcl)
+
+
+def test_a_failed_first_release_fetch_keeps_the_rule_and_the_data(clock):
+    walcl = synthetic_series("walcl", years=1)
+    source = _KeyedFred({"WALCL": walcl}, error=BadPayload("fred", "WALCL", "too many vintages"))
+    outcome = make_loader(clock, fred=source).refresh("walcl")
+    assert outcome.status == "updated"
+    loaded = make_loader(clock, fred=source).load("walcl")
+    assert loaded.dating.release.known_count == 0
+    assert loaded.dating.release.available(walcl.index[:1])[0] == walcl.index[0] + pd.Timedelta(days=2)

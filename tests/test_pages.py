@@ -232,6 +232,18 @@ def test_granger_tiles_show_the_p_value_the_text_uses_and_say_which():
     assert captions.count("F-test at lag") == 2
 
 
+def test_the_page_says_which_statistics_use_the_published_dates(store):
+    captions = " ".join(c.value for c in run(a="walcl", b="tlt").caption)
+    assert "Lead-lag and Granger pair each value with the first close after it was published" in captions
+    assert (
+        "Fed Balance Sheet dated by the first close after its release (published 1 day later at 16:30"
+        in captions
+    )
+    captions = " ".join(c.value for c in run(a="spy", b="gld").caption)
+    assert "neither series has a publication lag" in captions
+    assert "first close after it was published" not in captions
+
+
 def test_offline_sample_pair_is_labelled():
     at = run(a="spx", b="vix")
     assert "Offline sample · arch" in texts(at)

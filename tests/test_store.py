@@ -36,6 +36,19 @@ def test_round_trip_keeps_values_and_metadata():
     assert meta.points == 2 and meta.fetched_at is not None and meta.last_error is None
 
 
+def test_first_release_dates_round_trip_and_are_replaced_whole():
+    store = Store()
+    assert store.read_release_dates("walcl") is None
+    days = pd.to_datetime(["2024-01-03", "2024-01-10"])
+    first = pd.Series(pd.to_datetime(["2024-01-04", "2024-01-18"]), index=days)
+    store.write_release_dates("walcl", first)
+    back = store.read_release_dates("walcl")
+    assert back.to_dict() == first.to_dict()
+    store.write_release_dates("walcl", first.iloc[:1])
+    assert len(store.read_release_dates("walcl")) == 1
+    assert store.read_release_dates("cpi") is None
+
+
 def test_unknown_metric_reads_empty():
     store = Store()
     assert store.read_series("nothing").empty

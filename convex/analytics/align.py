@@ -10,7 +10,16 @@ Rules (from the issue):
   count, so a long gap in one series never passes off a stale value as current; such dates are
   dropped, never filled.
 * Changes per aligned period follow each metric's change kind and are computed before a lookback
-  cut, so the first row inside the window still has its change.
+  cut, so the first row inside the window still has its change. A change between two aligned
+  dates further apart than one period of the aligned frequency (beyond holiday tolerance,
+  MAX_PERIOD_DAYS) is not a one-period change: it is left out, and counted.
+* Average and total series (a monthly average dated the 1st) are compared with the other series
+  aggregated the same way over the same period: its average over each period (its total, for a
+  flow), not its value on one day.
+* "As published" (as_published=True): a series with a publication lag is dated by the first day
+  whose close can reflect it (its Release), and the other series is sampled at its first
+  observation on or after that day: no value is used before it was released. Lead-lag and
+  Granger use this alignment; co-movement uses the dates the values refer to.
 """
 
 from __future__ import annotations
@@ -20,8 +29,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from convex.analytics.sampling import (
+    aggregate_over_periods,
+    inner_join_keeps_enough,
+    overlap_counts,
+    sample_as_of,
+    sample_on_or_after,
+    trades_every_day,
+)
 from convex.analytics.serialise import NOT_SERIALISED, JsonResult, format_date
-from convex.catalog import CHANGE_KINDS, FREQUENCIES
+from convex.catalog import AT_THE_CLOSE, CHANGE_KINDS, FREQUENCIES, Dating, Release
+
+_PERIOD = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 
 LOOKBACKS: dict[str, pd.DateOffset | None] = {
     "90D": pd.DateOffset(days=90),
@@ -36,10 +55,11 @@ FREQUENCY_RANK = {name: rank for rank, name in enumerate(FREQUENCIES)}
 # Calendar days in one native period, rounded up (a month can be 31 days, a quarter 92).
 NATIVE_PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92}
 STALE_AFTER_PERIODS = 2
-# Within-frequency joins that keep fewer than this share of the sparser series' dates mean the
-# two series date their observations differently (Wednesday vs Saturday weeks, month start vs
-# month end): an inner join would throw most of the data away.
-MIN_INNER_JOIN_SHARE = 0.5
+# The longest gap between two aligned dates that is still one period: a long weekend or an
+# exchange closure (9/11 closed US markets for four days), a week that ends on a holiday.
+MAX_PERIOD_DAYS = {"daily": 7, "weekly": 10, "monthly": 35, "quarterly": 100}
+# A window that ends more than this many periods of its slower series before today is flagged.
+OLD_AFTER_PERIODS = 2
 
 # Column names every consumer relies on.
 LEVEL_A, LEVEL_B, CHANGE_A, CHANGE_B = "a", "b", "a_chg", "b_chg"
@@ -143,6 +163,10 @@ class AlignedPair(JsonResult):
     history: pd.DataFrame = field(default=None, repr=False, metadata=NOT_SERIALISED)  # type: ignore[assignment]
     tolerance_days: int | None = None
     stale_dates_dropped: int = 0
+    # Changes across a gap longer than one period, left out (in the window).
+    gap_changes_dropped: int = 0
+    as_published: bool = False
+    as_of: pd.Timestamp | None = None  # the day the window's age is measured from
 
     def __post_init__(self) -> None:
         if self.history is None:
@@ -160,13 +184,31 @@ class AlignedPair(JsonResult):
     def end(self) -> pd.Timestamp | None:
         return self.frame.index[-1] if self.n else None
 
+    @property
+    def days_before_today(self) -> int | None:
+        """How long before `today` the window ends."""
+        if self.end is None or self.as_of is None:
+            return None
+        return int((self.as_of - self.end).days)
+
+    @property
+    def old(self) -> bool:
+        """The window ends more than OLD_AFTER_PERIODS periods of its slower series before today."""
+        age = self.days_before_today
+        return age is not None and age > OLD_AFTER_PERIODS * NATIVE_PERIOD_DAYS[self.frequency]
+
     def describe(self) -> str:
         if not self.n:
             return f"No common dates for {self.name_a} and {self.name_b}. Method: {self.method}."
         points = "point" if self.n == 1 else "points"
+        ends = ""
+        if self.days_before_today is not None and self.days_before_today > 0:
+            ends = f", which ends {self.days_before_today:,} days before today"
+            if self.old:
+                ends += " (old: more than two periods)"
         text = (
             f"Aligned {self.frequency}: {self.n:,} {points} from {format_date(self.start)} "
-            f"to {format_date(self.end)} (lookback {self.lookback}). {self.method}."
+            f"to {format_date(self.end)}{ends} (lookback {self.lookback}). {self.method}."
         )
         if self.tolerance_days is not None:
             text += f" Samples older than {self.tolerance_days} days are not used"
@@ -174,6 +216,12 @@ class AlignedPair(JsonResult):
                 dates = "date" if self.stale_dates_dropped == 1 else "dates"
                 text += f"; {self.stale_dates_dropped:,} {dates} dropped for lack of a fresh sample"
             text += "."
+        if self.gap_changes_dropped:
+            count = self.gap_changes_dropped
+            text += (
+                f" {count:,} change{'s' if count != 1 else ''} spanning more than one "
+                f"{_PERIOD[self.frequency]} {'are' if count != 1 else 'is'} left out."
+            )
         return text
 
     def to_dict(self, *, include_series: bool = False) -> dict:
@@ -201,6 +249,19 @@ class AlignedPair(JsonResult):
         return out
 
 
+@dataclass(frozen=True)
+class _Side:
+    """One series and what the alignment needs to know about it."""
+
+    series: pd.Series
+    frequency: str
+    change: str
+    name: str
+    aggregation: str
+    dated: str
+    release: Release | None
+
+
 def align_pair(
     a: pd.Series,
     b: pd.Series,
@@ -212,62 +273,46 @@ def align_pair(
     lookback: str = "Max",
     name_a: str = "A",
     name_b: str = "B",
+    dating_a: Dating = AT_THE_CLOSE,
+    dating_b: Dating = AT_THE_CLOSE,
+    as_published: bool = False,
+    today: pd.Timestamp | None = None,
 ) -> AlignedPair:
-    """Align two series (see the module docstring for the rules) and cut to a lookback."""
+    """Align two series (see the module docstring for the rules) and cut to a lookback.
+
+    dating_* say what one value summarises, which end of its period its date labels and when it
+    is published (used only as_published). `today` lets the window say how long ago it ends.
+    """
     for frequency in (freq_a, freq_b):
         check_frequency(frequency)
     for change in (change_a, change_b):
         check_change(change)
     if lookback not in LOOKBACKS:
         raise ValueError(f"lookback {lookback!r} is not one of {tuple(LOOKBACKS)}")
-    a, b = clean_series(a), clean_series(b)
+    side_a = _Side(
+        clean_series(a), freq_a, change_a, name_a, dating_a.aggregation, dating_a.dated, dating_a.release
+    )
+    side_b = _Side(
+        clean_series(b), freq_b, change_b, name_b, dating_b.aggregation, dating_b.dated, dating_b.release
+    )
+    if as_published:
+        side_a, side_b = _published(side_a), _published(side_b)
     frequency = lower_frequency(freq_a, freq_b)
-    tolerance: pd.Timedelta | None = None
-    dropped = 0
-
-    inner_join = False
-    if freq_a == freq_b:
-        # Positions in A of B's dates (-1 where A has no such date): both indexes are sorted, so
-        # the matches come out in date order.
-        in_a = a.index.get_indexer(b.index)
-        common_b = np.flatnonzero(in_a >= 0)
-        inner_join = _inner_join_keeps_enough(a, b, len(common_b))
-    if inner_join:
-        common_a = in_a[common_b]
-        dates = b.index[common_b]
-        a_values, b_values = a.to_numpy()[common_a], b.to_numpy()[common_b]
-        method = f"Dates common to both series (inner join of {frequency} dates)"
-    else:
-        a_is_reference = _a_sets_the_dates(a, b, freq_a, freq_b)
-        reference, sampled = (a, b) if a_is_reference else (b, a)
-        ref_name, sampled_name = (name_a, name_b) if a_is_reference else (name_b, name_a)
-        tolerance = as_of_tolerance(frequency)
-        sampled_values, dropped = sample_as_of(sampled, reference.index, tolerance)
-        keep = ~np.isnan(sampled_values)
-        ref_values = reference.to_numpy()[keep]
-        sampled_kept = sampled_values[keep]
-        a_values, b_values = (ref_values, sampled_kept) if a_is_reference else (sampled_kept, ref_values)
-        dates = reference.index[keep]
-        why = "" if freq_a != freq_b else ", their dates do not coincide"
-        method = (
-            f"{sampled_name} sampled on {ref_name}'s {frequency} dates (last observation on or "
-            f"before each date{why})"
-        )
-
+    joined = _joined(side_a, side_b, frequency, as_published)
+    dates, a_values, b_values = joined.dates, joined.a_values, joined.b_values
+    a_changes, b_changes = change_values(a_values, change_a), change_values(b_values, change_b)
+    spans = _spans_more_than_a_period(dates, frequency)
+    a_changes[spans], b_changes[spans] = np.nan, np.nan
     history = pd.DataFrame(
-        {
-            LEVEL_A: a_values,
-            LEVEL_B: b_values,
-            CHANGE_A: change_values(a_values, change_a),
-            CHANGE_B: change_values(b_values, change_b),
-        },
+        {LEVEL_A: a_values, LEVEL_B: b_values, CHANGE_A: a_changes, CHANGE_B: b_changes},
         index=pd.DatetimeIndex(dates, name="date"),
     )
-    frame = history
+    frame, in_window = history, np.ones(len(history), dtype=bool)
     if len(history):
         start = window_start(history.index[-1], lookback)
         if start is not None:
-            frame = history[history.index > start]
+            in_window = np.asarray(history.index > start)
+            frame = history[in_window]
     return AlignedPair(
         frame=frame,
         frequency=frequency,
@@ -276,51 +321,108 @@ def align_pair(
         change_b=change_b,
         name_a=name_a,
         name_b=name_b,
-        method=method,
+        method=joined.method,
         history=history,
-        tolerance_days=None if tolerance is None else tolerance.days,
-        stale_dates_dropped=dropped,
+        tolerance_days=None if joined.tolerance is None else joined.tolerance.days,
+        stale_dates_dropped=joined.dropped,
+        gap_changes_dropped=int(np.count_nonzero(spans & in_window)),
+        as_published=as_published,
+        as_of=today,
     )
 
 
-def sample_as_of(
-    series: pd.Series, dates: pd.DatetimeIndex, tolerance: pd.Timedelta
-) -> tuple[np.ndarray, int]:
-    """The series' last value on or before each date, NaN where none is within the tolerance.
-
-    Same result as `pd.merge_asof(direction="backward", tolerance=tolerance)` (the tests check),
-    at a tenth of the cost. Also returns how many dates inside the series' own span found no
-    fresh value (real gaps, as opposed to dates before the series starts).
-    """
-    out = np.full(len(dates), np.nan)
-    if series.empty or dates.empty:
-        return out, 0
-    position = series.index.searchsorted(dates, side="right") - 1
-    found = position >= 0
-    sample_dates = series.index[position[found]]
-    fresh = np.zeros(len(dates), dtype=bool)
-    fresh[found] = (dates[found] - sample_dates) <= tolerance
-    out[fresh] = series.to_numpy()[position[fresh]]
-    inside_span = (dates >= series.index[0]) & (dates <= series.index[-1] + tolerance)
-    stale = int(np.count_nonzero(~fresh & inside_span))
-    return out, stale
+def _published(side: _Side) -> _Side:
+    """The series dated by the first day whose close can reflect each value."""
+    if side.release is None:
+        return side
+    series = side.series.copy()
+    series.index = side.release.available(series.index)
+    if not series.index.is_monotonic_increasing or series.index.has_duplicates:
+        # Values first published together (a delayed release): at that day only the latest
+        # dated one is the current level.
+        series = series.sort_index(kind="stable")
+        series = series[~series.index.duplicated(keep="last")]
+    return _Side(series, side.frequency, side.change, side.name, side.aggregation, side.dated, side.release)
 
 
-def _overlap_counts(a: pd.Series, b: pd.Series) -> tuple[int, int]:
-    if a.empty or b.empty:
-        return 0, 0
-    first, last = max(a.index[0], b.index[0]), min(a.index[-1], b.index[-1])
-    count_a = int(np.count_nonzero((a.index >= first) & (a.index <= last)))
-    count_b = int(np.count_nonzero((b.index >= first) & (b.index <= last)))
-    return count_a, count_b
+@dataclass(frozen=True, eq=False)
+class _Joined:
+    dates: pd.DatetimeIndex
+    a_values: np.ndarray
+    b_values: np.ndarray
+    method: str
+    tolerance: pd.Timedelta | None = None
+    dropped: int = 0
 
 
-def _inner_join_keeps_enough(a: pd.Series, b: pd.Series, common: int) -> bool:
-    count_a, count_b = _overlap_counts(a, b)
-    sparser = min(count_a, count_b)
-    if sparser == 0:
-        return True  # nothing overlaps: the inner join honestly gives no rows
-    return common >= MIN_INNER_JOIN_SHARE * sparser
+def _joined(a: _Side, b: _Side, frequency: str, as_published: bool) -> _Joined:
+    """The two series on common dates: an inner join where their dates coincide, else one
+    sampled on the other's dates."""
+    if a.frequency == b.frequency:
+        # Positions in A of B's dates (-1 where A has no such date): both indexes are sorted, so
+        # the matches come out in date order.
+        in_a = a.series.index.get_indexer(b.series.index)
+        common_b = np.flatnonzero(in_a >= 0)
+        if inner_join_keeps_enough(a.series, b.series, len(common_b)):
+            dates = b.series.index[common_b]
+            method = f"Dates common to both series (inner join of {frequency} dates)"
+            method += _every_day_words(a, b) + _published_words(a, b, as_published)
+            return _Joined(dates, a.series.to_numpy()[in_a[common_b]], b.series.to_numpy()[common_b], method)
+    a_is_reference = _a_sets_the_dates(a.series, b.series, a.frequency, b.frequency)
+    reference, sampled = (a, b) if a_is_reference else (b, a)
+    tolerance = as_of_tolerance(frequency)
+    dates = reference.series.index
+    why = "" if a.frequency != b.frequency else ", their dates do not coincide"
+    if as_published:
+        values, dropped = sample_on_or_after(sampled.series, dates, tolerance)
+        how = f"first observation on or after each date{why}"
+    elif reference.aggregation != "end" and sampled.frequency != reference.frequency:
+        mean_or_sum = "sum" if sampled.aggregation == "sum" else "mean"
+        values, dropped = aggregate_over_periods(
+            sampled.series, dates, dated=reference.dated, how=mean_or_sum
+        )
+        word = "total" if mean_or_sum == "sum" else "average"
+        period = "the period each date starts" if reference.dated == "start" else "the period each date ends"
+        how = f"its {word} over {period}, as {reference.name} is a {frequency} {reference.aggregation}"
+        tolerance = None
+    else:
+        values, dropped = sample_as_of(sampled.series, dates, as_of_tolerance(frequency))
+        how = f"last observation on or before each date{why}"
+    keep = ~np.isnan(values)
+    ref_values, sampled_kept = reference.series.to_numpy()[keep], values[keep]
+    a_values, b_values = (ref_values, sampled_kept) if a_is_reference else (sampled_kept, ref_values)
+    method = f"{sampled.name} sampled on {reference.name}'s {frequency} dates ({how})"
+    method += _published_words(a, b, as_published)
+    return _Joined(dates[keep], a_values, b_values, method, tolerance, dropped)
+
+
+def _every_day_words(a: _Side, b: _Side) -> str:
+    crypto = [side for side in (a, b) if side.frequency == "daily" and trades_every_day(side.series)]
+    if len(crypto) != 1:
+        return ""
+    other = b if crypto[0] is a else a
+    return (
+        f"; {crypto[0].name} trades every day and is compared on {other.name}'s trading days, by its close "
+        "at 24:00 UTC, a few hours after the New York close"
+    )
+
+
+def _published_words(a: _Side, b: _Side, as_published: bool) -> str:
+    lagged = [side for side in (a, b) if side.release is not None]
+    if not as_published or not lagged:
+        return ""
+    parts = [
+        f"{side.name} dated by the first close after its release ({side.release.words()})" for side in lagged
+    ]
+    return "; as published: " + "; ".join(parts)
+
+
+def _spans_more_than_a_period(dates: pd.DatetimeIndex, frequency: str) -> np.ndarray:
+    """Rows whose change would span more than one period (see MAX_PERIOD_DAYS)."""
+    out = np.zeros(len(dates), dtype=bool)
+    if len(dates) > 1:
+        out[1:] = (dates[1:] - dates[:-1]) > pd.Timedelta(days=MAX_PERIOD_DAYS[frequency])
+    return out
 
 
 def _a_sets_the_dates(a: pd.Series, b: pd.Series, freq_a: str, freq_b: str) -> bool:
@@ -328,7 +430,7 @@ def _a_sets_the_dates(a: pd.Series, b: pd.Series, freq_a: str, freq_b: str) -> b
         return FREQUENCY_RANK[freq_a] > FREQUENCY_RANK[freq_b]
     # Same nominal frequency, different dating: the sparser series sets the dates, so the
     # other is sampled (never up-sampled); on a tie A does.
-    count_a, count_b = _overlap_counts(a, b)
+    count_a, count_b = overlap_counts(a, b)
     return count_a <= count_b
 
 

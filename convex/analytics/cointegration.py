@@ -86,13 +86,19 @@ def _levels(data: PairData) -> _Levels:
     return _Levels(a, b, input_a, input_b)
 
 
-def unit_roots(data: PairData) -> UnitRoots:
-    levels = _levels(data)
+def unit_roots(data: PairData, *, levels: bool = True) -> UnitRoots:
+    """The four ADF tests; levels=False skips the two on levels (left insufficient)."""
     name_a, name_b = data.names
     a_chg, b_chg = data.trailing_complete()
+    if levels:
+        inputs = _levels(data)
+        level_a = unit_root(inputs.a, inputs.input_a, name_a)
+        level_b = unit_root(inputs.b, inputs.input_b, name_b)
+    else:
+        level_a = level_b = UnitRoot("level", None, None, None, None, 0, "not tested on this alignment")
     return UnitRoots(
-        level_a=unit_root(levels.a, levels.input_a, name_a),
-        level_b=unit_root(levels.b, levels.input_b, name_b),
+        level_a=level_a,
+        level_b=level_b,
         changes_a=unit_root(a_chg, "changes", name_a),
         changes_b=unit_root(b_chg, "changes", name_b),
     )

@@ -53,6 +53,9 @@ class PairStats(JsonResult):
     cointegration: CointegrationStats
     comovement: Comovement
     regimes: Regimes
+    # How the pair was aligned for lead-lag and Granger when that differs from the rest ("as
+    # published"); None when they share the alignment.
+    predictive_method: str | None = None
 
 
 def pair_statistics(
@@ -61,6 +64,7 @@ def pair_statistics(
     max_lag: int | None = None,
     rolling_window: int | None = None,
     regime_window: int | None = None,
+    published: AlignedPair | None = None,
 ) -> PairStats:
     """Every pair statistic over the aligned window.
 
@@ -68,6 +72,9 @@ def pair_statistics(
     (default per frequency, DEFAULT_MAX_LAG); rolling_window sizes the rolling correlation and
     beta and the out-of-sample hedge (DEFAULT_ROLLING_WINDOW); regime_window is the trailing span
     that labels A as expanding or contracting (DEFAULT_REGIME_WINDOW). All are in aligned periods.
+
+    `published`, the same pair aligned "as published", is what lead-lag and Granger (statements
+    about one series predicting the other) run on; without it they use `aligned`.
     """
     frequency = aligned.frequency
     max_lag = positive_int("max_lag", max_lag, DEFAULT_MAX_LAG[frequency], minimum=1)
@@ -78,6 +85,10 @@ def pair_statistics(
 
     data = PairData.build(aligned)
     roots = unit_roots(data)
+    predictive, predictive_roots = data, roots
+    if published is not None:
+        predictive = PairData.build(published)
+        predictive_roots = unit_roots(predictive, levels=False)
     coint = cointegration(data, roots, max_lag)
     level_roots = (roots.level_a.stationary, roots.level_b.stationary)
     both_stationary = None if None in level_roots else all(level_roots)
@@ -98,8 +109,9 @@ def pair_statistics(
             spurious_reason=_spurious_reason(roots, coint),
         ),
         rolling_correlation=rolling_correlation(data, rolling_window),
-        lead_lag=lead_lag(data, max_lag),
-        granger=granger(data, roots, max_lag),
+        lead_lag=lead_lag(predictive, max_lag),
+        granger=granger(predictive, predictive_roots, max_lag),
+        predictive_method=None if published is None else published.method,
         regression=regression(data, rolling_window),
         unit_roots=roots,
         cointegration=coint,

@@ -11,6 +11,7 @@ from convex.analytics.metric_stats import MetricStats, metric_statistics
 from convex.analytics.pair_stats import PairStats, pair_statistics
 from convex.analytics.report_text import render_text
 from convex.analytics.spreads import SPREAD_KINDS, SpreadResult, spread_series
+from convex.catalog import AT_THE_CLOSE, Dating
 
 _PAIR_KEYS_FROM_ALIGNMENT = ("name_a", "name_b", "frequency", "lookback", "n")
 
@@ -84,14 +85,26 @@ def pair_report(
     rolling_window: int | None = None,
     regime_window: int | None = None,
     spread_kinds: tuple[str, ...] = SPREAD_KINDS,
+    dating_a: Dating = AT_THE_CLOSE,
+    dating_b: Dating = AT_THE_CLOSE,
 ) -> PairReport:
-    """Align, compute every pair statistic, each metric's own statistics and the spreads."""
-    aligned = align_pair(
-        a, b, freq_a=freq_a, freq_b=freq_b, change_a=change_a, change_b=change_b,
-        lookback=lookback, name_a=name_a, name_b=name_b,
+    """Align, compute every pair statistic, each metric's own statistics and the spreads.
+
+    With a publication lag on either side (dating_*.release), lead-lag and Granger run on the
+    "as published" alignment and everything else on the dates the values refer to."""
+    common = dict(
+        freq_a=freq_a, freq_b=freq_b, change_a=change_a, change_b=change_b, lookback=lookback,
+        name_a=name_a, name_b=name_b, dating_a=dating_a, dating_b=dating_b, today=today,
     )  # fmt: skip
+    aligned = align_pair(a, b, **common)
+    lagged = dating_a.release is not None or dating_b.release is not None
+    published = align_pair(a, b, **common, as_published=True) if lagged else None
     stats = pair_statistics(
-        aligned, max_lag=max_lag, rolling_window=rolling_window, regime_window=regime_window
+        aligned,
+        max_lag=max_lag,
+        rolling_window=rolling_window,
+        regime_window=regime_window,
+        published=published,
     )
     return PairReport(
         aligned=aligned,

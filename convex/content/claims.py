@@ -31,7 +31,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from convex.analytics.align import CHANGE_A, CHANGE_B
+from convex.analytics.align import CHANGE_A, CHANGE_B, NATIVE_PERIOD_DAYS
 from convex.analytics.comovement import comovement_codes
 from convex.analytics.pair_data import MIN_OBSERVATIONS
 from convex.analytics.report import PairReport
@@ -84,8 +84,17 @@ class Context:
 
     @cached_property
     def lookback(self) -> str:
+        """ "the last 3 years (8 Mar 2023 to 4 Mar 2026)", with how long ago that ends when it is
+        more than a period before today, and a flag when it is old."""
         aligned = self.report.aligned
-        return w.lookback_words(aligned.lookback, aligned.start)
+        words = w.lookback_words(aligned.lookback)
+        if aligned.start is None or aligned.end is None:
+            return words
+        words += f" ({self.date(aligned.start)} to {self.date(aligned.end)}"
+        age = aligned.days_before_today
+        if age is not None and age > NATIVE_PERIOD_DAYS[self.frequency]:
+            words += f", which ends {w.count(age)} days before today" + (", old data" if aligned.old else "")
+        return words + ")"
 
     @cached_property
     def over(self) -> str:

@@ -38,7 +38,7 @@ from convex.analytics.align import (
 )
 from convex.analytics.correlation import correlation_pvalue, fisher_interval, pearson_r
 from convex.analytics.pair_data import MIN_OBSERVATIONS, autocorrelation_lags, bartlett_factor
-from convex.catalog import Metric
+from convex.catalog import AT_THE_CLOSE, Dating, Metric
 from convex.content import words as w
 
 SIGNIFICANCE = 0.05
@@ -54,6 +54,10 @@ class CandidateSeries:
     frequency: str
     # live | import | sample: rankings label what does not come from the live source.
     provenance: str = "live"
+
+    @property
+    def dating(self) -> Dating:
+        return AT_THE_CLOSE if self.provenance == "sample" else self.metric.dating
 
 
 @dataclass(frozen=True)
@@ -206,8 +210,8 @@ def changes_correlation(x: CandidateSeries, y: CandidateSeries, lookback: str) -
 
 def _align(x: CandidateSeries, y: CandidateSeries, a: pd.Series, b: pd.Series, lookback: str):
     return align_pair(
-        a, b, freq_a=x.frequency, freq_b=y.frequency,
-        change_a=x.metric.change, change_b=y.metric.change, lookback=lookback,
+        a, b, freq_a=x.frequency, freq_b=y.frequency, change_a=x.metric.change, change_b=y.metric.change,
+        lookback=lookback, dating_a=x.dating, dating_b=y.dating,
     )  # fmt: skip
 
 

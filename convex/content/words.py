@@ -46,12 +46,12 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
-def lookback_words(lookback: str, start: pd.Timestamp | None = None) -> str:
-    """ "3Y" -> "the last 3 years"; "Max" -> "the full common history (since 2011)"."""
+def lookback_words(lookback: str) -> str:
+    """ "3Y" -> "the last 3 years"; "Max" -> "the full common history"."""
     if lookback in _LOOKBACK_WORDS:
         return _LOOKBACK_WORDS[lookback]
     if lookback == "Max":
-        return "the full common history" + (f" (since {start.year})" if start is not None else "")
+        return "the full common history"
     return f"the {lookback} lookback"
 
 

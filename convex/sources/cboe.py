@@ -13,9 +13,7 @@ from .http import HttpClient
 
 NAME = "cboe"
 # What an observation's date means, in the store's convention (the day whose close it is).
-TIMESTAMP = (
-    "the trading day whose close it is (Cboe, Chicago)"
-)
+TIMESTAMP = "the trading day whose close it is (Cboe, Chicago)"
 BASE_URL = "https://cdn.cboe.com/api/global/us_indices/daily_prices"
 _SYMBOL = re.compile(r"^[A-Z0-9_]{1,20}$")
 

@@ -180,6 +180,26 @@ class FredSource:
             raw = raw[pd.DatetimeIndex(raw.index) >= pd.Timestamp(start)]
         return clean_series(raw, source=NAME, symbol=symbol)
 
+    def first_releases(self, symbol: str) -> pd.Series:
+        """The day each observation of `symbol` was first published (ALFRED's first realtime_start
+        per date), indexed by observation date. Needs the API key. FRED refuses series with more
+        than 2,000 vintages (most daily series), which the caller treats as "use the rule"."""
+        if not self.api_key:
+            raise AccessDenied(NAME, symbol, "first-release dates (ALFRED) need a FRED API key")
+        if not _SERIES_ID.match(symbol or ""):
+            raise UnknownSymbol(NAME, str(symbol)[:40], "not a FRED series id")
+        client = _ConvexFred(self.api_key, self.http, self.limiter, self.api_root, symbol)
+        try:
+            vintages = client.get_series_all_releases(symbol)
+            first = vintages.groupby("date")["realtime_start"].min()
+        except SourceError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise BadPayload(NAME, symbol, f"unreadable vintages ({type(exc).__name__})") from None
+        if first.empty:
+            raise BadPayload(NAME, symbol, "no vintages in the answer")
+        return _first_releases_in_reach(first)
+
     def _fetch_csv(self, symbol: str, start: date | None) -> pd.Series:
         params = {"id": symbol}
         if start is not None:
@@ -194,6 +214,19 @@ class FredSource:
         )
         text = resp.content.decode("utf-8-sig", errors="replace")
         return parse_fred_csv(text, symbol, start=start)
+
+
+def _first_releases_in_reach(first: pd.Series) -> pd.Series:
+    """Drop the dates ALFRED cannot speak for: values older than its first vintage of the series
+    all carry that vintage's date (when the archive began), not when they were published."""
+    first = pd.Series(
+        pd.DatetimeIndex(first.to_numpy()).as_unit("us"),
+        index=pd.DatetimeIndex(first.index).as_unit("us"),
+        name="first_release",
+    ).sort_index()
+    earliest = first.min()
+    archived_late = (first == earliest) & (first.index < earliest - pd.Timedelta(days=92))
+    return first[~archived_late & (first >= first.index)]
 
 
 def _shown(header: list[str]) -> str:

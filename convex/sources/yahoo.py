@@ -36,9 +36,7 @@ from .http import HttpClient
 
 NAME = "yahoo"
 # What an observation's date means, in the store's convention (the day whose close it is).
-TIMESTAMP = (
-    "the trading day whose close it is, on the exchange's own calendar (New York for US listings)"
-)
+TIMESTAMP = "the trading day whose close it is, on the exchange's own calendar (New York for US listings)"
 # The host yfinance downloads from: when Yahoo's answer is ambiguous, whether it resolves tells
 # "no network" from "Yahoo blocked us".
 HOST = "query2.finance.yahoo.com"

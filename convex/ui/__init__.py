@@ -334,6 +334,8 @@ def _pair_report(
         today=pd.Timestamp(utcnow().date()),
         rolling_window=rolling_window,
         spread_kinds=(spread_kind,),
+        dating_a=la.dating,
+        dating_b=lb.dating,
     )
 
 
@@ -512,12 +514,16 @@ def _strongest(metric_id: str, version: tuple, path: str):
 RELATED_LOOKBACK = "3Y"
 
 
-def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
+def related_pairs_for(a_id: str, b_id: str):
     """Six pairs that share a metric or the domain pair, ranked over a fixed 3 years so that the
     ranking (the costly part) does not change, or recompute, with the page's lookback."""
-    st.subheader("Related comparisons")
     with st.spinner("Ranking related pairs…"):
-        related = _related(a_id, b_id, RELATED_LOOKBACK, store_version(), store_path())
+        return _related(a_id, b_id, RELATED_LOOKBACK, store_version(), store_path())
+
+
+def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
+    st.subheader("Related comparisons")
+    related = related_pairs_for(a_id, b_id)
     if not related:
         st.caption("No other pair with data shares a metric or a domain pair with this one yet.")
         return

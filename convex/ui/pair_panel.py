@@ -34,6 +34,19 @@ def _tile(column, label: str, value: str, help_text: str, caption: str | None = 
             st.caption(caption)
 
 
+def _dating_words(predictive_method: str | None) -> str:
+    if predictive_method is None:
+        return (
+            "Every statistic pairs the values on the dates they refer to; neither series has a "
+            "publication lag."
+        )
+    return (
+        "Lead-lag and Granger pair each value with the first close after it was published, so no test "
+        f"uses a figure before it was known ({predictive_method}). Every other statistic pairs the values "
+        "on the dates they refer to."
+    )
+
+
 def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
     s, aligned = report.stats, report.aligned
     a, b = metric_a.name, metric_b.name
@@ -41,9 +54,16 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
     kinds = f"{'% changes' if aligned.change_a == 'pct' else 'changes'} of {a}, " + (
         f"{'% changes' if aligned.change_b == 'pct' else 'changes'} of {b}"
     )
-    st.markdown(
-        f"**How {a} and {b} move together** · {freq} data, lookback {aligned.lookback}, n = {aligned.n:,}"
+    dropped = (
+        f" ({aligned.gap_changes_dropped:,} changes spanning more than one {PERIOD_WORD[freq]} left out)"
+        if aligned.gap_changes_dropped
+        else ""
     )
+    st.markdown(
+        f"**How {a} and {b} move together** · {freq} data, lookback {aligned.lookback}, "
+        f"n = {aligned.n:,}{dropped}"
+    )
+    st.caption(_dating_words(s.predictive_method))
 
     c = s.correlation
     row = st.columns(4)

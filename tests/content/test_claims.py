@@ -174,7 +174,7 @@ def test_independent_random_walks_get_the_spurious_flag_explained():
     assert "not shown to be cointegrated" in text
     assert "Judge the relationship by the correlation of changes" in text
     assert "probably spurious" in content.cross_asset
-    assert "the full common history (since 2018)" in text
+    assert "the full common history (" in text
 
 
 def test_correlation_answer_quotes_figure_with_n_interval_and_lookback():
@@ -183,7 +183,8 @@ def test_correlation_answer_quotes_figure_with_n_interval_and_lookback():
     c = r.stats.correlation
     text = answer(content, "How have")
     expected = (
-        f"Over the last 3 years, weekly changes correlated at {c.changes:+.2f} (n={c.n_changes}, "
+        f"Over the last 3 years ({r.aligned.start.day} {r.aligned.start:%b %Y} to {r.aligned.end.day} "
+        f"{r.aligned.end:%b %Y}), weekly changes correlated at {c.changes:+.2f} (n={c.n_changes}, "
         f"95% interval {c.changes_ci_low:+.2f} to {c.changes_ci_high:+.2f}"
     )
     assert text.startswith(expected)
@@ -247,7 +248,8 @@ def test_uncorrelated_changes_are_explicitly_not_a_hedge():
     assert r.stats.correlation.changes_pvalue >= 0.05
     assert content.verdicts["hedge"] == "not_a_hedge"
     text = answer(content, "Is GLD")
-    assert text.startswith("No: over the last 3 years GLD neither offset nor amplified SPY's moves")
+    assert text.startswith("No: over the last 3 years (")
+    assert "GLD neither offset nor amplified SPY's moves" in text
     assert "not significantly different from zero" in text
 
 
@@ -312,13 +314,24 @@ def test_no_common_dates_say_so():
         ("90D", "the last 90 days"),
         ("1Y", "the last year"),
         ("3Y", "the last 3 years"),
-        ("Max", "the full common history (since "),
+        ("Max", "the full common history"),
     ],
 )
-def test_lookback_words(lookback, words):
+def test_lookback_words_name_the_windows_real_dates(lookback, words):
     a, b = daily_pair(-0.5, 0.01, seed=6)
-    content, _ = content_for(a, b, GLD, SPY, lookback=lookback)
-    assert f"Over {words}" in answer(content, "How have")
+    content, r = content_for(a, b, GLD, SPY, lookback=lookback)
+    start, end = r.aligned.start, r.aligned.end
+    assert f"Over {words} ({start.day} {start:%b %Y} to {end.day} {end:%b %Y})" in answer(content, "How have")
+
+
+def test_a_window_that_ends_long_before_today_says_so_and_is_flagged_old():
+    index = dates("weekly")
+    a, b = walk(index, "pct", seed=1), walk(index, "pct", seed=2)
+    r = pair_report(a, b, freq_a="weekly", freq_b="weekly", change_a="pct", change_b="pct", lookback="3Y",
+                    today=index[-1] + pd.Timedelta(days=385))  # fmt: skip
+    text = answer(pair_content(WALCL, ICSA, r), "How have")
+    assert ", which ends 385 days before today, old data)" in text
+    assert "which ends 385 days before today (old" in r.aligned.describe()
 
 
 def test_dollar_signs_are_escaped_for_markdown():

@@ -131,6 +131,7 @@ def test_trimmed_alignment_gives_the_same_correlation_as_the_full_one():
             aligned = align_pair(
                 series[x], series[y], freq_a=cands[x].frequency, freq_b=cands[y].frequency,
                 change_a=cands[x].metric.change, change_b=cands[y].metric.change, lookback=lookback,
+                dating_a=cands[x].dating, dating_b=cands[y].dating,
             )  # fmt: skip
             frame = aligned.frame.dropna()
             if len(frame) < 20:

@@ -134,3 +134,23 @@ HTML_PAGE = (
 HTML_404 = "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
 ZIP_BYTES = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(40))
 BINARY_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(64))
+
+
+# ALFRED: every vintage of every observation (fredapi's get_series_all_releases asks for
+# realtime_start=1776-07-04 and realtime_end=9999-12-31). Rows: date, realtime_start, value.
+def alfred_xml(*rows: tuple[str, str, str]) -> str:
+    body = "".join(
+        f'  <observation realtime_start="{r}" realtime_end="9999-12-31" date="{d}" value="{v}"/>\n'
+        for d, r, v in rows
+    )
+    return _XML_HEAD.replace("{n}", str(len(rows))) + body + "</observations>\n"
+
+
+ALFRED_XML = alfred_xml(
+    # Dated before the archive's first vintage (2002-12-19): archived then, not published then.
+    ("2002-06-05", "2002-12-19", "700000"),
+    ("2002-12-18", "2002-12-19", "719542"),
+    ("2002-12-18", "2002-12-26", "719600"),  # a revision: the first release stays 2002-12-19
+    ("2002-12-25", "2002-12-27", "721000"),  # Christmas: published Friday
+    ("2003-01-01", "2003-01-02", "."),
+)

@@ -279,3 +279,28 @@ def test_a_refused_connection_keeps_no_trace_of_the_key(refused_url, http, no_li
         source.fetch("DFF")
     assert caught.value.__context__ is None and caught.value.__cause__ is None
     assert FAKE_FRED_KEY not in error_text(caught.value)
+
+
+# ------------------------------------------------------------------ ALFRED first releases
+
+
+def test_first_releases_are_the_first_vintage_of_each_date(keyed, server):
+    server.reply(API_PATH, 200, p.ALFRED_XML)
+    first = keyed.first_releases("WALCL")
+    assert first.to_dict() == {
+        pd.Timestamp("2002-12-18"): pd.Timestamp("2002-12-19"),
+        pd.Timestamp("2002-12-25"): pd.Timestamp("2002-12-27"),
+        pd.Timestamp("2003-01-01"): pd.Timestamp("2003-01-02"),
+    }
+    query = server.requests[0].query
+    assert query["series_id"] == "WALCL"
+    assert query["realtime_start"] == "1776-07-04" and query["realtime_end"] == "9999-12-31"
+
+
+def test_first_releases_need_a_key_and_a_readable_answer(keyless, keyed, server):
+    with pytest.raises(AccessDenied, match="API key"):
+        keyless.first_releases("WALCL")
+    assert server.requests == []
+    server.reply(API_PATH, 200, p.FRED_XML_WRONG)
+    with pytest.raises(BadPayload):
+        keyed.first_releases("WALCL")
