@@ -1,4 +1,4 @@
-"""`python -m convex refresh | import | export | status | stats`."""
+"""`python -m convex refresh | import | export | status | stats | scenario`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rich.progress import track
 from rich.table import Table
 
 from .catalog import UnknownMetricError, catalog
-from .loader import Loader, NoDataError
+from .loader import Loader, NoDataError, pair_options
 from .store import Store
 
 _err = Console(stderr=True)
@@ -135,28 +135,38 @@ def _lookback(text: str) -> str:
     return wanted
 
 
+def load_pair(a_id: str, b_id: str) -> list | int:
+    """Both metrics from the store (and the offline sample where nothing is stored): a report never
+    waits on a source. An exit code after saying why, when either has no data."""
+    _check_ids([a_id, b_id])
+    if a_id == b_id:
+        return _fail("pick two different metrics")
+    loader = Loader(_store(), offline=True)
+    loaded = []
+    for metric_id in (a_id, b_id):
+        try:
+            loaded.append(loader.load(metric_id))
+        except NoDataError as exc:
+            return _fail(f"{exc}. Run `python -m convex refresh {metric_id}` or import a file first.")
+    return loaded
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .analytics.report import pair_report
 
-    _check_ids([args.a, args.b])
-    if args.a == args.b:
-        return _fail("pick two different metrics")
-    # Stored data only (and the offline sample where nothing is stored): a report never waits on a source.
-    loader = Loader(_store(), offline=True)
-    loaded = []
-    for metric_id in (args.a, args.b):
-        try:
-            loaded.append(loader.load(metric_id))
-        except NoDataError as exc:
-            return _fail(f"{exc}. Run `python -m convex refresh {metric_id}` or import a file first.")
+    loaded = load_pair(args.a, args.b)
+    if isinstance(loaded, int):
+        return loaded
     la, lb = loaded
     report = pair_report(
-        la.series, lb.series, freq_a=la.frequency, freq_b=lb.frequency, change_a=la.metric.change,
-        change_b=lb.metric.change, lookback=args.lookback, name_a=la.metric.name, name_b=lb.metric.name,
-        today=pd.Timestamp.now().normalize(), dating_a=la.dating, dating_b=lb.dating,
-    )  # fmt: skip
+        la.series,
+        lb.series,
+        lookback=args.lookback,
+        today=pd.Timestamp.now().normalize(),
+        **pair_options(la, lb),
+    )
     if args.json:
         out = report.to_dict()
         out.update(a=args.a, b=args.b, name_a=la.metric.name, name_b=lb.metric.name,
@@ -202,11 +212,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="one JSON object instead of the readable report")
     p.set_defaults(func=cmd_stats)
+
+    from .cli_scenario import add_scenario_parser
+
+    add_scenario_parser(sub, _lookback)
     return parser
 
 
+def _attach_negative_values(argv: list[str]) -> list[str]:
+    """`--move -2%` as `--move=-2%`: argparse would read "-2%" as an option."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] == "--move" and arg.startswith("-"):
+            out[-1] = f"--move={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_attach_negative_values(sys.argv[1:] if argv is None else argv))
     try:
         return args.func(args)
     except UnknownMetricError as exc:

@@ -102,6 +102,15 @@ class LoadedSeries:
         return (now or utcnow()) - self.fetched_at if self.fetched_at else None
 
 
+def pair_options(la: LoadedSeries, lb: LoadedSeries) -> dict:
+    """What alignment needs to know of two loaded series besides their values: frequency, how
+    each changes, its name and how its dates are read (keyword arguments of align_pair)."""
+    return dict(
+        freq_a=la.frequency, freq_b=lb.frequency, change_a=la.metric.change, change_b=lb.metric.change,
+        name_a=la.metric.name, name_b=lb.metric.name, dating_a=la.dating, dating_b=lb.dating,
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class RefreshOutcome:
     metric_id: str

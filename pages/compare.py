@@ -12,7 +12,7 @@ from convex.catalog import catalog
 from convex.content.words import short_name
 from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value, periods
 from convex.loader import LoadedSeries, NoDataError
-from convex.ui import pair_panel
+from convex.ui import pair_panel, scenario_panel
 
 ui.ensure_app_navigation()
 
@@ -34,6 +34,9 @@ URL_DEFAULTS = {
     "roll": ROLL_OPTIONS[0],
     "window": next(iter(ui.STATS_WINDOWS)),
     "view": VIEWS[0],
+    "scenario": False,
+    "move": None,
+    "horizon": None,
 }
 SPREAD_LABELS = {
     "performance": "The performance spread",
@@ -72,6 +75,9 @@ notices = ui.check_url(
         "window": list(ui.STATS_WINDOWS),
         "dual": None,
         "view": VIEWS,
+        "scenario": None,
+        "move": scenario_panel.valid_move,
+        "horizon": scenario_panel.valid_horizon,
     },
     first_value=["lookback"],
 )
@@ -408,6 +414,19 @@ pair_panel.render(report, metric_a, metric_b)
 
 # ------------------------------------------------------------ text sections
 ui.pair_content_sections(report, metric_a, metric_b)
+
+# ------------------------------------------------------ scenarios & forecasts
+st.subheader("Scenarios & forecasts")
+scenario = None
+with st.expander(
+    f"When {short_name(metric_a)} moved like this, what did {short_name(metric_b)} do — and where next",
+    key="scenario",
+    on_change="rerun",
+    bind="query-params",
+    icon=":material/timeline:",
+) as section:
+    if section.open:
+        scenario = scenario_panel.render(la, lb, lookback, ui.related_pairs_for(a_id, b_id))
 ui.related_comparisons_section(a_id, b_id, lookback)
 
 # ------------------------------------------------------------ downloads
@@ -423,7 +442,9 @@ d1.download_button(
 )
 d2.download_button(
     "Statistics (JSON)",
-    data=lambda: json.dumps(report.to_dict(), indent=2),
+    data=lambda: json.dumps(
+        {**report.to_dict(), **({"scenario": scenario.to_dict()} if scenario is not None else {})}, indent=2
+    ),
     file_name=f"{a_id}_vs_{b_id}_statistics.json",
     mime="application/json",
     on_click="ignore",

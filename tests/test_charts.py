@@ -12,7 +12,7 @@ from altair.utils.schemapi import validate_jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convex import charts
+from convex import charts, scenario_charts
 
 SCHEMA = alt.vegalite.v6.schema.load_schema()
 
@@ -58,6 +58,30 @@ def every_chart() -> dict[str, charts.ChartSpec]:
             alpha=0.01,
         ),
         "history": charts.history_chart(frame["a"], name="Fed Balance Sheet", units="Millions of USD"),
+        "episode paths": scenario_charts.episode_paths_chart(
+            pd.DataFrame(
+                {"2020-03-02": [0, -0.01, 0.02], "2021-06-01": [0, 0.01, 0.03], "median": [0, 0.0, 0.025]},
+                index=pd.Index([0, 1, 2], name="step"),
+            ),
+            scale=100,
+            step_title="Weeks after A's move",
+            value_title="TLT, change since the signal (%)",
+        ),
+        "forecast fan": scenario_charts.fan_chart(
+            pd.DataFrame(
+                {
+                    "value": [0, 0.01, 0.015],
+                    "low_95": [0, -0.03, -0.05],
+                    "high_95": [0, 0.05, 0.08],
+                    "low_80": [0, -0.02, -0.03],
+                    "high_80": [0, 0.04, 0.06],
+                }
+            ),
+            scale=100,
+            x_title="Weeks ahead",
+            value_title="TLT's cumulative change (%)",
+            line_label="Forecast",
+        ),
     }
 
 
@@ -67,7 +91,7 @@ def test_every_chart_is_valid_vega_lite_with_its_data_named_and_tooltips(name):
     assert validate_jsonschema(chart.spec, SCHEMA, raise_error=False) is None
     text = json.dumps(chart.spec)
     assert '"tooltip"' in text
-    assert len(chart.data) > 0 and ("date" in chart.data.columns or "lag" in chart.data.columns)
+    assert len(chart.data) > 0 and {"date", "lag", "step"} & set(chart.data.columns)
 
 
 def test_an_invalid_spec_is_caught_by_the_same_check():

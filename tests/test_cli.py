@@ -177,3 +177,36 @@ def test_the_installed_convex_command_works_from_any_folder(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "spx" in result.stdout and "sample" in result.stdout  # the packaged samples it serves
+
+
+def test_scenario_sentences_and_json(capsys):
+    import json
+
+    _store_pair()
+    assert main(["scenario", "walcl", "tlt", "--move", "-1%", "--horizon", "13w", "--lookback", "Max"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4
+    assert "when Fed Balance Sheet fell 1.00% or more in 13 weeks" in lines[1]
+    assert main(["scenario", "walcl", "tlt", "--move=-1%", "--horizon", "13", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["event_study"]["move"] == -0.01 and report["event_study"]["horizon"] == 13
+    assert {"episodes", "after_episodes", "unconditional", "pvalue"} <= set(report["event_study"])
+    assert {"response", "low", "high"} <= set(report["response"])
+    assert {"change", "low_80", "high_95", "backtest"} <= set(report["forecast"])
+    assert "as published" in report["method"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--move", "-2bp"], "moves in %"),
+        (["--move", "lots"], "not a number like -2%"),
+        (["--move", "0%"], "must not be zero"),
+        (["--horizon", "21d"], "aligned weekly"),
+        (["--horizon", "0"], "not a number of periods"),
+    ],
+)
+def test_scenario_refuses_a_bad_move_or_horizon_clearly(capsys, args, message):
+    _store_pair()
+    assert main(["scenario", "walcl", "tlt", *args]) == 2
+    assert message in capsys.readouterr().err

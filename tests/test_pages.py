@@ -145,6 +145,10 @@ def test_every_sidebar_control_changes_the_view(store):
         ({"a": "", "b": "tlt"}, "not a Convex metric id"),
         ({"a": "walcl", "b": "tlt", "x' OR 1=1 --": "1"}, "unrecognised link parameter"),
         ({"a": "walcl", "b": "tlt", "view": "<img src=x onerror=alert(1)>"}, "“view” is not valid"),
+        ({"a": "walcl", "b": "tlt", "scenario": "true", "move": "nan"}, "“move” is not valid"),
+        ({"a": "walcl", "b": "tlt", "scenario": "true", "move": "1e999"}, "“move” is not valid"),
+        ({"a": "walcl", "b": "tlt", "scenario": "true", "horizon": "0"}, "“horizon” is not valid"),
+        ({"a": "walcl", "b": "tlt", "scenario": "true", "horizon": "99999"}, "“horizon” is not valid"),
     ],
 )
 def test_hostile_urls_fall_back_with_a_notice(store, params, notice):
@@ -242,6 +246,30 @@ def test_the_page_says_which_statistics_use_the_published_dates(store):
     captions = " ".join(c.value for c in run(a="spy", b="gld").caption)
     assert "neither series has a publication lag" in captions
     assert "first close after it was published" not in captions
+
+
+def test_the_scenario_section_computes_only_when_open(store):
+    at = run(a="walcl", b="tlt")
+    section = next(e for e in at.expander if e.label.startswith("When Fed Balance Sheet moved like this"))
+    assert not section.markdown and not section.get("vega_lite_chart")
+    assert "episodes since" not in texts(at)
+
+
+def test_the_scenario_section_from_a_link_states_each_result_with_its_number(store):
+    at = run(a="walcl", b="tlt", scenario="true", lookback="Max")
+    section = next(e for e in at.expander if e.label.startswith("When Fed Balance Sheet moved like this"))
+    said = "\n".join(m.value for m in section.markdown)
+    first = section.markdown[0].value
+    assert first.startswith(("**The model", "**Not enough evidence")) or "track record" in first
+    assert "when Fed Balance Sheet rose" in said or "when Fed Balance Sheet fell" in said
+    assert "one-standard-deviation" in said or "No response over horizons" in said
+    assert len(section.get("vega_lite_chart")) >= 2  # episode paths and at least one fan
+    at.number_input(key="move").set_value(-1.0).run()
+    assert not at.exception
+    section = next(e for e in at.expander if e.label.startswith("When Fed Balance Sheet moved like this"))
+    assert "fell 1.00% or more in 13 weeks" in "\n".join(m.value for m in section.markdown)
+    links = [link for link in at.get("page_link") if "scenario" in str(link.proto.query_string)]
+    assert links, "related scenarios link to the same scenario"
 
 
 def test_offline_sample_pair_is_labelled():

@@ -22,7 +22,7 @@ from ..charts import ChartSpec
 from ..content import CandidateSeries, pair_content, related_pairs, strongest_relationships
 from ..content.words import short_name
 from ..formatting import format_change, format_number, format_pvalue, format_value
-from ..loader import LoadedSeries, Loader, NoDataError
+from ..loader import LoadedSeries, Loader, NoDataError, pair_options
 from ..store import Store, default_data_dir, utcnow
 
 # The modules imported above (streamlit, pandas, statsmodels, altair: about 200,000 objects) live as
@@ -221,7 +221,8 @@ def footer(metrics: Iterable[Metric], loaded: dict[str, LoadedSeries] | None = N
 def check_url(allowed: dict[str, Iterable[str] | None], *, first_value: Iterable[str] = ()) -> list[str]:
     """Notices for URL parameters the page cannot use; unknown parameters are removed.
 
-    `allowed` maps each parameter to its valid values (None: "true"/"false"). A repeated parameter
+    `allowed` maps each parameter to its valid values (None: "true"/"false"; a callable: whether a
+    value is valid, and an invalid one is removed so its widget starts empty). A repeated parameter
     is resolved as its widget does: the last value, or for the keys in `first_value` (Streamlit's
     button groups) the first non-empty one. The notices name only our own parameters and never
     repeat the value that was given: the URL is untrusted.
@@ -239,7 +240,13 @@ def check_url(allowed: dict[str, Iterable[str] | None], *, first_value: Iterable
         if not given:
             continue
         used = ([v for v in given if v] or given)[0] if key in first_value else given[-1]
-        if not (used.lower() in ("true", "false") if values is None else used in set(values)):
+        if callable(values):
+            valid = values(used)
+            if not valid:
+                del st.query_params[key]
+        else:
+            valid = used.lower() in ("true", "false") if values is None else used in set(values)
+        if not valid:
             notices.append(f"The link's value for “{key}” is not valid here, so the default is used.")
         elif len(given) > 1:
             which = "first non-empty" if key in first_value else "last"
@@ -323,19 +330,12 @@ def _pair_report(
     return build_pair_report(
         la.series,
         lb.series,
-        freq_a=la.frequency,
-        freq_b=lb.frequency,
-        change_a=la.metric.change,
-        change_b=lb.metric.change,
         lookback=lookback,
-        name_a=la.metric.name,
-        name_b=lb.metric.name,
         metric_window=stats_window,
         today=pd.Timestamp(utcnow().date()),
         rolling_window=rolling_window,
         spread_kinds=(spread_kind,),
-        dating_a=la.dating,
-        dating_b=lb.dating,
+        **pair_options(la, lb),
     )
 
 

@@ -1,0 +1,258 @@
+"""B's next periods from a small VAR on the pair's changes, with bands and a track record.
+
+The model is statsmodels' `VAR(y).fit(p)` with p chosen by AIC (`select_order(max_lag).aic`),
+on both changes (log changes for % metrics, so that a cumulative change compounds); p = 0 is a
+constant-only model, which AIC picks when the past says nothing. It is fitted here by least
+squares from the moments (tests/analytics/test_forecast.py checks coefficients, forecasts and
+their covariance against statsmodels) because the backtest refits it at every origin and
+statsmodels takes ~0.4 s a fit on 25 years of daily data. Bands are statsmodels'
+`forecast_interval`'s (normal, no parameter uncertainty), summed over the steps for the
+cumulative change: Var(sum of h steps) = sum_j Psi_(h-j) Sigma_u Psi_(h-j)', Psi_k = Phi_0 + .. + Phi_k.
+
+The track record is a rolling-origin backtest over the second half of the window: at up to
+MAX_ORIGINS origins the lag is chosen and the model refitted on the data before it, and its
+cumulative forecast over the horizon is compared with the naive forecast of no change. "Beats
+naive" needs a lower mean absolute error and a one-sided Diebold-Mariano p below 5%, its variance
+Newey-West over the periods that successive outcomes share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import statsmodels.api as sm
+from scipy import stats as sps
+
+from convex.analytics.cointegration import unit_root
+from convex.analytics.econometrics import Degenerate, var_lag_order, well_conditioned
+from convex.analytics.pair_data import PairData
+from convex.analytics.serialise import JsonResult
+
+MIN_ORIGINS = 8
+MAX_ORIGINS = 40
+MAX_VAR_LAG = 8
+Z = {80: float(sps.norm.ppf(0.9)), 95: float(sps.norm.ppf(0.975))}
+
+
+def model_changes(data: PairData) -> np.ndarray:
+    """Both change series on the rows where both exist, as the model sees them: log changes
+    for % metrics (shape n x 2)."""
+    columns = []
+    for changes, kind in ((data.a_chg, data.change_a), (data.b_chg, data.change_b)):
+        with np.errstate(all="ignore"):
+            columns.append(np.log1p(changes) if kind == "pct" else changes)
+    y = np.column_stack(columns)
+    return y[np.isfinite(y).all(axis=1)]
+
+
+def stationarity_problem(data: PairData) -> str | None:
+    for changes, name in ((data.a_chg, data.names[0]), (data.b_chg, data.names[1])):
+        root = unit_root(changes, "changes", name)
+        if root.insufficient:
+            return root.insufficient
+        if not root.stationary:
+            return (
+                f"{name}'s changes are not stationary (ADF p {root.pvalue:.2f}), so a model of the "
+                "changes would extrapolate a trend that may not be there"
+            )
+    return None
+
+
+@dataclass(frozen=True, eq=False)
+class VarFit:
+    lag: int
+    intercept: np.ndarray  # (m,)
+    coefs: np.ndarray  # (lag, m, m): coefs[j - 1] multiplies y[t - j]
+    sigma_u: np.ndarray  # (m, m), dof-adjusted as statsmodels' sigma_u
+    nobs: int
+
+    def stable(self) -> bool:
+        """All roots of the VAR outside the unit circle (statsmodels' is_stable)."""
+        if self.lag == 0:
+            return True
+        m = len(self.intercept)
+        companion = np.zeros((m * self.lag, m * self.lag))
+        companion[:m] = np.concatenate(list(self.coefs), axis=1)
+        companion[m:, :-m] = np.eye(m * (self.lag - 1))
+        return bool(np.max(np.abs(np.linalg.eigvals(companion))) < 1)
+
+    def forecast(self, history: np.ndarray, steps: int) -> np.ndarray:
+        """Point forecasts of the next `steps` rows (steps x m), as VARResults.forecast."""
+        m = len(self.intercept)
+        past = list(history[len(history) - self.lag :]) if self.lag else []
+        out = np.empty((steps, m))
+        for s in range(steps):
+            value = self.intercept.copy()
+            for j in range(1, self.lag + 1):
+                value += self.coefs[j - 1] @ past[-j]
+            out[s] = value
+            past.append(value)
+        return out
+
+    def ma_coefs(self, steps: int) -> np.ndarray:
+        """Phi_0 .. Phi_(steps - 1) of the moving-average form (VARResults.ma_rep)."""
+        m = len(self.intercept)
+        phis = np.zeros((steps, m, m))
+        phis[0] = np.eye(m)
+        for i in range(1, steps):
+            for j in range(1, min(i, self.lag) + 1):
+                phis[i] += self.coefs[j - 1] @ phis[i - j]
+        return phis
+
+    def cumulative_variance(self, steps: int, series: int) -> np.ndarray:
+        """Variance of the forecast error of the sum of steps 1..h, for h = 1..steps."""
+        psi = np.cumsum(self.ma_coefs(steps), axis=0)
+        per_step = np.einsum("kij,jl,kil->ki", psi, self.sigma_u, psi)[:, series]
+        # Sum over j = 1..h of Psi_(h-j): the h-th total uses psi[0..h-1].
+        return np.cumsum(per_step)
+
+
+def fit_var(y: np.ndarray, lag: int) -> VarFit | Degenerate:
+    """OLS of each row of y (n x m) on a constant and its `lag` previous rows."""
+    n, m = y.shape
+    rows = n - lag
+    if rows <= m * lag + 1:
+        return Degenerate(f"{n} observations are too few for a VAR of {lag} lags")
+    design = np.ones((rows, 1 + m * lag))
+    for j in range(1, lag + 1):
+        design[:, 1 + (j - 1) * m : 1 + j * m] = y[lag - j : n - j]
+    target = y[lag:]
+    scale = np.sqrt((design**2).sum(axis=0))
+    if np.any(scale == 0):
+        return Degenerate("a lagged change does not vary")
+    scaled = design / scale
+    if not well_conditioned(scaled.T @ scaled):
+        return Degenerate("the lagged changes are collinear")
+    beta, *_ = np.linalg.lstsq(scaled, target, rcond=None)
+    beta = beta / scale[:, None]
+    resid = target - design @ beta
+    sigma_u = resid.T @ resid / (rows - (m * lag + 1))
+    coefs = (
+        np.stack([beta[1 + (j - 1) * m : 1 + j * m].T for j in range(1, lag + 1)])
+        if lag
+        else np.zeros((0, m, m))
+    )
+    return VarFit(lag, beta[0], coefs, sigma_u, rows)
+
+
+def choose_and_fit(y: np.ndarray, max_lag: int) -> VarFit | Degenerate:
+    lag = var_lag_order(y.T, max_lag)
+    return lag if isinstance(lag, Degenerate) else fit_var(y, lag)
+
+
+@dataclass(frozen=True)
+class CumulativeForecast:
+    change: np.ndarray  # B's forecast cumulative change after 1..steps periods
+    bands: dict[int, tuple[np.ndarray, np.ndarray]]  # level -> (low, high)
+
+
+def cumulative_forecast(fit: VarFit, history: np.ndarray, steps: int, change_b: str) -> CumulativeForecast:
+    mean = np.cumsum(fit.forecast(history, steps)[:, 1])
+    sd = np.sqrt(fit.cumulative_variance(steps, 1))
+    to_change = np.expm1 if change_b == "pct" else (lambda v: v)
+    bands = {level: (to_change(mean - z * sd), to_change(mean + z * sd)) for level, z in Z.items()}
+    return CumulativeForecast(to_change(mean), bands)
+
+
+@dataclass(frozen=True)
+class Backtest(JsonResult):
+    origins: int
+    mae_model: float | None
+    mae_naive: float | None
+    coverage_80: float | None
+    coverage_95: float | None
+    pvalue: float | None  # one-sided paired t-test: model's absolute errors smaller than naive's
+    beats_naive: bool | None
+    insufficient: str | None = None
+
+
+def backtest(y: np.ndarray, steps: int, change_b: str, max_lag: int) -> Backtest:
+    n = len(y)
+    first = n // 2
+    span = n - steps - first
+    if span <= 0:
+        return Backtest(0, None, None, None, None, None, None, "too few observations for a backtest")
+    step = max(1, -(-span // MAX_ORIGINS))
+    errors, naive, inside = [], [], {80: [], 95: []}
+    for origin in range(first, n - steps + 1, step):
+        fit = choose_and_fit(y[:origin], max_lag)
+        if isinstance(fit, Degenerate):
+            continue
+        forecast = cumulative_forecast(fit, y[:origin], steps, change_b)
+        actual = float(np.sum(y[origin : origin + steps, 1]))
+        actual = float(np.expm1(actual)) if change_b == "pct" else actual
+        errors.append(forecast.change[-1] - actual)
+        naive.append(-actual)
+        for level, (low, high) in forecast.bands.items():
+            inside[level].append(low[-1] <= actual <= high[-1])
+    if len(errors) < MIN_ORIGINS:
+        return Backtest(len(errors), None, None, None, None, None, None,
+                        f"{len(errors)} backtest origins, need at least {MIN_ORIGINS}")  # fmt: skip
+    model_abs, naive_abs = np.abs(errors), np.abs(naive)
+    difference = model_abs - naive_abs
+    pvalue = _less_than_zero_pvalue(difference, overlap=-(-steps // step) - 1)
+    return Backtest(
+        origins=len(errors),
+        mae_model=float(model_abs.mean()),
+        mae_naive=float(naive_abs.mean()),
+        coverage_80=float(np.mean(inside[80])),
+        coverage_95=float(np.mean(inside[95])),
+        pvalue=pvalue,
+        beats_naive=bool(model_abs.mean() < naive_abs.mean() and pvalue < 0.05),
+    )
+
+
+def _less_than_zero_pvalue(difference: np.ndarray, overlap: int) -> float:
+    """One-sided p of a mean below zero (Diebold-Mariano): Newey-West variance over the
+    `overlap` lags by which successive outcomes share periods."""
+    if np.ptp(difference) == 0:
+        return 1.0
+    fit = sm.OLS(difference, np.ones(len(difference))).fit(cov_type="HAC", cov_kwds={"maxlags": overlap})
+    return float(sps.norm.cdf(fit.params[0] / fit.bse[0]))
+
+
+@dataclass(frozen=True)
+class Forecast(JsonResult):
+    steps: int
+    lag: int | None
+    change: tuple[float, ...]  # B's cumulative change after 1..steps periods
+    low_80: tuple[float, ...]
+    high_80: tuple[float, ...]
+    low_95: tuple[float, ...]
+    high_95: tuple[float, ...]
+    backtest: Backtest | None
+    insufficient: str | None = None
+
+
+def _refused(steps: int, reason: str) -> Forecast:
+    return Forecast(steps, None, (), (), (), (), (), None, reason)
+
+
+def var_forecast(data: PairData, steps: int, max_lag: int = MAX_VAR_LAG) -> Forecast:
+    """B's cumulative change over the next 1..steps periods, its 80% and 95% bands, and the
+    model's backtest against no change."""
+    problem = stationarity_problem(data)
+    if problem:
+        return _refused(steps, problem)
+    y = model_changes(data)
+    fit = choose_and_fit(y, max_lag)
+    if isinstance(fit, Degenerate):
+        return _refused(steps, fit.reason)
+    if not fit.stable():
+        return _refused(steps, "the fitted VAR is not stable (a root on or inside the unit circle)")
+    forecast = cumulative_forecast(fit, y, steps, data.change_b)
+
+    def values(array: np.ndarray) -> tuple[float, ...]:
+        return tuple(float(v) for v in array)
+
+    return Forecast(
+        steps=steps,
+        lag=fit.lag,
+        change=values(forecast.change),
+        low_80=values(forecast.bands[80][0]),
+        high_80=values(forecast.bands[80][1]),
+        low_95=values(forecast.bands[95][0]),
+        high_95=values(forecast.bands[95][1]),
+        backtest=backtest(y, steps, data.change_b, max_lag),
+    )

@@ -1,0 +1,130 @@
+"""One plain sentence per scenario result, each backed by the number it states.
+
+The forecast's track record comes first: when the model does not beat "no change", that is the
+section's first line. Too few episodes or a refused model get a "not enough evidence" line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from convex.analytics.scenarios import ScenarioReport
+from convex.catalog import Metric
+from convex.content.words import short_name
+from convex.formatting import format_change, format_pvalue, format_share, periods
+
+SIGNIFICANCE = 0.05
+
+
+@dataclass(frozen=True)
+class ScenarioText:
+    forecast_verdict: str
+    event_study: str
+    response: str
+    forecast: str
+
+    def lines(self) -> list[str]:
+        return [self.forecast_verdict, self.event_study, self.response, self.forecast]
+
+
+def move_words(move: float, horizon: int, frequency: str, metric: Metric) -> str:
+    size = format_change(abs(move), metric).lstrip("+")
+    return f"{'fell' if move < 0 else 'rose'} {size} or more in {periods(horizon, frequency)}"
+
+
+def _as_change(value: float, metric: Metric) -> float:
+    """Model units (log changes for % metrics) as the change the page prints."""
+    return float(np.expm1(value)) if metric.change == "pct" else value
+
+
+def forecast_verdict(report: ScenarioReport, metric_b: Metric) -> str:
+    f, b = report.forecast, short_name(metric_b)
+    if f.insufficient:
+        return f"Not enough evidence for a forecast of {b}: {f.insufficient}."
+    bt = f.backtest
+    if bt is None or bt.insufficient:
+        why = bt.insufficient if bt else "no backtest"
+        return f"The forecast of {b} has no track record here ({why}): treat it as untested."
+    record = (
+        f"mean absolute error {format_change(bt.mae_model, metric_b).lstrip('+')} against "
+        f"{format_change(bt.mae_naive, metric_b).lstrip('+')} for “no change”, over {bt.origins} "
+        f"backtest forecasts (p {format_pvalue(bt.pvalue)})"
+    )
+    if bt.beats_naive:
+        return f"The model beat a no-change forecast of {b} in its backtest: {record}."
+    return (
+        f"The model does not beat a no-change forecast of {b}: {record}. Read its forecast as no "
+        "better than assuming no change."
+    )
+
+
+def event_study_words(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> str:
+    e, a, b = report.event_study, short_name(metric_a), short_name(metric_b)
+    when = f"{a} {move_words(e.move, e.horizon, report.frequency, metric_a)}"
+    if e.insufficient:
+        return (
+            f"Not enough evidence on what {b} did after {a} moved like this: {e.insufficient} (when {when})."
+        )
+    after, usual = e.after_episodes, e.unconditional
+    span = periods(e.horizon, report.frequency)
+    if e.pvalue >= SIGNIFICANCE:
+        comparison = "no different from"
+    else:
+        comparison = "lower than" if after.median < usual.median else "higher than"
+    return (
+        f"In {e.n_episodes} episodes since {e.first_signal:%Y} when {when}, {b}'s median change over "
+        f"the next {span} was {format_change(after.median, metric_b)} "
+        f"(IQR {format_change(after.q25, metric_b)} to {format_change(after.q75, metric_b)}; "
+        f"up in {format_share(after.hit_rate)}), {comparison} any "
+        f"{span} ({format_change(usual.median, metric_b)}, up in {format_share(usual.hit_rate)}; "
+        f"Mann-Whitney p {format_pvalue(e.pvalue)})."
+    )
+
+
+def response_words(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> str:
+    r, a, b = report.response, short_name(metric_a), short_name(metric_b)
+    if r.insufficient and r.insufficient == report.forecast.insufficient:
+        return "No response over horizons, for the same reason as the forecast."
+    if r.insufficient:
+        return f"No response over horizons: {r.insufficient}."
+    shock = format_change(_as_change(r.shock, metric_a), metric_a).lstrip("+")
+    significant = r.significant_horizons
+    if not significant:
+        return (
+            f"After a one-standard-deviation change of {a} ({shock}), {b}'s cumulative change is "
+            "indistinguishable from zero at every horizon from 1 to "
+            f"{periods(len(r.horizons), report.frequency)} (90% bands, Newey-West errors)."
+        )
+    peak = max(significant, key=lambda h: abs(r.response[h - 1]))
+    return (
+        f"After a one-standard-deviation rise of {a} ({shock}), {b}'s cumulative change differs from "
+        f"zero at {len(significant)} of {len(r.horizons)} horizons (90% bands); the largest is "
+        f"{format_change(_as_change(r.response[peak - 1], metric_b), metric_b)} after "
+        f"{periods(peak, report.frequency)}."
+    )
+
+
+def forecast_words(report: ScenarioReport, metric_b: Metric) -> str:
+    f, b = report.forecast, short_name(metric_b)
+    if f.insufficient:
+        return "No forecast, for the reason in the section's first line."
+
+    def shown(value: float) -> str:
+        return format_change(value, metric_b)
+
+    return (
+        f"Over the next {periods(f.steps, report.frequency)}, a VAR({f.lag}) on both changes forecasts "
+        f"{b} {shown(f.change[-1])} (80% band {shown(f.low_80[-1])} to {shown(f.high_80[-1])}, 95% "
+        f"{shown(f.low_95[-1])} to {shown(f.high_95[-1])}); the naive forecast is no change."
+    )
+
+
+def scenario_text(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> ScenarioText:
+    return ScenarioText(
+        forecast_verdict=forecast_verdict(report, metric_b),
+        event_study=event_study_words(report, metric_a, metric_b),
+        response=response_words(report, metric_a, metric_b),
+        forecast=forecast_words(report, metric_b),
+    )

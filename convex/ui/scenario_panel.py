@@ -1,0 +1,241 @@
+"""The "Scenarios & forecasts" section: controls bound to the URL, sentences, charts, episodes.
+
+It computes only while its expander is open (the rest of the page never waits for it), once per
+choice of data and settings, shared across sessions.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ..analytics.align import lower_frequency
+from ..analytics.scenarios import (
+    DEFAULT_HORIZON,
+    ScenarioReport,
+    latest_move,
+    scenario_alignment,
+    scenario_report,
+)
+from ..catalog import Metric
+from ..content.related import RelatedPair
+from ..content.scenario_text import scenario_text
+from ..content.words import short_name
+from ..formatting import PERIOD_WORDS, format_change, periods
+from ..loader import LoadedSeries, pair_options
+from ..scenario_charts import episode_paths_chart, fan_chart
+from . import CACHE_TTL_S, chart, data_version, load_metric, pair_label, store_path
+
+# The longest horizon a link or the input may ask for: a year of trading days.
+MAX_HORIZON = 252
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _scenario(
+    a_id: str, b_id: str, lookback: str, move: float | None, horizon: int, versions: tuple, path: str
+):
+    # `versions` is only part of the cache key.
+    la, lb = load_metric(a_id, path), load_metric(b_id, path)
+    aligned = scenario_alignment(la.series, lb.series, lookback=lookback, **pair_options(la, lb))
+    if move is None:
+        move = latest_move(aligned, horizon)
+    if move is None or move == 0:
+        return None
+    return scenario_report(aligned, move, horizon)
+
+
+def valid_move(text: str) -> bool:
+    """A move from a link: a finite, non-zero number."""
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return math.isfinite(value) and value != 0
+
+
+def valid_horizon(text: str) -> bool:
+    return text.isdigit() and 1 <= int(text) <= MAX_HORIZON
+
+
+def _move_in_units(metric: Metric, shown: float | None) -> float | None:
+    if shown is None:
+        return None
+    return shown / 100 if metric.change == "pct" else shown
+
+
+def _move_label(metric: Metric) -> str:
+    return (
+        f"Move of {short_name(metric)} over the horizon ({'%' if metric.change == 'pct' else metric.units})"
+    )
+
+
+def render(
+    la: LoadedSeries, lb: LoadedSeries, lookback: str, related: list[RelatedPair]
+) -> ScenarioReport | None:
+    """The section's body (call it inside the open expander); returns the report for downloads."""
+    metric_a, metric_b = la.metric, lb.metric
+    frequency = lower_frequency(la.frequency, lb.frequency)
+    c1, c2 = st.columns(2)
+    shown_move = c1.number_input(
+        _move_label(metric_a),
+        value=None,
+        step=0.5,
+        key="move",
+        bind="query-params",
+        placeholder="latest move",
+        help="Episodes are the past windows of this length in which A moved at least this much in this "
+        "direction (negative: a fall). Empty: A's move over the latest window.",
+    )
+    horizon = c2.number_input(
+        f"Horizon ({PERIOD_WORDS[frequency]})",
+        value=None,
+        min_value=1,
+        max_value=MAX_HORIZON,
+        step=1,
+        key="horizon",
+        bind="query-params",
+        placeholder=f"{DEFAULT_HORIZON[frequency]}",
+        help="How many aligned periods A's move spans, and B's outcome after it.",
+    )
+    horizon = int(horizon) if horizon else DEFAULT_HORIZON[frequency]
+    versions = (data_version(la), data_version(lb))
+    with st.spinner("Finding episodes, fitting the response and the forecast…"):
+        report = _scenario(
+            metric_a.id,
+            metric_b.id,
+            lookback,
+            _move_in_units(metric_a, shown_move),
+            horizon,
+            versions,
+            store_path(),
+        )
+    if report is None:
+        st.info(
+            f"{short_name(metric_a)} has no move over the latest {periods(horizon, frequency)} to "
+            "start from: enter a move."
+        )
+        return None
+    _show(report, metric_a, metric_b)
+    _related_scenarios(report, metric_a, lookback, related)
+    return report
+
+
+def _scale(metric: Metric) -> float:
+    return 100.0 if metric.change == "pct" else 1.0
+
+
+def _units(metric: Metric) -> str:
+    return "%" if metric.change == "pct" else metric.units
+
+
+def _show(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> None:
+    text = scenario_text(report, metric_a, metric_b)
+    b, frequency = short_name(metric_b), report.frequency
+    st.markdown(f"**{text.forecast_verdict}**")
+    st.caption(f"Aligned as: {report.method}.")
+    st.markdown("##### What B did after such moves")
+    st.write(text.event_study)
+    e = report.event_study
+    if e.paths is not None:
+        chart(
+            episode_paths_chart(
+                e.paths,
+                scale=_scale(metric_b),
+                step_title=f"{PERIOD_WORDS[frequency].capitalize()} after A's move",
+                value_title=f"{b}, change since the signal ({_units(metric_b)})",
+            )
+        )
+    if e.episodes:
+        st.dataframe(_episodes_table(report, metric_a, metric_b), hide_index=True, width="stretch")
+    st.markdown("##### Response over horizons (local projections)")
+    st.write(text.response)
+    r = report.response
+    if not r.insufficient:
+        frame = pd.DataFrame(
+            {"value": r.response, "low_90": r.low, "high_90": r.high}, index=list(r.horizons)
+        )
+        if metric_b.change == "pct":  # log changes, as the % changes they are
+            frame = np.expm1(frame)
+        chart(
+            fan_chart(
+                frame,
+                scale=_scale(metric_b),
+                x_title=f"Horizon ({PERIOD_WORDS[frequency]})",
+                value_title=f"{b}'s cumulative change ({_units(metric_b)})",
+                line_label="Response",
+            )
+        )
+    st.markdown("##### Forecast")
+    st.write(text.forecast)
+    f = report.forecast
+    if not f.insufficient:
+        frame = pd.DataFrame(
+            {
+                "value": f.change,
+                "low_95": f.low_95,
+                "high_95": f.high_95,
+                "low_80": f.low_80,
+                "high_80": f.high_80,
+            },
+            index=range(1, f.steps + 1),
+        )
+        frame = pd.concat([pd.DataFrame(0.0, index=[0], columns=frame.columns), frame])
+        chart(
+            fan_chart(
+                frame,
+                scale=_scale(metric_b),
+                x_title=f"{PERIOD_WORDS[frequency].capitalize()} ahead",
+                value_title=f"{b}'s cumulative change ({_units(metric_b)})",
+                line_label="Forecast",
+            )
+        )
+        bt = f.backtest
+        if bt is not None and not bt.insufficient:
+            st.caption(
+                f"Backtest: {bt.origins} forecasts from origins spread over the second half of the window, "
+                "each refitted on the data before it; 80% bands held the outcome "
+                f"{bt.coverage_80:.0%} of the time, 95% bands {bt.coverage_95:.0%}. Outcomes of nearby "
+                "origins overlap; the p-value allows for it (Newey-West)."
+            )
+
+
+def _episodes_table(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> pd.DataFrame:
+    rows = [
+        {
+            "A's move starts": e.start.date(),
+            "Signal (A's move known)": e.signal.date(),
+            "B's window ends": e.end.date(),
+            f"{short_name(metric_a)} move": format_change(e.a_move, metric_a),
+            f"{short_name(metric_b)} next": format_change(e.b_move, metric_b),
+        }
+        for e in report.event_study.episodes
+    ]
+    return pd.DataFrame(rows)
+
+
+def _related_scenarios(
+    report: ScenarioReport, metric_a: Metric, lookback: str, related: list[RelatedPair]
+) -> None:
+    if not related:
+        return
+    st.markdown("**The same scenario on related comparisons**")
+    e = report.event_study
+    for pair in related:
+        params = {
+            "a": pair.a_id,
+            "b": pair.b_id,
+            "lookback": lookback,
+            "scenario": "true",
+            "horizon": e.horizon,
+        }
+        if pair.a_id == metric_a.id:  # the same move of the same A
+            params["move"] = e.move * _scale(metric_a)
+        st.page_link(
+            "pages/compare.py",
+            label=pair_label(pair.a_id, pair.b_id),
+            query_params=params,
+            icon=":material/timeline:",
+        )

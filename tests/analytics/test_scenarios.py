@@ -1,0 +1,197 @@
+"""Scenarios: the event study, local projections and the VAR forecast with its backtest, on data
+of known shape, against statsmodels and a plain pandas loop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from statsmodels.tsa.api import VAR
+
+from convex.analytics.align import align_pair
+from convex.analytics.forecast import backtest, fit_var, model_changes, var_forecast
+from convex.analytics.pair_data import PairData
+from convex.analytics.response import local_projections
+from convex.analytics.scenarios import event_study, latest_move, scenario_report
+from convex.catalog import catalog
+from convex.content.scenario_text import scenario_text
+
+DAYS = pd.bdate_range("2001-01-01", periods=5000)
+
+
+def aligned_from_changes(da: np.ndarray, db: np.ndarray, index=DAYS):
+    a = pd.Series(100 * np.cumprod(1 + da), index=index[: len(da)])
+    b = pd.Series(100 * np.cumprod(1 + db), index=index[: len(db)])
+    return align_pair(
+        a, b, freq_a="daily", freq_b="daily", change_a="pct", change_b="pct", name_a="A", name_b="B"
+    )
+
+
+def planted_drops(seed: int = 0, drops: int = 12, horizon: int = 10):
+    """A falls 8% in one day at known rows; B then falls 3% spread over the next `horizon` days."""
+    rng = np.random.default_rng(seed)
+    n = 3000
+    da, db = rng.normal(0, 0.002, n), rng.normal(0, 0.001, n)
+    rows = np.arange(200, 200 + 220 * drops, 220)
+    for t in rows:
+        da[t] = -0.08
+        db[t + 1 : t + horizon + 1] += (0.97 ** (1 / horizon)) - 1
+    return aligned_from_changes(da, db), rows
+
+
+def reference_episodes(aligned, move: float, horizon: int) -> list[pd.Timestamp]:
+    """The episodes by a plain pandas loop: every row whose trailing move reaches `move`, taken
+    in order, each at least a horizon after the last."""
+    frame = aligned.frame
+    moves = frame["a"] / frame["a"].shift(horizon) - 1
+    forward = frame["b"].shift(-horizon) / frame["b"] - 1
+    taken: list[int] = []
+    for i in range(len(frame)):
+        ok = pd.notna(moves.iloc[i]) and pd.notna(forward.iloc[i]) and moves.iloc[i] <= move
+        if ok and (not taken or i >= taken[-1] + horizon):
+            taken.append(i)
+    return [frame.index[i] for i in taken]
+
+
+def test_the_event_study_finds_each_planted_drop_and_the_median_response():
+    aligned, rows = planted_drops()
+    e = event_study(PairData.build(aligned), -0.05, 10)
+    assert [ep.signal for ep in e.episodes] == list(aligned.frame.index[rows])
+    assert e.after_episodes.median == pytest.approx(-0.03, abs=0.005)
+    assert e.after_episodes.hit_rate == 0.0 and e.unconditional.median == pytest.approx(0.0, abs=0.005)
+    assert e.pvalue < 1e-6 and e.insufficient is None
+    assert e.paths.shape == (11, 13) and e.paths["median"].iloc[-1] == pytest.approx(-0.03, abs=0.005)
+    assert (e.paths.iloc[0] == 0).all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), move=st.floats(-0.08, -0.01), horizon=st.integers(1, 30))
+def test_episodes_equal_a_plain_pandas_loop_and_never_overlap(seed, move, horizon):
+    rng = np.random.default_rng(seed)
+    aligned = aligned_from_changes(rng.normal(0, 0.01, 1500), rng.normal(0, 0.01, 1500))
+    e = event_study(PairData.build(aligned), move, horizon)
+    signals = [ep.signal for ep in e.episodes]
+    assert signals == reference_episodes(aligned, move, horizon)
+    rows = aligned.frame.index.get_indexer(signals)
+    assert (np.diff(rows) >= horizon).all()
+    assert all(ep.a_move <= move for ep in e.episodes)
+
+
+def test_few_episodes_are_not_enough_evidence_and_the_text_says_so():
+    aligned, _ = planted_drops(drops=5)
+    report = scenario_report(aligned, -0.05, 10)
+    assert report.event_study.insufficient == "5 episodes, need at least 8"
+    assert report.event_study.pvalue is None
+    text = scenario_text(report, catalog().get("spy"), catalog().get("tlt")).event_study
+    assert text.startswith("Not enough evidence on what TLT did")
+
+
+def test_local_projections_recover_a_planted_response_at_its_lag():
+    """B moves half of A's move three days later: the response is 0.5 sd from horizon 3 on and
+    zero before. Over ten samples the estimate centres on the truth and the 90% bands hold it
+    about as often as they should (each sample can miss, as a band does one time in ten)."""
+    estimates, covered, zero_covered = [], [], []
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        da, db = rng.normal(0, 0.01, 4000), rng.normal(0, 0.01, 4000)
+        db[3:] += 0.5 * da[:-3]
+        r = local_projections(PairData.build(aligned_from_changes(da, db)), 6)
+        size = 0.5 * r.shock
+        estimates.append(np.array(r.response[2:]) / r.shock)
+        covered += [lo < size < hi for lo, hi in zip(r.low[2:], r.high[2:], strict=True)]
+        zero_covered += [lo < 0 < hi for lo, hi in zip(r.low[:2], r.high[:2], strict=True)]
+    assert np.mean(estimates) == pytest.approx(0.5, abs=0.02)
+    assert np.mean(covered) >= 0.8 and np.mean(zero_covered) >= 0.8
+
+
+def test_no_link_gives_no_difference_and_says_so():
+    rng = np.random.default_rng(11)
+    aligned = aligned_from_changes(rng.normal(0, 0.01, 5000), rng.normal(0, 0.01, 5000))
+    report = scenario_report(aligned, -0.04, 21)
+    assert report.event_study.pvalue > 0.05 and report.event_study.n_episodes >= 8
+    text = scenario_text(report, catalog().get("spy"), catalog().get("tlt"))
+    assert "no different from any 21 trading days" in text.event_study
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_model_never_claims_to_beat_no_change_on_a_random_walk(seed):
+    rng = np.random.default_rng(100 + seed)
+    aligned = aligned_from_changes(rng.normal(0, 0.01, 2500), rng.normal(0, 0.01, 2500))
+    f = var_forecast(PairData.build(aligned), 21)
+    assert f.backtest.beats_naive is False and f.backtest.origins >= 8
+    text = scenario_text(scenario_report(aligned, -0.03, 21), catalog().get("spy"), catalog().get("tlt"))
+    assert text.forecast_verdict.startswith("The model does not beat a no-change forecast of TLT")
+
+
+def test_a_predictable_series_does_beat_no_change():
+    rng = np.random.default_rng(5)
+    n = 3000
+    da, db = rng.normal(0, 0.01, n), rng.normal(0, 0.002, n)
+    db[1:] += 0.8 * da[:-1]  # tomorrow's B is mostly today's A
+    result = backtest(model_changes(PairData.build(aligned_from_changes(da, db))), 1, "pct", 4)
+    assert result.beats_naive is True and result.pvalue < 0.01
+    assert 0.7 < result.coverage_80 < 0.9 and 0.88 < result.coverage_95 <= 1.0
+
+
+def test_the_var_equals_statsmodels():
+    rng = np.random.default_rng(1)
+    y = np.zeros((900, 2))
+    shocks = rng.normal(size=(900, 2)) * [0.01, 0.02]
+    for t in range(2, 900):
+        y[t] = [0.001, 0] + np.array([[0.3, 0.1], [0.2, -0.2]]) @ y[t - 1] + 0.1 * y[t - 2] + shocks[t]
+    ours, theirs = fit_var(y, 2), VAR(y).fit(2)
+    np.testing.assert_allclose(ours.intercept, theirs.intercept, atol=1e-12)
+    np.testing.assert_allclose(ours.coefs, theirs.coefs, atol=1e-12)
+    np.testing.assert_allclose(ours.sigma_u, theirs.sigma_u, rtol=1e-10)
+    np.testing.assert_allclose(ours.forecast(y, 6), theirs.forecast(y[-2:], 6), atol=1e-12)
+    np.testing.assert_allclose(ours.ma_coefs(6), theirs.ma_rep(5), atol=1e-12)
+    # One step: the cumulative variance is statsmodels' forecast MSE.
+    assert ours.cumulative_variance(1, 1)[0] == pytest.approx(theirs.mse(1)[0][1, 1], rel=1e-10)
+    assert ours.stable() == theirs.is_stable()
+
+
+def test_non_stationary_changes_are_refused_with_a_reason():
+    rng = np.random.default_rng(3)
+    trend = np.cumsum(rng.normal(0, 0.001, 3000))  # changes that wander: a unit root in the changes
+    aligned = aligned_from_changes(0.01 + trend, rng.normal(0, 0.01, 3000))
+    report = scenario_report(aligned, 0.05, 10)
+    assert "not stationary" in report.response.insufficient
+    assert "not stationary" in report.forecast.insufficient
+    text = scenario_text(report, catalog().get("spy"), catalog().get("tlt"))
+    assert text.forecast_verdict.startswith("Not enough evidence for a forecast of TLT")
+
+
+def test_the_default_move_is_a_latest_move_over_the_horizon():
+    aligned, _ = planted_drops()
+    a = aligned.history["a"]
+    assert latest_move(aligned, 13) == pytest.approx(a.iloc[-1] / a.iloc[-14] - 1)
+
+
+def test_walcl_and_tlt_as_published_on_real_files(shared_real):
+    from convex.analytics.scenarios import scenario_alignment
+    from convex.importers import read_series_file
+
+    cat = catalog()
+    walcl = read_series_file(shared_real / "fred/matemadrigal/WALCL.csv").series
+    tlt = read_series_file(shared_real / "yahoo/alitalbi/TLT.csv").series
+    aligned = scenario_alignment(
+        walcl,
+        tlt,
+        freq_a="weekly",
+        freq_b="daily",
+        change_a="pct",
+        change_b="pct",
+        lookback="Max",
+        name_a="Fed Balance Sheet",
+        name_b="TLT",
+        dating_a=cat.get("walcl").dating,
+        dating_b=cat.get("tlt").dating,
+    )
+    report = scenario_report(aligned, -0.02, 13)
+    e = report.event_study
+    # Signals are Fridays: the first close after Thursday's 16:30 release.
+    assert {ep.signal.day_of_week for ep in e.episodes} <= {4, 0}
+    assert e.n_episodes >= 8 and e.pvalue is not None
+    assert "as published" in report.method
