@@ -213,9 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object instead of the readable report")
     p.set_defaults(func=cmd_stats)
 
+    from .cli_digest import add_digest_parser
     from .cli_scenario import add_scenario_parser
 
     add_scenario_parser(sub, _lookback)
+    add_digest_parser(sub)
     return parser
 
 

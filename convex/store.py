@@ -47,6 +47,25 @@ CREATE TABLE IF NOT EXISTS release_dates (
     released  TEXT NOT NULL,
     PRIMARY KEY (metric_id, date)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS digests (
+    day      TEXT PRIMARY KEY,
+    built_at TEXT NOT NULL,
+    body     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS subscribers (
+    email           TEXT PRIMARY KEY,
+    pairs           TEXT NOT NULL,
+    token           TEXT NOT NULL UNIQUE,
+    created_at      TEXT NOT NULL,
+    confirmed_at    TEXT,
+    unsubscribed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS digests_sent (
+    day     TEXT NOT NULL,
+    email   TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    PRIMARY KEY (day, email)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS migrations (
     name       TEXT PRIMARY KEY,
     applied_at TEXT NOT NULL
@@ -183,6 +202,13 @@ class Store:
                 raise
             conn.execute("COMMIT")
 
+    def transaction(self):
+        """One write transaction (for the tables other modules own, e.g. subscriptions)."""
+        return self._transaction()
+
+    def connection(self):
+        return self._connect()
+
     # ------------------------------------------------------------------ reads
     def read_series(self, metric_id: str) -> pd.Series:
         with self._connect() as conn:
@@ -287,6 +313,23 @@ class Store:
         with self._transaction() as conn:
             conn.execute("DELETE FROM release_dates WHERE metric_id = ?", (metric_id,))
             conn.executemany("INSERT INTO release_dates (metric_id, date, released) VALUES (?, ?, ?)", rows)
+
+    def write_digest(self, day: str, body: str, *, built_at: datetime | None = None) -> None:
+        """Keep the day's digest (JSON), replacing an earlier build of the same day."""
+        with self._transaction() as conn:
+            conn.execute(
+                """INSERT INTO digests (day, built_at, body) VALUES (?, ?, ?)
+                   ON CONFLICT(day) DO UPDATE SET built_at = excluded.built_at, body = excluded.body""",
+                (day, _iso(built_at or utcnow()), body),
+            )
+
+    def read_digests(self, limit: int = 30) -> list[tuple[str, datetime, str]]:
+        """The latest digests, newest first: (day, built at, JSON body)."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT day, built_at, body FROM digests ORDER BY day DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [(day, _parse_ts(built), body) for day, built, body in rows]
 
     def record_attempt(self, metric_id: str, error: str | None, *, at: datetime | None = None) -> None:
         """Note a fetch attempt that stored nothing: when, and why it failed (None: no error)."""

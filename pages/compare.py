@@ -12,7 +12,7 @@ from convex.catalog import catalog
 from convex.content.words import short_name
 from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value, periods
 from convex.loader import LoadedSeries, NoDataError
-from convex.ui import pair_panel, scenario_panel
+from convex.ui import digest_signup, pair_panel, scenario_panel
 
 ui.ensure_app_navigation()
 
@@ -450,5 +450,6 @@ d2.download_button(
     on_click="ignore",
     icon=":material/data_object:",
 )
+digest_signup.signup_box(a_id, b_id)
 
 ui.footer([metric_a, metric_b], loaded)

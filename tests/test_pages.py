@@ -354,3 +354,55 @@ def test_explorer_hostile_metric_falls_back():
     assert not at.exception
     assert any("not a Convex metric id" in w.value for w in at.warning)
     assert "<b>" not in texts(at)
+
+
+# ------------------------------------------------------------------ screener
+def run_screener(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("pages/screener.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_screener_ranks_every_pair_with_its_correction_and_links(store):
+    at = run_screener()
+    assert at.title[0].value == "Divergence screener"
+    summary = next(m.value for m in at.markdown if "pairs from" in m.value)
+    assert "pass Benjamini-Hochberg at a 5% false-discovery rate" in summary
+    assert "would by chance alone" in summary
+    table = at.dataframe[0].value
+    assert table["p"].is_monotonic_increasing and len(table) > 0
+    first = table.iloc[0]
+    assert first["Open"].startswith("./?a=") and "view=Rolling+correlation" in first["Open"]
+    assert (table["Changes (recent)"] >= 12).all()
+
+
+def test_the_screener_leaves_out_mechanical_pairs_until_asked(store):
+    def has_ratio_with_spy(at):
+        t = at.dataframe[0].value
+        names = set(zip(t["A"].str.replace(" (sample)", ""), t["B"], strict=True))
+        return any("Stocks/Bonds Ratio" in a + b and "S&P 500 ETF" in a + b for a, b in names)
+
+    at = run_screener(min="3")
+    assert not has_ratio_with_spy(at)
+    at.checkbox(key="mechanical").uncheck().run()
+    assert has_ratio_with_spy(at)
+
+
+def test_a_screener_link_restores_its_windows_and_filters(store):
+    at = run_screener(recent="26 weeks", long="5 years", freq="weekly", min="20", mechanical="false")
+    assert at.selectbox(key="recent").value == "26 weeks" and at.selectbox(key="long").value == "5 years"
+    assert at.multiselect(key="freq").value == ["weekly"] and at.number_input(key="min").value == 20
+    assert at.checkbox(key="mechanical").value is False
+    table = at.dataframe[0].value
+    assert set(table["Frequency"]) == {"weekly"} and (table["Changes (recent)"] >= 20).all()
+    assert "r, last 26 weeks" in table.columns
+
+
+def test_a_hostile_screener_link_falls_back_with_notices(store):
+    at = run_screener(recent="99Y", min="abc", domain="Nope")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "“recent”" in warnings and "“min”" in warnings and "“domain”" in warnings
+    assert at.selectbox(key="recent").value == "13 weeks" and at.number_input(key="min").value == 12

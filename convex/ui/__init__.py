@@ -31,7 +31,17 @@ from ..store import Store, default_data_dir, utcnow
 # collected.
 gc.freeze()
 
-SECRET_NAMES = ("FRED_API_KEY", "COINGECKO_API_KEY")
+SECRET_NAMES = (
+    "FRED_API_KEY",
+    "COINGECKO_API_KEY",
+    "CONVEX_BASE_URL",
+    "CONVEX_SMTP_HOST",
+    "CONVEX_SMTP_PORT",
+    "CONVEX_SMTP_TLS",
+    "CONVEX_SMTP_USER",
+    "CONVEX_SMTP_PASSWORD",
+    "CONVEX_SMTP_FROM",
+)
 CACHE_TTL_S = 300
 
 
@@ -218,14 +228,17 @@ def footer(metrics: Iterable[Metric], loaded: dict[str, LoadedSeries] | None = N
     )
 
 
-def check_url(allowed: dict[str, Iterable[str] | None], *, first_value: Iterable[str] = ()) -> list[str]:
+def check_url(
+    allowed: dict[str, Iterable[str] | None], *, first_value: Iterable[str] = (), multi: Iterable[str] = ()
+) -> list[str]:
     """Notices for URL parameters the page cannot use; unknown parameters are removed.
 
     `allowed` maps each parameter to its valid values (None: "true"/"false"; a callable: whether a
     value is valid, and an invalid one is removed so its widget starts empty). A repeated parameter
     is resolved as its widget does: the last value, or for the keys in `first_value` (Streamlit's
-    button groups) the first non-empty one. The notices name only our own parameters and never
-    repeat the value that was given: the URL is untrusted.
+    button groups) the first non-empty one; the keys in `multi` (multiselects) repeat by design,
+    and each value must be valid (the widget drops the others). The notices name only our own
+    parameters and never repeat the value that was given: the URL is untrusted.
     """
     notices = []
     unknown = [key for key in st.query_params if key not in allowed]
@@ -234,10 +247,14 @@ def check_url(allowed: dict[str, Iterable[str] | None], *, first_value: Iterable
     if unknown:
         count = len(unknown)
         notices.append(f"{count} unrecognised link parameter{'s were' if count > 1 else ' was'} ignored.")
-    first_value = set(first_value)
+    first_value, multi = set(first_value), set(multi)
     for key, values in allowed.items():
         given = st.query_params.get_all(key)
         if not given:
+            continue
+        if key in multi:
+            if any(v and v not in set(values or ()) for v in given):
+                notices.append(f"Some of the link's values for “{key}” are not valid here and were left out.")
             continue
         used = ([v for v in given if v] or given)[0] if key in first_value else given[-1]
         if callable(values):

@@ -145,6 +145,6 @@ def test_a_fresh_server_opened_on_a_page_address_keeps_the_app_navigation(browse
         page.get_by_role("heading", name="Gold (GLD)").first.wait_for(timeout=30_000)
         nav = page.locator("[data-testid='stSidebarNavLink']")
         labels = [text.strip().splitlines()[-1] for text in nav.all_inner_texts()]
-        assert labels == ["Compare", "Metric explorer", "Data status"]
+        assert labels == ["Compare", "Metric explorer", "Screener", "Data status"]
         assert_healthy(page)
         context.close()

@@ -1,0 +1,114 @@
+"""The screen of every pair the app can serve: its windows, filters and the links to each pair.
+
+Between the store and the views: it turns the stored series (CandidateSeries, samples included
+and labelled) into the screener's inputs, applies the user's filters and builds the compare-page
+link that shows each break. The statistics are convex.analytics.screener's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from convex.analytics.align import LOOKBACKS
+from convex.analytics.screener import RankedScreen, Screen, ScreenSeries, rank_screen, screen_pairs
+from convex.content.related import CandidateSeries
+
+RECENT_WINDOWS = {
+    "4W": pd.DateOffset(weeks=4),
+    "13W": pd.DateOffset(weeks=13),
+    "26W": pd.DateOffset(weeks=26),
+    "1Y": pd.DateOffset(years=1),
+}
+RECENT_WORDS = {"4W": "4 weeks", "13W": "13 weeks", "26W": "26 weeks", "1Y": "1 year"}
+LONG_WINDOWS = {
+    "1Y": pd.DateOffset(years=1),
+    "3Y": pd.DateOffset(years=3),
+    "5Y": pd.DateOffset(years=5),
+    "10Y": pd.DateOffset(years=10),
+}
+LONG_WORDS = {"1Y": "1 year", "3Y": "3 years", "5Y": "5 years", "10Y": "10 years"}
+DEFAULT_RECENT, DEFAULT_LONG = "13W", "3Y"
+DEFAULT_MIN_POINTS = 12
+# The compare page's rolling-correlation windows (in periods: pages/compare.py's ROLL_OPTIONS
+# without Auto, checked by tests/test_digest.py) a link may ask for.
+ROLL_OPTIONS = ("8", "12", "13", "20", "26", "52", "63", "126", "252")
+_PERIODS_PER_WEEK = {"daily": 5.0, "weekly": 1.0, "monthly": 12 / 52, "quarterly": 4 / 52}
+_WEEKS = {"4W": 4, "13W": 13, "26W": 26, "1Y": 52}
+
+
+def screen_inputs(candidates: Mapping[str, CandidateSeries]) -> list[ScreenSeries]:
+    return [
+        ScreenSeries(i, c.series, c.frequency, c.metric.change, c.metric.aggregation)
+        for i, c in candidates.items()
+    ]
+
+
+def screen(
+    candidates: Mapping[str, CandidateSeries],
+    recent: str = DEFAULT_RECENT,
+    long: str = DEFAULT_LONG,
+    progress: Callable[[float, str], None] | None = None,
+) -> Screen:
+    return screen_pairs(
+        screen_inputs(candidates), recent=RECENT_WINDOWS[recent], long=LONG_WINDOWS[long], progress=progress
+    )
+
+
+@dataclass(frozen=True)
+class ScreenFilters:
+    domains: tuple[str, ...] = ()  # empty: every domain
+    frequencies: tuple[str, ...] = ()  # the pair's (coarser) frequency; empty: every one
+    min_points: int = DEFAULT_MIN_POINTS
+    exclude_mechanical: bool = True
+
+
+def rank(
+    screen_result: Screen, candidates: Mapping[str, CandidateSeries], filters: ScreenFilters
+) -> RankedScreen:
+    """The filtered pairs ranked, BH over exactly them, with names, domains, provenance and the
+    mechanical links the catalog knows."""
+    table = screen_result.table
+    if not len(table):
+        return rank_screen(table)
+    metric = {i: c.metric for i, c in candidates.items()}
+    table = table.assign(
+        name_a=table["a"].map(lambda i: metric[i].name),
+        name_b=table["b"].map(lambda i: metric[i].name),
+        domain_a=table["a"].map(lambda i: metric[i].domain),
+        domain_b=table["b"].map(lambda i: metric[i].domain),
+        sample=table["a"].map(lambda i: candidates[i].provenance == "sample")
+        | table["b"].map(lambda i: candidates[i].provenance == "sample"),
+        mechanical=[
+            metric[a].mechanical_link(metric[b]) for a, b in zip(table["a"], table["b"], strict=True)
+        ],
+    )
+
+    def keep(t: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=t.index)
+        if filters.domains:
+            ok &= t["domain_a"].isin(filters.domains) & t["domain_b"].isin(filters.domains)
+        if filters.frequencies:
+            ok &= t["frequency"].isin(filters.frequencies)
+        if filters.exclude_mechanical:
+            ok &= t["mechanical"].isna()
+        return ok
+
+    return rank_screen(table, keep=keep, min_points=filters.min_points)
+
+
+def compare_params(a: str, b: str, frequency: str, recent: str, long: str) -> dict[str, str]:
+    """The compare-page view that shows a break: both windows in the lookback, the rolling
+    correlation over about the recent window's length."""
+    weeks = _WEEKS[recent] + LONG_WINDOWS[long].kwds.get("years", 0) * 52
+    lookback = next((k for k in ("1Y", "3Y", "5Y", "10Y") if LOOKBACKS[k].kwds["years"] * 52 >= weeks), "Max")
+    periods = _WEEKS[recent] * _PERIODS_PER_WEEK[frequency]
+    roll = min(ROLL_OPTIONS, key=lambda o: abs(int(o) - periods))
+    return {"a": a, "b": b, "lookback": lookback, "view": "Rolling correlation", "roll": roll}
+
+
+def compare_link(params: Mapping[str, str], base: str = "./") -> str:
+    return f"{base}?{urlencode(params)}"

@@ -1,0 +1,106 @@
+"""The screener's cached computation and its table, for pages/screener.py."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from .. import screening
+from ..analytics.screener import FDR, RankedScreen
+from . import _candidates, store_path, store_version
+
+SCREENS_KEPT = 8
+
+
+# The screens computed so far, shared by every session. Not an st.cache function: the progress
+# bar is drawn while a screen computes, and Streamlit would replay those calls on a cache hit.
+@st.cache_resource(show_spinner=False)
+def _screens() -> dict:
+    return {}
+
+
+def screen_with_progress(recent: str, long: str):
+    """The screen for these windows at the store's version, with a progress bar while a new one
+    is computed (new data is a new version, so a kept screen is never stale for its data)."""
+    version, path = store_version(), store_path()
+    candidates = _candidates(version, path)
+    kept, key = _screens(), (recent, long, version, path)
+    if key not in kept:
+        bar = st.progress(0.0, text="Screening every pair…")
+
+        def progress(done: float, what: str) -> None:
+            bar.progress(min(max(done, 0.0), 1.0), text=f"Screening {what}…")
+
+        kept[key] = screening.screen(candidates, recent, long, progress=progress)
+        while len(kept) > SCREENS_KEPT:
+            kept.pop(next(iter(kept)))
+        bar.empty()
+    return kept[key], candidates
+
+
+def summary(ranked: RankedScreen, screened: int, metrics: int, end: pd.Timestamp, min_points: int) -> str:
+    """One line with every count the multiple-testing correction needs."""
+    shown = len(ranked.table)
+    return (
+        f"{screened:,} pairs from {metrics} metrics with data, each over windows ending on its last "
+        f"common date (the newest {end:%Y-%m-%d}); {shown:,} pass "
+        f"the filters with at least {min_points} changes in each window and {ranked.tested:,} of them "
+        f"have a test. {ranked.below_threshold:,} have p < {FDR:g} before correction, where about "
+        f"{ranked.expected_by_chance:,.0f} would by chance alone if no relationship had changed; "
+        f"**{ranked.discoveries:,} pass Benjamini-Hochberg at a {FDR:.0%} false-discovery rate**."
+    )
+
+
+def table(ranked: RankedScreen, recent: str, long: str, limit: int) -> pd.DataFrame:
+    t = ranked.table.head(limit)
+    links = [
+        screening.compare_link(screening.compare_params(a, b, f, recent, long))
+        for a, b, f in zip(t["a"], t["b"], t["frequency"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "Open": links,
+            "A": t["name_a"] + t["sample"].map({True: " (sample)", False: ""}),
+            "B": t["name_b"],
+            "Frequency": t["frequency"],
+            f"r, {screening.LONG_WORDS[long]} before": t["r_long"],
+            f"r, last {screening.RECENT_WORDS[recent]}": t["r_recent"],
+            "Change": t["change"],
+            "p": t["pvalue"],
+            "q (BH)": t["qvalue"],
+            "Spread z": t["spread_z"],
+            "Ends": t["end"].dt.date,
+            "Changes (recent)": t["n_recent"].astype(int),
+            "Changes (long)": t["n_long"].astype(int),
+        }
+    )
+
+
+def column_config(recent: str, long: str) -> dict:
+    r = st.column_config.NumberColumn
+    return {
+        "Open": st.column_config.LinkColumn(
+            "Open",
+            display_text="Compare",
+            help="The pair on the compare page, with both windows and the rolling correlation",
+        ),
+        f"r, {screening.LONG_WORDS[long]} before": r(
+            format="%+.2f",
+            help="Correlation of changes over the long window, which ends where the recent one starts",
+        ),
+        f"r, last {screening.RECENT_WORDS[recent]}": r(
+            format="%+.2f", help="Correlation of changes over the recent window"
+        ),
+        "Change": r(format="%+.2f", help="Recent r minus long r"),
+        "p": r(
+            format="%.2g",
+            help="Two-sided test of the difference of Fisher z's, each at its Bartlett "
+            "effective sample size (autocorrelation-adjusted)",
+        ),
+        "q (BH)": r(format="%.2g", help="Benjamini-Hochberg adjusted p over the pairs in this table"),
+        "Spread z": r(
+            format="%+.1f",
+            help="Today's gap between the two z-scored levels, in standard "
+            "deviations of that gap over both windows",
+        ),
+    }

@@ -1,0 +1,126 @@
+"""Every pair ranked by how much its relationship changed; every filter bound to the URL."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from convex import screening, ui
+from convex.catalog import DOMAINS, FREQUENCIES
+from convex.ui import screener_panel
+
+ui.ensure_app_navigation()
+
+SHOWN = 200
+# Bound pickers put the shown option in the URL: the options are the words, mapped to the windows.
+RECENT_BY_WORDS = {words: key for key, words in screening.RECENT_WORDS.items()}
+LONG_BY_WORDS = {words: key for key, words in screening.LONG_WORDS.items()}
+MIN_POINTS_RANGE = (3, 500)
+
+
+def valid_min_points(value: str) -> bool:
+    return value.isdigit() and MIN_POINTS_RANGE[0] <= int(value) <= MIN_POINTS_RANGE[1]
+
+
+notices = ui.check_url(
+    {
+        "recent": list(RECENT_BY_WORDS),
+        "long": list(LONG_BY_WORDS),
+        "domain": DOMAINS,
+        "freq": FREQUENCIES,
+        "min": valid_min_points,
+        "mechanical": None,
+    },
+    multi=["domain", "freq"],
+)
+
+with st.sidebar:
+    st.subheader("Screen")
+    recent = RECENT_BY_WORDS[
+        st.selectbox("Recent window", list(RECENT_BY_WORDS), index=1, key="recent", bind="query-params")
+    ]
+    long = LONG_BY_WORDS[
+        st.selectbox(
+            "Compared with the window before it",
+            list(LONG_BY_WORDS),
+            index=1,
+            key="long",
+            bind="query-params",
+        )
+    ]
+    domains = st.multiselect(
+        "Domains (both metrics)", DOMAINS, key="domain", placeholder="Every domain", bind="query-params"
+    )
+    frequencies = st.multiselect(
+        "Frequency of the pair", FREQUENCIES, key="freq", placeholder="Every frequency", bind="query-params"
+    )
+    min_points = st.number_input(
+        "Minimum changes in each window",
+        *MIN_POINTS_RANGE,
+        value=screening.DEFAULT_MIN_POINTS,
+        step=1,
+        key="min",
+        bind="query-params",
+        help="Monthly pairs have about 3 changes in 13 weeks: choose a longer recent window for them.",
+    )
+    exclude = st.checkbox(
+        "Exclude mechanically linked pairs",
+        value=True,
+        key="mechanical",
+        bind="query-params",
+        help="Pairs built from the same data (a derived metric and its inputs) or "
+        "linked by a pricing identity the catalog lists",
+    )
+
+for text in notices:
+    st.warning(text, icon=":material/link_off:")
+
+st.title("Divergence screener")
+st.caption(
+    f"Every pair of metrics with data, ranked by how much the correlation of their changes over the last "
+    f"{screening.RECENT_WORDS[recent]} differs from the {screening.LONG_WORDS[long]} before it. Samples "
+    "are labelled; each row opens the pair with both windows in view."
+)
+
+result, candidates = screener_panel.screen_with_progress(recent, long)
+if len(candidates) < 2:
+    st.info("The screen needs at least two metrics with data.", icon=":material/info:")
+    st.page_link("pages/status.py", label="See what is stored, and refresh", icon=":material/database:")
+    st.stop()
+
+filters = screening.ScreenFilters(tuple(domains), tuple(frequencies), int(min_points), exclude)
+ranked = screening.rank(result, candidates, filters)
+st.markdown(screener_panel.summary(ranked, len(result.table), len(candidates), result.end, int(min_points)))
+if not len(ranked.table):
+    st.info(
+        "No pair passes these filters: widen the domains or frequencies, or lower the minimum number "
+        "of changes.",
+        icon=":material/filter_alt_off:",
+    )
+else:
+    shown = screener_panel.table(ranked, recent, long, SHOWN)
+    st.dataframe(shown, hide_index=True, column_config=screener_panel.column_config(recent, long), height=560)
+    if len(ranked.table) > SHOWN:
+        st.caption(f"The {SHOWN} smallest p-values of {len(ranked.table):,} pairs.")
+    st.download_button(
+        "Download the screen (CSV)",
+        data=lambda: ranked.table.to_csv(index=False),
+        file_name=f"convex-screen-{recent}-{long}.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+
+with st.expander("How the screen is computed"):
+    st.markdown(
+        "- Every series is put on one calendar per frequency (weekdays; weeks ending Friday; month and "
+        "quarter ends), each period holding its last value (for a pair whose coarser metric is an average, "
+        "the other's average over the period). A pair is screened at its coarser frequency; changes are "
+        "taken only between consecutive periods. The compare page aligns on the series' own dates, so its "
+        "figures can differ slightly.\n"
+        "- The two windows do not overlap: the long one ends where the recent one starts, and the recent one "
+        "ends on the pair's last common date (the earlier of its two series' last dates, shown as Ends).\n"
+        "- The test compares the two Fisher z's, each with the variance of Bartlett's effective sample size "
+        "n / (1 + 2 Σ ρA(k) ρB(k)), so autocorrelated changes do not pass for more data than they are.\n"
+        "- Benjamini-Hochberg (statsmodels `multipletests`) runs over exactly the pairs the filters keep. It "
+        "controls the false-discovery rate for independent or positively dependent tests; pairs sharing a "
+        "metric are dependent, so read the count as a guide."
+    )
