@@ -24,7 +24,7 @@ is a guide, stated as such.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -325,8 +325,3 @@ def rank_screen(
     t = t.iloc[order].reset_index(drop=True)
     count = int(tested.sum())
     return RankedScreen(t, count, int((t["pvalue"] < FDR).sum()), FDR * count, int(t["passes"].sum()))
-
-
-def metric_filter(allowed: Mapping[str, bool]) -> Callable[[pd.DataFrame], pd.Series]:
-    """A `keep` for rank_screen: both metrics of the pair allowed."""
-    return lambda t: t["a"].map(allowed).fillna(False) & t["b"].map(allowed).fillna(False)
