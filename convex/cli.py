@@ -127,11 +127,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _lookback(text: str) -> str:
-    from .analytics.align import LOOKBACKS  # the statistics stack loads only for `stats`
+    from .analytics.align import LOOKBACKS, date_window  # the statistics stack loads only for `stats`
 
     wanted = {key.lower(): key for key in LOOKBACKS}.get(text.strip().lower())
+    if wanted is None and date_window(text.strip()) is not None:
+        wanted = text.strip()
     if wanted is None:
-        raise argparse.ArgumentTypeError(f"lookback must be one of {', '.join(LOOKBACKS)}")
+        raise argparse.ArgumentTypeError(
+            f"lookback must be one of {', '.join(LOOKBACKS)} or two dates YYYY-MM-DD..YYYY-MM-DD"
+        )
     return wanted
 
 
@@ -208,7 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help="metric A id")
     p.add_argument("b", help="metric B id")
     p.add_argument(
-        "--lookback", type=_lookback, default="5Y", help="90D, 1Y, 3Y, 5Y, 10Y or Max (default 5Y)"
+        "--lookback",
+        type=_lookback,
+        default="5Y",
+        help="90D, 1Y, 3Y, 5Y, 10Y, Max (default 5Y), or two dates such as 2020-03-02..2020-06-26",
     )
     p.add_argument("--json", action="store_true", help="one JSON object instead of the readable report")
     p.set_defaults(func=cmd_stats)

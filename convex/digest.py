@@ -150,7 +150,7 @@ def build_digest(
             float(r.pvalue),
             float(r.qvalue),
             bool(r.passes),
-            _link(base, screening.compare_params(r.a, r.b, r.frequency, recent, long)),
+            _link(base, screening.compare_params(r.a, r.b, r.frequency, recent, long, r.end)),
         )
         for r in table.itertuples()
         if np.isfinite(r.pvalue)

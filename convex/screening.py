@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from convex.analytics.align import LOOKBACKS
+from convex.analytics.align import dates_text
 from convex.analytics.screener import RankedScreen, Screen, ScreenSeries, rank_screen, screen_pairs
 from convex.content.related import CandidateSeries
 
@@ -100,14 +100,30 @@ def rank(
     return rank_screen(table, keep=keep, min_points=filters.min_points)
 
 
-def compare_params(a: str, b: str, frequency: str, recent: str, long: str) -> dict[str, str]:
-    """The compare-page view that shows a break: both windows in the lookback, the rolling
+def window_dates(end: pd.Timestamp, recent: str, long: str) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+    """The first and last date of each of a pair's windows: the recent one ends on `end` (its last
+    common date), the long one on the day the recent one starts (screener: (start, end] windows)."""
+    split = end - RECENT_WINDOWS[recent]
+    day = pd.Timedelta(days=1)
+    return {"recent": (split + day, end), "long": (split - LONG_WINDOWS[long] + day, split)}
+
+
+def compare_params(
+    a: str, b: str, frequency: str, recent: str, long: str, end: pd.Timestamp
+) -> dict[str, str]:
+    """The compare-page view that shows a break: exactly the two windows' dates, the rolling
     correlation over about the recent window's length."""
-    weeks = _WEEKS[recent] + LONG_WINDOWS[long].kwds.get("years", 0) * 52
-    lookback = next((k for k in ("1Y", "3Y", "5Y", "10Y") if LOOKBACKS[k].kwds["years"] * 52 >= weeks), "Max")
+    spans = window_dates(end, recent, long)
     periods = _WEEKS[recent] * _PERIODS_PER_WEEK[frequency]
     roll = min(ROLL_OPTIONS, key=lambda o: abs(int(o) - periods))
-    return {"a": a, "b": b, "lookback": lookback, "view": "Rolling correlation", "roll": roll}
+    dates = dates_text(spans["long"][0], spans["recent"][1])
+    return {"a": a, "b": b, "dates": dates, "view": "Rolling correlation", "roll": roll}
+
+
+def lead_lag_params(a: str, b: str, end: pd.Timestamp, recent: str, long: str, window: str) -> dict[str, str]:
+    """The compare page's lead-lag view on exactly one of the pair's windows ("recent" or "long")."""
+    first, last = window_dates(end, recent, long)[window]
+    return {"a": a, "b": b, "dates": dates_text(first, last), "view": "Lead-lag"}
 
 
 def compare_link(params: Mapping[str, str], base: str = "./") -> str:

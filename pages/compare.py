@@ -7,12 +7,12 @@ import json
 import streamlit as st
 
 from convex import charts, ui
-from convex.analytics.align import LOOKBACKS
+from convex.analytics.align import LOOKBACKS, lookback_label
 from convex.catalog import catalog
 from convex.content.words import short_name
 from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value, periods
 from convex.loader import LoadedSeries, NoDataError
-from convex.ui import digest_signup, pair_panel, scenario_panel
+from convex.ui import digest_signup, pair_panel, scenario_panel, windows
 
 ui.ensure_app_navigation()
 
@@ -28,6 +28,7 @@ URL_DEFAULTS = {
     "a": None,
     "b": None,
     "lookback": DEFAULT_LOOKBACK,
+    "dates": None,
     "transform": next(iter(TRANSFORMS)),
     "dual": False,
     "spread": next(iter(SPREADS)),
@@ -78,6 +79,7 @@ notices = ui.check_url(
         "scenario": None,
         "move": scenario_panel.valid_move,
         "horizon": scenario_panel.valid_horizon,
+        "dates": windows.valid_dates,
     },
     first_value=["lookback"],
 )
@@ -99,11 +101,16 @@ with st.sidebar:
     ui.metric_picker("Metric A", "a")
     ui.metric_picker("Metric B", "b")
     st.button("⇄ Swap A and B", on_click=swap)
-    lookback, notices = ui.lookback_control(
+    lookback, notices = windows.lookback_control(
         DEFAULT_LOOKBACK,
         notices,
         "Statistics and charts use the aligned data dated after the last common date minus this span.",
+        on_change=windows.clear_dates,
     )
+    dates = windows.dates_from_url()
+    windows.dates_control(dates)
+    # Exact dates, when set, take the lookback's place everywhere the window is used.
+    span = dates or lookback
     transform = TRANSFORMS[
         st.selectbox(
             "Chart transform",
@@ -218,7 +225,7 @@ la, lb = loaded[a_id], loaded[b_id]
 report = ui.pair_report(
     la,
     lb,
-    lookback=lookback,
+    lookback=span,
     stats_window=stats_window,
     rolling_window=None if roll == "Auto" else int(roll),
     spread_kind=spread_kind,
@@ -275,8 +282,8 @@ if mechanical:
     )
 if aligned.n < 2:
     st.warning(
-        f"{metric_a.name} and {metric_b.name} have too few common dates in the {lookback} lookback to "
-        "compare. Try a longer lookback.",
+        f"{metric_a.name} and {metric_b.name} have too few common dates ({lookback_label(span)}) to "
+        "compare. Try a longer lookback or other dates.",
         icon=":material/date_range:",
     )
     ui.footer([metric_a, metric_b], loaded)
@@ -426,7 +433,7 @@ with st.expander(
     icon=":material/timeline:",
 ) as section:
     if section.open:
-        scenario = scenario_panel.render(la, lb, lookback, ui.related_pairs_for(a_id, b_id))
+        scenario = scenario_panel.render(la, lb, span, ui.related_pairs_for(a_id, b_id))
 ui.related_comparisons_section(a_id, b_id, lookback)
 
 # ------------------------------------------------------------ downloads

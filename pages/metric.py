@@ -9,6 +9,7 @@ from convex.analytics.align import LOOKBACKS
 from convex.catalog import catalog
 from convex.formatting import PERIOD_WORD, format_change, format_value
 from convex.loader import NoDataError
+from convex.ui import windows
 
 ui.ensure_app_navigation()
 
@@ -27,7 +28,7 @@ if notice:
 with st.sidebar:
     st.subheader("Explore")
     ui.metric_picker("Metric", "metric")
-    lookback, notices = ui.lookback_control("5Y", notices)
+    lookback, notices = windows.lookback_control("5Y", notices)
     window = st.selectbox(
         "Statistics window",
         list(ui.STATS_WINDOWS),

@@ -29,6 +29,7 @@ notices = ui.check_url(
         "freq": FREQUENCIES,
         "min": valid_min_points,
         "mechanical": None,
+        "leads": None,
     },
     multi=["domain", "freq"],
 )
@@ -70,6 +71,14 @@ with st.sidebar:
         help="Pairs built from the same data (a derived metric and its inputs) or "
         "linked by a pricing identity the catalog lists",
     )
+    leads_only = st.checkbox(
+        "Only pairs whose lead-lag shifted",
+        value=False,
+        key="leads",
+        bind="query-params",
+        help="Shows only the pairs whose lead called in the recent window differs from the long one's; "
+        "the ranking and the correction stay those of every pair the other filters keep.",
+    )
 
 for text in notices:
     st.warning(text, icon=":material/link_off:")
@@ -97,10 +106,16 @@ if not len(ranked.table):
         icon=":material/filter_alt_off:",
     )
 else:
-    shown = screener_panel.table(ranked, recent, long, SHOWN)
-    st.dataframe(shown, hide_index=True, column_config=screener_panel.column_config(recent, long), height=560)
-    if len(ranked.table) > SHOWN:
-        st.caption(f"The {SHOWN} smallest p-values of {len(ranked.table):,} pairs.")
+    shown = screener_panel.table(ranked, recent, long, SHOWN, lead_shifts_only=leads_only)
+    listed = ranked.lead_shifts if leads_only else len(ranked.table)
+    if not len(shown):
+        st.info("No pair's lead-lag shifted between the two windows.", icon=":material/filter_alt_off:")
+    else:
+        st.dataframe(
+            shown, hide_index=True, column_config=screener_panel.column_config(recent, long), height=560
+        )
+    if listed > SHOWN:
+        st.caption(f"The {SHOWN} smallest p-values of {listed:,} pairs.")
     st.download_button(
         "Download the screen (CSV)",
         data=lambda: ranked.table.to_csv(index=False),
@@ -122,5 +137,13 @@ with st.expander("How the screen is computed"):
         "n / (1 + 2 Σ ρA(k) ρB(k)), so autocorrelated changes do not pass for more data than they are.\n"
         "- Benjamini-Hochberg (statsmodels `multipletests`) runs over exactly the pairs the filters keep. It "
         "controls the false-discovery rate for independent or positively dependent tests; pairs sharing a "
-        "metric are dependent, so read the count as a guide."
+        "metric are dependent, so read the count as a guide.\n"
+        "- Lead-lag: in each window, the lag (A's change against B's that many periods later, or earlier) "
+        "with the largest |r|, searched up to "
+        f"{screener_panel.lag_words()}, is a lead only outside the band the pair page "
+        "uses (1.96·√(f/n) widened by Bonferroni for the lags searched, f Bartlett's factor); the pair page "
+        "searches more lags. A shift is a lead called in one window and not the same in the other. Each "
+        "window calls a lead by chance at most 5% of the time, so about one pair in ten shows a shift with "
+        "no relationship at all: the summary line gives that count. Open “Lead-lag · Recent” to see the lags "
+        "of the recent window."
     )

@@ -150,6 +150,22 @@ def test_stats_json_has_every_key(capsys):
     assert report["n"] > 150 and report["start"] < report["end"]
 
 
+def test_stats_on_two_dates(capsys):
+    import json
+
+    _store_pair()
+    assert main(["stats", "walcl", "tlt", "--lookback", "2021-01-06..2021-12-29", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["start"], report["end"], report["lookback"]) == (
+        "2021-01-06",
+        "2021-12-29",
+        "2021-01-06..2021-12-29",
+    )
+    with pytest.raises(SystemExit):
+        main(["stats", "walcl", "tlt", "--lookback", "2021-12-29..2021-01-06"])
+    assert "two dates YYYY-MM-DD..YYYY-MM-DD" in capsys.readouterr().err
+
+
 def test_stats_text_report(capsys):
     _store_pair()
     assert main(["stats", "tlt", "walcl"]) == 0

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from convex import screening
+from convex.analytics.align import date_window
 from convex.catalog import catalog
 from convex.cli import main
 from convex.content.related import CandidateSeries
@@ -54,7 +55,7 @@ def test_the_digest_gives_the_screeners_numbers_and_links_from_the_base_url(stor
             row.pvalue,
             row.qvalue,
         )
-        assert d.link.startswith(f"https://convex.example.com/?a={row.a}&b={row.b}&lookback=")
+        assert d.link.startswith(f"https://convex.example.com/?a={row.a}&b={row.b}&dates=")
     assert {m.metric for m in digest.moves} == {"walcl", "tlt"}
     assert all(m.link == "https://convex.example.com/?a=walcl&b=tlt" for m in digest.moves)
 
@@ -119,5 +120,11 @@ def test_screener_links_ask_only_for_windows_the_compare_page_offers():
     for frequency in ("daily", "weekly", "monthly", "quarterly"):
         for recent in screening.RECENT_WINDOWS:
             for long in screening.LONG_WINDOWS:
-                p = screening.compare_params("spy", "tlt", frequency, recent, long)
+                end = pd.Timestamp("2026-11-27")
+                p = screening.compare_params("spy", "tlt", frequency, recent, long, end)
                 assert p["roll"] in _COMPARE["ROLL_OPTIONS"] and p["view"] in _COMPARE["VIEWS"]
+                first = end - screening.RECENT_WINDOWS[recent] - screening.LONG_WINDOWS[long]
+                assert date_window(p["dates"]) == (first + pd.Timedelta(days=1), end)
+                for window in ("recent", "long"):
+                    q = screening.lead_lag_params("spy", "tlt", end, recent, long, window)
+                    assert q["view"] in _COMPARE["VIEWS"] and date_window(q["dates"]) is not None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from convex.analytics.align import date_window
 from convex.store import Store
 from tests.fakes import synthetic_series
 
@@ -248,6 +250,59 @@ def test_the_page_says_which_statistics_use_the_published_dates(store):
     assert "first close after it was published" not in captions
 
 
+def aligned_caption(at: AppTest) -> str:
+    return next(c.value for c in at.caption if c.value.startswith("Aligned"))
+
+
+def test_a_link_with_two_dates_shows_exactly_that_window_and_keeps_it_in_the_share_link(store):
+    at = run(a="spy", b="gld", dates="2022-03-01..2022-06-30", view="Overlay", transform="Rebased")
+    assert "from 2022-03-01 to 2022-06-30 (dates 2022-03-01 to 2022-06-30)" in aligned_caption(at)
+    assert "days before today" not in aligned_caption(at)  # chosen dates are not "old data"
+    assert at.date_input[0].value == (date(2022, 3, 1), date(2022, 6, 30))
+    assert at.code[0].value == "?a=spy&b=gld&dates=2022-03-01..2022-06-30&transform=Rebased&view=Overlay"
+    assert "over the chosen dates (1 Mar 2022 to 30 Jun 2022)" in texts(at)
+    assert not at.warning
+    next(b for b in at.button if b.label == "Use the lookback instead").click().run()
+    assert "(lookback 3Y)" in aligned_caption(at) and "dates" not in at.code[0].value
+
+
+def test_picking_two_dates_sets_the_window_and_a_lookback_clears_it(store):
+    at = run(a="spy", b="gld")
+    at.date_input[0].set_value((date(2021, 1, 4), date(2021, 6, 30))).run()
+    assert "from 2021-01-04 to 2021-06-30" in aligned_caption(at)
+    assert at.query_params["dates"] in ("2021-01-04..2021-06-30", ["2021-01-04..2021-06-30"])
+    at.segmented_control(key="lookback").set_value("1Y").run()
+    assert "(lookback 1Y)" in aligned_caption(at) and "dates" not in at.code[0].value
+
+
+@pytest.mark.parametrize(
+    "dates",
+    ["2022-06-30..2022-03-01", "2022-13-01..2022-06-30", "1700-01-01..2022-01-01", "<b>x</b>", "2022"],
+)
+def test_a_link_with_dates_that_are_not_a_window_falls_back_to_the_lookback(store, dates):
+    at = run(a="spy", b="gld", dates=dates)
+    assert any("“dates” is not valid" in w.value for w in at.warning)
+    assert "(lookback 3Y)" in aligned_caption(at) and "<b>" not in texts(at)
+
+
+def test_each_scenario_episode_links_to_its_own_dates(store):
+    at = run(a="walcl", b="tlt", scenario="true", lookback="Max")
+    section = next(e for e in at.expander if e.label.startswith("When Fed Balance Sheet moved like this"))
+    episodes = section.dataframe[0].value
+    first = episodes.iloc[0]
+    params = dict(parse_qsl(first["Open"].removeprefix("./?")))
+    start, end = first["A's move starts"], first["B's window ends"]
+    first_date, last_date = date_window(params["dates"])
+    # Episodes are dated as published (WALCL's Wednesday level counts from Friday's close); the
+    # link opens on the Wednesday whose level the move starts from.
+    assert last_date.date() == end and start - timedelta(days=7) < first_date.date() <= start
+    assert first_date.day_name() == "Wednesday"
+    assert (params["transform"], params["view"]) == ("Rebased", "Overlay")
+    opened = run(**params)
+    assert f"points from {first_date:%Y-%m-%d} to " in aligned_caption(opened)
+    assert not opened.warning
+
+
 def test_the_scenario_section_computes_only_when_open(store):
     at = run(a="walcl", b="tlt")
     section = next(e for e in at.expander if e.label.startswith("When Fed Balance Sheet moved like this"))
@@ -399,6 +454,28 @@ def test_a_screener_link_restores_its_windows_and_filters(store):
     table = at.dataframe[0].value
     assert set(table["Frequency"]) == {"weekly"} and (table["Changes (recent)"] >= 20).all()
     assert "r, last 26 weeks" in table.columns
+
+
+def test_the_screener_gives_each_pairs_leads_and_links_to_their_window(store):
+    at = run_screener(min="3")
+    summary = next(m.value for m in at.markdown if "pairs from" in m.value)
+    assert "changed their lead, where about" in summary
+    table = at.dataframe[0].value
+    assert {"Lead before", "Lead recent", "Lead-lag"} <= set(table.columns)
+    assert table["Lead recent"].str.match(r"^(none|same period|—|[AB] by \d+ \w+)").all()
+    row = table.iloc[0]
+    params = dict(parse_qsl(row["Lead-lag"].removeprefix("./?")))
+    assert params["view"] == "Lead-lag"
+    last = date_window(params["dates"])[1]
+    assert last.date() == row["Ends"]
+    opened = run(**params)
+    assert not opened.warning and f"to {last:%Y-%m-%d} (dates" in aligned_caption(opened)
+    at.checkbox(key="leads").check().run()
+    if at.dataframe:
+        shifted = at.dataframe[0].value
+        assert len(shifted) and (shifted["Lead before"] != shifted["Lead recent"]).all()
+    else:
+        assert any("lead-lag shifted" in i.value for i in at.info)
 
 
 def test_a_hostile_screener_link_falls_back_with_notices(store):

@@ -24,6 +24,7 @@ Rules (from the issue):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,6 +51,11 @@ LOOKBACKS: dict[str, pd.DateOffset | None] = {
     "10Y": pd.DateOffset(years=10),
     "Max": None,
 }
+
+# A window of two dates, first and last included: "2020-03-02..2020-06-26", where a link names
+# the exact span (an episode, a break) instead of a span back from the last common date.
+_DATES = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.\.(\d{4})-(\d{2})-(\d{2})")
+DATES_YEARS = (1800, 2200)
 
 FREQUENCY_RANK = {name: rank for rank, name in enumerate(FREQUENCIES)}
 # Calendar days in one native period, rounded up (a month can be 31 days, a quarter 92).
@@ -86,6 +92,42 @@ def window_start(last: pd.Timestamp, lookback: str) -> pd.Timestamp | None:
         raise ValueError(f"lookback {lookback!r} is not one of {tuple(LOOKBACKS)}")
     offset = LOOKBACKS[lookback]
     return None if offset is None else last - offset
+
+
+def date_window(text: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """(first, last) of a window written "YYYY-MM-DD..YYYY-MM-DD" with first before last and both
+    real dates in DATES_YEARS; None for anything else."""
+    match = _DATES.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    try:
+        first = pd.Timestamp(int(match[1]), int(match[2]), int(match[3]))
+        last = pd.Timestamp(int(match[4]), int(match[5]), int(match[6]))
+    except ValueError:
+        return None
+    low, high = DATES_YEARS
+    if not (low <= first.year and last.year <= high and first < last):
+        return None
+    return first, last
+
+
+def dates_text(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    return f"{first:%Y-%m-%d}..{last:%Y-%m-%d}"
+
+
+def check_lookback(lookback: str) -> None:
+    if lookback not in LOOKBACKS and date_window(lookback) is None:
+        raise ValueError(
+            f"lookback {lookback!r} is not one of {tuple(LOOKBACKS)} or a window YYYY-MM-DD..YYYY-MM-DD"
+        )
+
+
+def lookback_label(lookback: str) -> str:
+    """ "lookback 3Y", or "dates 2 Mar 2020 to 26 Jun 2020" for a window of two dates."""
+    window = date_window(lookback)
+    if window is None:
+        return f"lookback {lookback}"
+    return f"dates {format_date(window[0])} to {format_date(window[1])}"
 
 
 def clean_series(series: pd.Series) -> pd.Series:
@@ -208,7 +250,7 @@ class AlignedPair(JsonResult):
                 ends += " (old: more than two periods)"
         text = (
             f"Aligned {self.frequency}: {self.n:,} {points} from {format_date(self.start)} "
-            f"to {format_date(self.end)}{ends} (lookback {self.lookback}). {self.method}."
+            f"to {format_date(self.end)}{ends} ({lookback_label(self.lookback)}). {self.method}."
         )
         if self.tolerance_days is not None:
             text += f" Samples older than {self.tolerance_days} days are not used"
@@ -278,7 +320,8 @@ def align_pair(
     as_published: bool = False,
     today: pd.Timestamp | None = None,
 ) -> AlignedPair:
-    """Align two series (see the module docstring for the rules) and cut to a lookback.
+    """Align two series (see the module docstring for the rules) and cut to a lookback: a span
+    back from the last common date (LOOKBACKS) or two dates, both included (date_window).
 
     dating_* say what one value summarises, which end of its period its date labels and when it
     is published (used only as_published). `today` lets the window say how long ago it ends.
@@ -287,8 +330,7 @@ def align_pair(
         check_frequency(frequency)
     for change in (change_a, change_b):
         check_change(change)
-    if lookback not in LOOKBACKS:
-        raise ValueError(f"lookback {lookback!r} is not one of {tuple(LOOKBACKS)}")
+    check_lookback(lookback)
     side_a = _Side(
         clean_series(a), freq_a, change_a, name_a, dating_a.aggregation, dating_a.dated, dating_a.release
     )
@@ -307,9 +349,14 @@ def align_pair(
         {LEVEL_A: a_values, LEVEL_B: b_values, CHANGE_A: a_changes, CHANGE_B: b_changes},
         index=pd.DatetimeIndex(dates, name="date"),
     )
+    window = date_window(lookback)
+    if window is not None:
+        # Nothing after the window's last date: the history, warm-up included, ends with it.
+        known = np.asarray(history.index <= window[1])
+        history, spans = history[known], spans[known]
     frame, in_window = history, np.ones(len(history), dtype=bool)
     if len(history):
-        start = window_start(history.index[-1], lookback)
+        start = window[0] - pd.Timedelta(days=1) if window else window_start(history.index[-1], lookback)
         if start is not None:
             in_window = np.asarray(history.index > start)
             frame = history[in_window]
@@ -327,8 +374,17 @@ def align_pair(
         stale_dates_dropped=joined.dropped,
         gap_changes_dropped=int(np.count_nonzero(spans & in_window)),
         as_published=as_published,
-        as_of=today,
+        as_of=None if window else today,  # two chosen dates are as old as they were chosen to be
     )
+
+
+def reference_date(dates: pd.DatetimeIndex, release: Release | None, published: pd.Timestamp) -> pd.Timestamp:
+    """The date of the value an "as published" row dated `published` carries: the latest of the
+    series' own `dates` available by then (itself without a publication lag)."""
+    if release is None or not len(dates):
+        return published
+    position = int(np.searchsorted(release.available(dates), published, side="right")) - 1
+    return dates[max(position, 0)]
 
 
 def _published(side: _Side) -> _Side:

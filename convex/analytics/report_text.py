@@ -3,7 +3,7 @@ each saying what was computed and how (lags chosen, corrections applied)."""
 
 from __future__ import annotations
 
-from convex.analytics.align import AlignedPair
+from convex.analytics.align import AlignedPair, lookback_label
 from convex.analytics.metric_stats import MetricStats
 from convex.analytics.pair_stats import PairStats
 from convex.analytics.serialise import format_date
@@ -72,7 +72,7 @@ def _metric_block(name: str, m: MetricStats) -> list[str]:
 
 
 def _correlation_lines(s: PairStats, a: str, b: str, freq: str, lookback: str) -> list[str]:
-    c, out = s.correlation, [f"Correlation (lookback {lookback})"]
+    c, out = s.correlation, [f"Correlation ({lookback_label(lookback)})"]
     if c.insufficient:
         out.append(f"  levels: {c.insufficient}")
     elif c.levels_pvalue is None:

@@ -16,6 +16,14 @@ Bartlett's effective size n / (1 + 2 sum_k rho_a(k) rho_b(k)), each series' auto
 taken over that window, as the pair page does. Correlations are pairwise-complete: what
 `pandas.DataFrame.corr()` gives on the same changes, computed for all pairs at once.
 
+In each window it also finds every pair's lead: the lag k (A's change at t against B's at t + k,
+|k| up to SCREEN_MAX_LAG periods) with the largest |r|, called a lead only where the pair page
+would call it: outside the band widened for the lags searched (Bonferroni at 5 %, Bartlett's
+factor), with at least MIN_OBSERVATIONS changes at that lag. A pair's lead-lag shifted when the
+two windows' calls differ (no call and a same-period peak both count as no lead). That flag is a
+screen, not a test corrected across pairs: `RankedScreen.lead_shifts_by_chance` says how many pairs would show
+one if no pair had a lead in either window.
+
 `rank_screen` corrects the p-values of the pairs it keeps for multiple testing
 (Benjamini-Hochberg, statsmodels' `multipletests`). BH controls the false-discovery rate for
 independent or positively dependent tests; pairs sharing a metric are dependent, so the count
@@ -33,13 +41,17 @@ from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
 from convex.analytics.align import FREQUENCY_RANK, MAX_PERIOD_DAYS
-from convex.analytics.pair_data import autocorrelation_lags
+from convex.analytics.lead_lag import lead_lag_max_lag
+from convex.analytics.pair_data import MIN_OBSERVATIONS, SIGNIFICANCE_LEVEL, autocorrelation_lags
 
 PERIOD_RULES = {"weekly": "W-FRI", "monthly": "ME", "quarterly": "QE"}
 PERIOD_ALIASES = {"weekly": "W-FRI", "monthly": "M", "quarterly": "Q"}
 FDR = 0.05
 # Fewer changes than this in a window give no correlation.
 MIN_WINDOW_CHANGES = 8
+# The leads the screen looks for, in periods: two weeks of trading days, a month of weeks, a
+# quarter of months, half a year of quarters (the pair page searches further, on one pair).
+SCREEN_MAX_LAG = {"daily": 10, "weekly": 4, "monthly": 3, "quarterly": 2}
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,42 @@ def _bartlett(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.maximum(factor, 1.0)
 
 
+def lagged_correlations(
+    x: np.ndarray, y: np.ndarray, max_lag: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """r and pair counts of x_i[t] with y_j[t + k] for every column pair (i, j), for the lags k in
+    the order a tie is settled: 0, 1, -1, 2, -2, ... (the smallest |k| first, as lead_lag does)."""
+    lags = np.array([0] + [s * k for k in range(1, max_lag + 1) for s in (1, -1)], dtype=int)
+    total = len(x)
+    r = np.full((len(lags), x.shape[1], y.shape[1]), np.nan)
+    n = np.zeros(r.shape)
+    for index, k in enumerate(lags):
+        if abs(k) >= total:
+            continue
+        xs, ys = (x[: total - k], y[k:]) if k >= 0 else (x[-k:], y[: total + k])
+        r[index], n[index] = pairwise_correlation(xs, ys)
+    return lags, r, n
+
+
+def _leads(x: np.ndarray, y: np.ndarray, factor: np.ndarray, frequency: str) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair's lag of largest |r| (x_i leading y_j by k > 0) where it is a lead the pair page
+    would call (NaN where not), and the r at that lag."""
+    max_lag = lead_lag_max_lag(len(x), SCREEN_MAX_LAG[frequency])
+    shape = (x.shape[1], y.shape[1])
+    if max_lag < 1:
+        return np.full(shape, np.nan), np.full(shape, np.nan)
+    lags, r, n = lagged_correlations(x, y, max_lag)
+    r = np.where(n >= MIN_OBSERVATIONS, r, np.nan)
+    strength = np.where(np.isfinite(r), np.abs(r), -1.0)
+    best = np.argmax(strength, axis=0)  # the first maximum: the smallest |k| on a tie
+    best_r = np.take_along_axis(r, best[None], axis=0)[0]
+    z = sps.norm.ppf(1 - SIGNIFICANCE_LEVEL / 2 / (2 * max_lag + 1))
+    with np.errstate(all="ignore"):
+        band = z * np.sqrt(factor / n[0])
+        called = np.abs(best_r) > band
+    return np.where(called, lags[best].astype(float), np.nan), best_r
+
+
 def _spread_zscore(levels: np.ndarray, last: np.ndarray) -> np.ndarray:
     """For every pair (i, j): the latest gap between the two z-scored levels, in standard
     deviations of that gap over the window's common rows."""
@@ -239,9 +287,15 @@ def _screen_frequency(items, wide, frequency, recent, long) -> pd.DataFrame:
                 x, y = ends_frame[rows].to_numpy(), changes[rows].to_numpy()
                 r, n = pairwise_correlation(x, y)
                 factor = _bartlett(x, y)
-                columns[f"r_{name}"][pick] = r[c[pick], f[pick]]
-                columns[f"n_{name}"][pick] = n[c[pick], f[pick]]
-                columns[f"factor_{name}"][pick] = factor[c[pick], f[pick]]
+                lead, lead_r = _leads(x, y, factor, frequency)
+                cp, fp = c[pick], f[pick]
+                columns[f"r_{name}"][pick] = r[cp, fp]
+                columns[f"n_{name}"][pick] = n[cp, fp]
+                columns[f"factor_{name}"][pick] = factor[cp, fp]
+                # The matrices hold "c leads f by k": turned to "a leads b by k".
+                sign = np.where(c[pick] == first[pick], 1.0, -1.0)
+                columns[f"lead_{name}"][pick] = sign * lead[cp, fp]
+                columns[f"lead_r_{name}"][pick] = lead_r[cp, fp]
         window = levels[(levels.index > start) & (levels.index <= end)]
         if len(window):
             spread = _spread_zscore(window.to_numpy(), window.ffill().iloc[-1].to_numpy())
@@ -263,6 +317,10 @@ _RAW_COLUMNS = [
     "r_recent",
     "n_recent",
     "factor_recent",
+    "lead_long",
+    "lead_r_long",
+    "lead_recent",
+    "lead_r_recent",
     "spread_z",
     "end",
 ]
@@ -283,7 +341,12 @@ def _finish(t: pd.DataFrame) -> pd.DataFrame:
         se = np.sqrt(1.0 / (n_eff_long - 3) + 1.0 / (n_eff_recent - 3))
         z = (z_recent - z_long) / se
     z = z.where((n_eff_long > 3) & (n_eff_recent > 3))
+    leads = t[["lead_long", "lead_recent"]].astype(float).fillna(0.0)
     return t.assign(
+        # Both windows long enough to search (an r at some lag), and the calls differ.
+        lead_shift=t["lead_r_long"].notna()
+        & t["lead_r_recent"].notna()
+        & (leads["lead_long"] != leads["lead_recent"]),
         change=t["r_recent"] - t["r_long"],
         n_effective_long=n_eff_long,
         n_effective_recent=n_eff_recent,
@@ -302,6 +365,11 @@ class RankedScreen:
     below_threshold: int  # raw p < FDR
     expected_by_chance: float  # FDR x tested: raw p < FDR expected with no change anywhere
     discoveries: int  # pass BH at FDR
+    lead_searched: int = 0  # pairs whose lead could be called in both windows
+    lead_shifts: int = 0
+    # Shifts expected if no pair had a relationship at any lag: a spurious call in one window or
+    # the other, each at most SIGNIFICANCE_LEVEL (Bonferroni over its lags).
+    lead_shifts_by_chance: float = 0.0
 
 
 def rank_screen(
@@ -324,4 +392,14 @@ def rank_screen(
     order = np.lexsort((-t["change"].abs().fillna(0).to_numpy(), t["pvalue"].fillna(2).to_numpy()))
     t = t.iloc[order].reset_index(drop=True)
     count = int(tested.sum())
-    return RankedScreen(t, count, int((t["pvalue"] < FDR).sum()), FDR * count, int(t["passes"].sum()))
+    searched = int((t["lead_r_long"].notna() & t["lead_r_recent"].notna()).sum())
+    return RankedScreen(
+        t,
+        count,
+        int((t["pvalue"] < FDR).sum()),
+        FDR * count,
+        int(t["passes"].sum()),
+        lead_searched=searched,
+        lead_shifts=int(t["lead_shift"].sum()),
+        lead_shifts_by_chance=searched * (1 - (1 - SIGNIFICANCE_LEVEL) ** 2),
+    )

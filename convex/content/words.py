@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 
+from convex.analytics.align import date_window
 from convex.catalog import Metric
 from convex.formatting import (
     PERIOD_WORD,
@@ -52,6 +53,8 @@ def lookback_words(lookback: str) -> str:
         return _LOOKBACK_WORDS[lookback]
     if lookback == "Max":
         return "the full common history"
+    if date_window(lookback) is not None:
+        return "the chosen dates"  # the caller adds the window's own first and last dates
     return f"the {lookback} lookback"
 
 

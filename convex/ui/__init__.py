@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from ..analytics.align import LOOKBACKS, window_start
+from ..analytics.align import window_start
 from ..analytics.metric_stats import metric_statistics as compute_metric_statistics
 from ..analytics.report import pair_report as build_pair_report
 from ..catalog import DOMAINS, Metric, catalog
@@ -269,29 +269,6 @@ def check_url(
             which = "first non-empty" if key in first_value else "last"
             notices.append(f"The link repeats “{key}”; its {which} value is used.")
     return notices
-
-
-def lookback_control(default: str, notices: list[str], help_text: str | None = None) -> tuple[str, list[str]]:
-    """The lookback picker, bound to the URL, and the page's link notices.
-
-    A link whose `lookback` is empty (`?lookback=`) clears even a required button group (Streamlit
-    registers it as clearable, and seeds it from the URL the session was opened with): use the
-    default and put it in the picker on an immediate rerun. That rerun sees a URL already cleaned
-    of what this run's notices report, so they are carried over to it.
-    """
-    carried = st.session_state.pop("_carried_notices", [])
-    restored = st.session_state.pop("_lookback_restore", None)
-    if restored is not None:
-        st.session_state.lookback = restored
-    value = st.segmented_control(
-        "Lookback", list(LOOKBACKS), default=default, required=True, key="lookback",
-        bind="query-params", help=help_text,
-    )  # fmt: skip
-    if value is None:
-        st.session_state._lookback_restore = default
-        st.session_state._carried_notices = notices
-        st.rerun()
-    return value, carried + [n for n in notices if n not in carried]
 
 
 def sync_choice_with_url(key: str, options: list[str], default: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..analytics.align import lookback_label
 from ..analytics.report import PairReport
 from ..catalog import Metric
 from ..formatting import (
@@ -60,7 +61,7 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         else ""
     )
     st.markdown(
-        f"**How {a} and {b} move together** · {freq} data, lookback {aligned.lookback}, "
+        f"**How {a} and {b} move together** · {freq} data, {lookback_label(aligned.lookback)}, "
         f"n = {aligned.n:,}{dropped}"
     )
     st.caption(_dating_words(s.predictive_method))

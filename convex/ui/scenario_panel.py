@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..analytics.align import lower_frequency
+from ..analytics.align import dates_text, lower_frequency, reference_date
 from ..analytics.scenarios import (
     DEFAULT_HORIZON,
     ScenarioReport,
@@ -27,7 +27,9 @@ from ..content.words import short_name
 from ..formatting import PERIOD_WORDS, format_change, periods
 from ..loader import LoadedSeries, pair_options
 from ..scenario_charts import episode_paths_chart, fan_chart
+from ..screening import compare_link
 from . import CACHE_TTL_S, chart, data_version, load_metric, pair_label, store_path
+from .windows import window_params
 
 # The longest horizon a link or the input may ask for: a year of trading days.
 MAX_HORIZON = 252
@@ -118,7 +120,7 @@ def render(
             "start from: enter a move."
         )
         return None
-    _show(report, metric_a, metric_b)
+    _show(report, la, metric_b)
     _related_scenarios(report, metric_a, lookback, related)
     return report
 
@@ -131,7 +133,8 @@ def _units(metric: Metric) -> str:
     return "%" if metric.change == "pct" else metric.units
 
 
-def _show(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> None:
+def _show(report: ScenarioReport, la: LoadedSeries, metric_b: Metric) -> None:
+    metric_a = la.metric
     text = scenario_text(report, metric_a, metric_b)
     b, frequency = short_name(metric_b), report.frequency
     st.markdown(f"**{text.forecast_verdict}**")
@@ -149,7 +152,19 @@ def _show(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> None:
             )
         )
     if e.episodes:
-        st.dataframe(_episodes_table(report, metric_a, metric_b), hide_index=True, width="stretch")
+        st.dataframe(
+            _episodes_table(report, la, metric_b),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Open": st.column_config.LinkColumn(
+                    "Open",
+                    display_text="Episode",
+                    help="The pair on this episode's dates, from the date of A's starting value to the "
+                    "end of B's window, both rebased to 100",
+                )
+            },
+        )
     st.markdown("##### Response over horizons (local projections)")
     st.write(text.response)
     r = report.response
@@ -202,9 +217,22 @@ def _show(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> None:
             )
 
 
-def _episodes_table(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> pd.DataFrame:
+def episode_link(la: LoadedSeries, b_id: str, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """The compare page on one episode's dates, both series rebased to 100 where A's move starts.
+    Episodes are dated as published; the page is dated by reference dates, so the window opens on
+    the date of A's starting value (a Wednesday level published on Friday opens on the Wednesday)."""
+    first = reference_date(la.series.index, la.dating.release, start)
+    dates = dates_text(first, end)
+    return compare_link(
+        {"a": la.metric.id, "b": b_id, "dates": dates, "transform": "Rebased", "view": "Overlay"}
+    )
+
+
+def _episodes_table(report: ScenarioReport, la: LoadedSeries, metric_b: Metric) -> pd.DataFrame:
+    metric_a = la.metric
     rows = [
         {
+            "Open": episode_link(la, metric_b.id, e.start, e.end),
             "A's move starts": e.start.date(),
             "Signal (A's move known)": e.signal.date(),
             "B's window ends": e.end.date(),
@@ -227,7 +255,7 @@ def _related_scenarios(
         params = {
             "a": pair.a_id,
             "b": pair.b_id,
-            "lookback": lookback,
+            **window_params(lookback),
             "scenario": "true",
             "horizon": e.horizon,
         }

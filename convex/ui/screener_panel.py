@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from .. import screening
-from ..analytics.screener import FDR, RankedScreen
+from ..analytics.screener import FDR, SCREEN_MAX_LAG, RankedScreen
+from ..formatting import periods
 from . import _candidates, store_path, store_version
 
 SCREENS_KEPT = 8
@@ -39,7 +41,7 @@ def screen_with_progress(recent: str, long: str):
 
 
 def summary(ranked: RankedScreen, screened: int, metrics: int, end: pd.Timestamp, min_points: int) -> str:
-    """One line with every count the multiple-testing correction needs."""
+    """One line with every count the multiple-testing correction needs, and one for lead-lag shifts."""
     shown = len(ranked.table)
     return (
         f"{screened:,} pairs from {metrics} metrics with data, each over windows ending on its last "
@@ -47,19 +49,38 @@ def summary(ranked: RankedScreen, screened: int, metrics: int, end: pd.Timestamp
         f"the filters with at least {min_points} changes in each window and {ranked.tested:,} of them "
         f"have a test. {ranked.below_threshold:,} have p < {FDR:g} before correction, where about "
         f"{ranked.expected_by_chance:,.0f} would by chance alone if no relationship had changed; "
-        f"**{ranked.discoveries:,} pass Benjamini-Hochberg at a {FDR:.0%} false-discovery rate**."
+        f"**{ranked.discoveries:,} pass Benjamini-Hochberg at a {FDR:.0%} false-discovery rate**.\n\n"
+        f"Lead-lag: {ranked.lead_shifts:,} of the {ranked.lead_searched:,} pairs whose lead could be "
+        f"searched in both windows changed their lead, where about {ranked.lead_shifts_by_chance:,.0f} "
+        "would by chance if no pair had a relationship at any lag: a shift is a screen, not a finding."
     )
 
 
-def table(ranked: RankedScreen, recent: str, long: str, limit: int) -> pd.DataFrame:
-    t = ranked.table.head(limit)
-    links = [
-        screening.compare_link(screening.compare_params(a, b, f, recent, long))
-        for a, b, f in zip(t["a"], t["b"], t["frequency"], strict=True)
-    ]
+def lead_words(lead: float, lead_r: float, frequency: str) -> str:
+    """ "A by 3 trading days", "same period", "none" (searched, no lead called), "—" (not searched)."""
+    if not np.isfinite(lead_r):
+        return "—"
+    if not np.isfinite(lead):
+        return "none"
+    if lead == 0:
+        return "same period"
+    return f"{'A' if lead > 0 else 'B'} by {periods(int(abs(lead)), frequency)}"
+
+
+def table(
+    ranked: RankedScreen, recent: str, long: str, limit: int, *, lead_shifts_only: bool = False
+) -> pd.DataFrame:
+    t = ranked.table
+    if lead_shifts_only:
+        t = t[t["lead_shift"]]
+    t = t.head(limit)
+    rows = list(zip(t["a"], t["b"], t["frequency"], t["end"], strict=True))
     return pd.DataFrame(
         {
-            "Open": links,
+            "Open": [
+                screening.compare_link(screening.compare_params(a, b, f, recent, long, e))
+                for a, b, f, e in rows
+            ],
             "A": t["name_a"] + t["sample"].map({True: " (sample)", False: ""}),
             "B": t["name_b"],
             "Frequency": t["frequency"],
@@ -68,6 +89,18 @@ def table(ranked: RankedScreen, recent: str, long: str, limit: int) -> pd.DataFr
             "Change": t["change"],
             "p": t["pvalue"],
             "q (BH)": t["qvalue"],
+            "Lead before": [
+                lead_words(k, r, f)
+                for k, r, f in zip(t["lead_long"], t["lead_r_long"], t["frequency"], strict=True)
+            ],
+            "Lead recent": [
+                lead_words(k, r, f)
+                for k, r, f in zip(t["lead_recent"], t["lead_r_recent"], t["frequency"], strict=True)
+            ],
+            "Lead-lag": [
+                screening.compare_link(screening.lead_lag_params(a, b, e, recent, long, "recent"))
+                for a, b, _, e in rows
+            ],
             "Spread z": t["spread_z"],
             "Ends": t["end"].dt.date,
             "Changes (recent)": t["n_recent"].astype(int),
@@ -76,13 +109,17 @@ def table(ranked: RankedScreen, recent: str, long: str, limit: int) -> pd.DataFr
     )
 
 
+def lag_words() -> str:
+    return ", ".join(periods(k, f) for f, k in SCREEN_MAX_LAG.items())
+
+
 def column_config(recent: str, long: str) -> dict:
     r = st.column_config.NumberColumn
     return {
         "Open": st.column_config.LinkColumn(
             "Open",
             display_text="Compare",
-            help="The pair on the compare page, with both windows and the rolling correlation",
+            help="The pair on the compare page on exactly both windows' dates, with the rolling correlation",
         ),
         f"r, {screening.LONG_WORDS[long]} before": r(
             format="%+.2f",
@@ -98,6 +135,18 @@ def column_config(recent: str, long: str) -> dict:
             "effective sample size (autocorrelation-adjusted)",
         ),
         "q (BH)": r(format="%.2g", help="Benjamini-Hochberg adjusted p over the pairs in this table"),
+        "Lead before": st.column_config.TextColumn(
+            help="Which metric led in the long window: A's changes against B's up to "
+            f"{lag_words()} earlier or later, a lead called only outside the band the pair page "
+            "uses (Bonferroni over the lags searched, Bartlett-adjusted). none: searched, no lead; "
+            "—: too few changes to search"
+        ),
+        "Lead recent": st.column_config.TextColumn(help="The same, over the recent window"),
+        "Lead-lag": st.column_config.LinkColumn(
+            "Lead-lag",
+            display_text="Recent",
+            help="The pair's lead-lag view on exactly the recent window's dates",
+        ),
         "Spread z": r(
             format="%+.1f",
             help="Today's gap between the two z-scored levels, in standard "

@@ -14,8 +14,11 @@ from convex.analytics.align import (
     as_of_tolerance,
     clean_series,
     compute_changes,
+    date_window,
+    reference_date,
     sample_as_of,
 )
+from convex.catalog import Release
 from tests.analytics.synthetic import business_days, price_walk, wednesdays
 
 
@@ -327,3 +330,48 @@ def test_inputs_with_different_datetime_resolutions_align():
     aligned = align_pair(weekly, b, freq_a="weekly", freq_b="daily", change_a="pct", change_b="pct")
     assert aligned.n == 8
     assert aligned.frame["b"].iloc[1] == b[pd.Timestamp("2020-01-08")]
+
+
+# --------------------------------------------------------------------------- two chosen dates
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2020-03-02..2020-06-26", (pd.Timestamp("2020-03-02"), pd.Timestamp("2020-06-26"))),
+        ("2020-06-26..2020-03-02", None),  # last before first
+        ("2020-03-02..2020-03-02", None),  # one day is not a window
+        ("2020-02-30..2020-06-26", None),  # not a date
+        ("1799-12-31..2020-06-26", None),  # before 1800
+        ("2020-03-02..2201-01-01", None),
+        ("2020-3-2..2020-6-26", None),
+        (" 2020-03-02..2020-06-26", None),
+        ("3Y", None),
+        (None, None),
+    ],
+)
+def test_date_window_reads_only_two_real_dates_in_order(text, expected):
+    assert date_window(text) == expected
+
+
+def test_two_dates_cut_the_window_and_its_history_to_exactly_those_dates():
+    index = business_days("2018-01-01", 1200)
+    a, b = price_walk(index, seed=1), price_walk(index, seed=2)
+    options = dict(freq_a="daily", freq_b="daily", change_a="pct", change_b="pct")
+    window = align_pair(a, b, lookback="2019-03-04..2019-06-28", today=pd.Timestamp("2026-12-04"), **options)
+    full = align_pair(a, b, lookback="Max", **options)
+    inside = full.frame.loc["2019-03-04":"2019-06-28"]
+    pd.testing.assert_frame_equal(window.frame, inside)  # first row keeps its change from the day before
+    assert window.history.index[-1] == pd.Timestamp("2019-06-28")  # nothing after the window is used
+    assert window.days_before_today is None and not window.old  # chosen dates are not stale data
+    assert "(dates 2019-03-04 to 2019-06-28)" in window.describe()
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        align_pair(a, b, lookback="2019-06-28..2019-03-04", **options)
+
+
+def test_reference_date_undoes_a_publication_lag():
+    dates = wednesdays("2024-01-03", "2024-03-27")
+    release = Release(1, "16:30")  # Thursday after the close: Friday's close is the first to react
+    published = release.available(dates)
+    for reference, day in zip(dates, published, strict=True):
+        assert reference_date(dates, release, day) == reference
+        assert reference_date(dates, release, day + pd.Timedelta(days=3)) == reference  # the next Monday
+    assert reference_date(dates, None, pd.Timestamp("2024-02-02")) == pd.Timestamp("2024-02-02")

@@ -65,6 +65,20 @@ def test_shared_link_restores_the_view(page, app_url):
     assert_healthy(page)
 
 
+def test_a_link_with_two_dates_keeps_them_until_the_lookback_is_chosen(page, app_url):
+    page.goto(f"{app_url}/?a=spy&b=gld&dates=2024-01-02..2024-06-28&view=Overlay")
+    wait_for_app(page)
+    assert page.get_by_text("(dates 2024-01-02 to 2024-06-28)").is_visible()
+    assert drawn_charts(page) >= 1
+    assert params(page)["dates"] == "2024-01-02..2024-06-28"
+    assert_healthy(page)
+    page.get_by_role("button", name="Use the lookback instead").click()
+    wait_for_app(page)
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('dates')", timeout=20_000)
+    assert page.get_by_text("(lookback 3Y)").is_visible()
+    assert_healthy(page)
+
+
 def test_changing_a_picker_updates_the_url(page, app_url):
     page.goto(app_url)
     wait_for_app(page)

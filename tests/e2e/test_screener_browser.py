@@ -29,6 +29,11 @@ def test_the_screener_draws_its_table_and_writes_its_filters_to_the_url(page, ap
     wait_for_app(page)
     assert params(page) == {"recent": "26 weeks", "mechanical": "false"}
     assert_healthy(page)
+    page.get_by_text("Only pairs whose lead-lag shifted").click()
+    wait_for_app(page)
+    assert params(page) == {"recent": "26 weeks", "mechanical": "false", "leads": "true"}
+    assert page.get_by_text("changed their lead, where about").is_visible()
+    assert_healthy(page)
 
 
 def test_the_digest_feed_is_served_from_the_static_folder(app_url, served_store):
