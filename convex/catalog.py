@@ -12,6 +12,20 @@ from pathlib import Path
 
 import numpy as np
 
+from .formulas import (
+    PREFIX,
+    FormulaError,
+    Unit,
+    canonical,
+    formula_text,
+    formula_units,
+    is_formula_id,
+    multiplicative,
+    parse,
+    pretty,
+    references,
+)
+
 DOMAINS = (
     "Liquidity",
     "Rates",
@@ -29,7 +43,6 @@ DOMAINS = (
 SOURCES = ("fred", "yahoo", "coingecko", "cboe", "derived")
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly")
 CHANGE_KINDS = ("pct", "diff")
-DERIVED_OPS = ("sum", "ratio")
 
 # Observations per year, used to annualise and to size windows.
 PERIODS_PER_YEAR = {"daily": 252, "weekly": 52, "monthly": 12, "quarterly": 4}
@@ -47,6 +60,17 @@ class UnknownMetricError(KeyError):
 
     def __str__(self) -> str:
         return f"Unknown metric id {self.args[0]!r}"
+
+
+class InvalidFormulaError(UnknownMetricError):
+    """A formula id ("f:...") that cannot be read or mixes units: args are (id, why)."""
+
+    def __str__(self) -> str:
+        return f"The formula {formula_text(self.args[0])[:80]!r} cannot be used: {self.args[1]}"
+
+
+# The domain pickers and texts give a metric the user wrote as a formula.
+FORMULA_DOMAIN = "Formula"
 
 
 # The US equity close, New York time: a value published after it can first move markets at the
@@ -113,7 +137,6 @@ AT_THE_CLOSE = Dating()
 @dataclass(frozen=True)
 class DerivedInput:
     id: str
-    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -128,7 +151,8 @@ class Metric:
     units: str
     change: str
     unit_scale: float | None = None
-    op: str | None = None
+    formula: str | None = None
+    # The catalog metrics a derived metric's formula reads, filled from the formula.
     inputs: tuple[DerivedInput, ...] = field(default_factory=tuple)
     # (other metric id, why) for the pricing identities the catalog lists with this metric.
     mechanical: tuple[tuple[str, str], ...] = field(default_factory=tuple)
@@ -225,6 +249,7 @@ class Catalog:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {m.id: m for m in self.metrics})
+        object.__setattr__(self, "_formulas", {})
 
     def __iter__(self):
         return iter(self.metrics)
@@ -236,10 +261,21 @@ class Catalog:
         return metric_id in self._by_id  # type: ignore[attr-defined]
 
     def get(self, metric_id: str) -> Metric:
+        """A catalog metric, or the metric a formula id ("f:spy/tlt") describes."""
         try:
             return self._by_id[metric_id]  # type: ignore[attr-defined]
         except KeyError:
+            if is_formula_id(metric_id):
+                return self._formula(metric_id)
             raise UnknownMetricError(metric_id) from None
+
+    def _formula(self, metric_id: str) -> Metric:
+        kept = self._formulas  # type: ignore[attr-defined]
+        if metric_id not in kept:
+            if len(kept) > 256:
+                kept.clear()
+            kept[metric_id] = formula_metric(metric_id, self)
+        return kept[metric_id]
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -253,11 +289,28 @@ class Catalog:
 
 
 def _parse_metric(raw: dict) -> Metric:
-    inputs = tuple(DerivedInput(**i) for i in raw.pop("inputs", ()))
     try:
-        return Metric(inputs=inputs, **raw)
+        return Metric(**raw)
     except TypeError as exc:
         raise CatalogError(f"metric {raw.get('id')!r}: {exc}") from None
+
+
+def formula_tree(m: Metric, ids) -> object:
+    """A derived metric's formula, parsed against the catalog's ids."""
+    try:
+        return parse(m.formula or "", ids)
+    except FormulaError as exc:
+        raise CatalogError(f"derived metric {m.id!r}: {exc}") from None
+
+
+def _with_inputs(metrics: tuple[Metric, ...]) -> tuple[Metric, ...]:
+    ids = [m.id for m in metrics]
+    return tuple(
+        dataclasses.replace(m, inputs=tuple(DerivedInput(i) for i in references(formula_tree(m, ids))))
+        if m.is_derived
+        else m
+        for m in metrics
+    )
 
 
 def validate(metrics: tuple[Metric, ...]) -> None:
@@ -290,10 +343,13 @@ def validate(metrics: tuple[Metric, ...]) -> None:
             raise CatalogError(f"{where}: release_days must be >= 0 and release_at HH:MM")
         if m.unit_scale is not None and not m.unit_scale > 0:
             raise CatalogError(f"{where}: unit_scale must be positive")
+        implied = Unit.of(m.units).scale  # "Millions of USD" is 1e6; formulas convert by it
+        if m.unit_scale is not None and implied != 1 and m.unit_scale != implied:
+            raise CatalogError(f"{where}: unit_scale {m.unit_scale:g} does not match its units {m.units!r}")
         if m.is_derived:
             _validate_derived(m, by_id)
-        elif m.op or m.inputs:
-            raise CatalogError(f"{where}: only derived metrics have op and inputs")
+        elif m.formula or m.inputs:
+            raise CatalogError(f"{where}: only derived metrics have a formula")
     missing = [d for d in DOMAINS if not any(m.domain == d for m in metrics)]
     if missing:
         raise CatalogError(f"domains with no metric: {missing}")
@@ -301,25 +357,58 @@ def validate(metrics: tuple[Metric, ...]) -> None:
 
 def _validate_derived(m: Metric, by_id: dict[str, Metric]) -> None:
     where = f"derived metric {m.id!r}"
-    if m.op not in DERIVED_OPS:
-        raise CatalogError(f"{where}: op must be one of {DERIVED_OPS}")
-    if not m.inputs:
-        raise CatalogError(f"{where}: has no inputs")
-    for i in m.inputs:
-        source = by_id.get(i.id)
-        if source is None or source.is_derived:
-            raise CatalogError(f"{where}: input {i.id!r} must be a non-derived catalog metric")
-        if m.op == "sum" and (source.unit_scale is None or m.unit_scale is None):
-            # A weighted sum is only meaningful once every input is in the same unit.
-            raise CatalogError(f"{where}: sum needs unit_scale on itself and on {i.id!r}")
-    if m.op == "ratio" and len(m.inputs) != 2:
-        raise CatalogError(f"{where}: ratio takes exactly two inputs")
+    tree = formula_tree(m, by_id)
+    for i in references(tree):
+        source = by_id[i]
+        if source.is_derived:
+            raise CatalogError(f"{where}: input {i!r} must be a non-derived catalog metric")
+    try:
+        result = formula_units(tree, lambda i: by_id[i].units)
+    except FormulaError as exc:
+        raise CatalogError(f"{where}: {exc}") from None
+    if result.base != Unit.of(m.units).base:
+        raise CatalogError(f"{where}: its formula gives {result.words}, not {m.units}")
+    if [i.id for i in m.inputs] != references(tree):
+        raise CatalogError(f"{where}: inputs must be the ids its formula reads")
+
+
+def formula_metric(metric_id: str, cat: Catalog) -> Metric:
+    """The metric a formula id describes: on the dates of its slowest input, published when its
+    last input is, in the units the formula gives; its id is the formula written one way."""
+    try:
+        tree = parse(formula_text(metric_id), cat.ids)
+        units = formula_units(tree, lambda i: cat.get(i).units)
+    except FormulaError as exc:
+        raise InvalidFormulaError(metric_id, str(exc)) from None
+    inputs = [cat.get(i) for i in references(tree)]
+    slowest = max(inputs, key=lambda m: FREQUENCIES.index(m.frequency))
+    latest = max(inputs, key=_release_order)
+    # Ratios and products of prices change in percent; sums, differences and logs by difference.
+    change = "pct" if multiplicative(tree) and all(m.change == "pct" for m in inputs) else "diff"
+    written = pretty(tree)
+    return Metric(
+        id=PREFIX + canonical(tree),
+        name=written,
+        description=f"Your formula {written}, computed by Convex from {', '.join(m.name for m in inputs)}.",
+        domain=FORMULA_DOMAIN,
+        source="derived",
+        symbol=written,
+        frequency=slowest.frequency,
+        units=units.words,
+        change=change,
+        formula=canonical(tree),
+        inputs=tuple(DerivedInput(m.id) for m in inputs),
+        aggregation=slowest.aggregation,
+        dated=slowest.dated,
+        release_days=latest.release_days,
+        release_at=latest.release_at,
+    )
 
 
 def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
-    metrics = tuple(_parse_metric(dict(item)) for item in raw.get("metric", []))
+    metrics = _with_inputs(tuple(_parse_metric(dict(item)) for item in raw.get("metric", [])))
     validate(metrics)
     ids = {m.id for m in metrics}
     featured = tuple(tuple(pair) for pair in raw.get("featured", []))
@@ -336,17 +425,17 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     return Catalog(metrics, featured, timestamps)  # type: ignore[arg-type]
 
 
+def _release_order(m: Metric) -> tuple[int, str]:
+    return m.release_days + (1 if m.release_at > MARKET_CLOSE else 0), m.release_at
+
+
 def _with_derived_release(metrics: tuple[Metric, ...]) -> tuple[Metric, ...]:
     """A derived metric is published when its last input is."""
     by_id = {m.id: m for m in metrics}
-
-    def shift(m: Metric) -> tuple[int, str]:
-        return m.release_days + (1 if m.release_at > MARKET_CLOSE else 0), m.release_at
-
     out = []
     for m in metrics:
         if m.is_derived:
-            latest = max((by_id[i.id] for i in m.inputs), key=shift)
+            latest = max((by_id[i.id] for i in m.inputs), key=_release_order)
             m = dataclasses.replace(m, release_days=latest.release_days, release_at=latest.release_at)
         out.append(m)
     return tuple(out)

@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from .catalog import UnknownMetricError, catalog
+from .catalog import InvalidFormulaError, UnknownMetricError, catalog
+from .formulas import is_formula_id
 from .loader import Loader, NoDataError, pair_options
 from .store import Store
 
@@ -33,7 +34,11 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def _check_ids(ids: list[str]) -> list[str]:
-    unknown = [i for i in ids if i not in catalog()]
+    """Catalog ids, or formulas ("f:spy/tlt") where a pair is compared."""
+    for metric_id in ids:
+        if is_formula_id(metric_id):
+            catalog().get(metric_id)  # InvalidFormulaError says what is wrong with it
+    unknown = [i for i in ids if i not in catalog() and not is_formula_id(i)]
     if unknown:
         raise UnknownMetricError(", ".join(unknown))
     return ids
@@ -243,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(_attach_negative_values(sys.argv[1:] if argv is None else argv))
     try:
         return args.func(args)
+    except InvalidFormulaError as exc:
+        return _fail(f"{exc}", 2)
     except UnknownMetricError as exc:
         return _fail(f"{exc}; `python -m convex status` lists the catalog ids", 2)
 

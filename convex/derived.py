@@ -1,4 +1,4 @@
-"""Derived metrics: combine input series into one, with units normalised explicitly."""
+"""Derived metrics: a formula over input series on common dates, in the metric's own units."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import reduce
 import pandas as pd
 
 from .catalog import FREQUENCIES, Metric
+from .formulas import Unit, evaluate, formula_units, parse
 
 # How old a higher-frequency input's last observation may be when sampled on a base date.
 _ASOF_TOLERANCE = {
@@ -17,33 +18,35 @@ _ASOF_TOLERANCE = {
 }
 
 
-def combine_inputs(metric: Metric, parts: dict[str, tuple[pd.Series, Metric]]) -> pd.Series:
-    """The derived series on the dates of its lowest-frequency input.
+def aligned_inputs(parts: dict[str, tuple[pd.Series, Metric]]) -> pd.DataFrame:
+    """The inputs on the dates of the lowest-frequency one, one column per id.
 
     Inputs at that frequency must have an observation on the date itself; higher-frequency inputs
-    contribute their last observation on or before it (never a later one).
+    contribute their last observation on or before it (never a later one). Dates where any input
+    has no value are left out.
     """
     base_freq = max((m.frequency for _, m in parts.values()), key=FREQUENCIES.index)
     base_dates = reduce(
         pd.Index.intersection, [s.index for s, m in parts.values() if m.frequency == base_freq]
     )
     columns = {}
-    for item in metric.inputs:
-        series, source = parts[item.id]
+    for metric_id, (series, source) in parts.items():
         if source.frequency == base_freq:
-            columns[item.id] = series.reindex(base_dates)
+            columns[metric_id] = series.reindex(base_dates)
         else:
             tolerance = _ASOF_TOLERANCE[source.frequency]
-            columns[item.id] = series.reindex(base_dates, method="ffill", tolerance=tolerance)
-    frame = pd.DataFrame(columns).dropna()
-    if metric.op == "ratio":
-        numerator, denominator = (frame[i.id] for i in metric.inputs)
-        result = (numerator / denominator).where(denominator != 0)
-    else:
-        result = sum(
-            frame[i.id] * (parts[i.id][1].unit_scale / metric.unit_scale) * i.weight for i in metric.inputs
-        )
-    result = pd.Series(result, dtype="float64").dropna()
+            columns[metric_id] = series.reindex(base_dates, method="ffill", tolerance=tolerance)
+    return pd.DataFrame(columns, index=base_dates).dropna()
+
+
+def combine_inputs(metric: Metric, parts: dict[str, tuple[pd.Series, Metric]]) -> pd.Series:
+    """The derived series: its formula over the aligned inputs, in the metric's own units (a
+    result in millions of USD is given in billions when the metric says billions)."""
+    tree = parse(metric.formula or "", parts)
+    units_of = {i: m.units for i, (_, m) in parts.items()}.__getitem__
+    result = evaluate(tree, aligned_inputs(parts), units_of)
+    result = result * (formula_units(tree, units_of).scale / Unit.of(metric.units).scale)
+    result = pd.Series(result, dtype="float64")
     result.name = metric.id
     result.index.name = "date"
     return result

@@ -8,11 +8,11 @@ import streamlit as st
 
 from convex import charts, ui
 from convex.analytics.align import LOOKBACKS, lookback_label
-from convex.catalog import catalog
+from convex.catalog import FORMULA_DOMAIN, catalog
 from convex.content.words import short_name
 from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value, periods
 from convex.loader import LoadedSeries, NoDataError
-from convex.ui import digest_signup, pair_panel, scenario_panel, windows
+from convex.ui import digest_signup, formula_input, pair_panel, scenario_panel, windows
 
 ui.ensure_app_navigation()
 
@@ -63,7 +63,8 @@ def open_pair_with_data_on_first_visit() -> None:
         st.session_state.opened_instead = (*choice, missing[0].metric_id, missing[0].reason)
 
 
-options = ui.metric_options()
+formula_notices: list[str] = []
+options = ui.metric_options() + formula_input.formula_options(("a", "b"), formula_notices)
 open_pair_with_data_on_first_visit()
 notices = ui.check_url(
     {
@@ -83,7 +84,8 @@ notices = ui.check_url(
     },
     first_value=["lookback"],
 )
-notices = [n for n in notices if "“a”" not in n and "“b”" not in n]  # a and b explain themselves below
+# a and b explain themselves below (a formula that cannot be used has said so already)
+notices = formula_notices + [n for n in notices if "“a”" not in n and "“b”" not in n]
 for key, default in (("a", DEFAULT_A), ("b", DEFAULT_B)):
     notice = ui.sync_choice_with_url(key, options, default)
     if notice:
@@ -98,9 +100,10 @@ def swap() -> None:
 
 with st.sidebar:
     st.subheader("Compare")
-    ui.metric_picker("Metric A", "a")
-    ui.metric_picker("Metric B", "b")
+    ui.metric_picker("Metric A", "a", options)
+    ui.metric_picker("Metric B", "b", options)
     st.button("⇄ Swap A and B", on_click=swap)
+    formula_input.formula_field()
     lookback, notices = windows.lookback_control(
         DEFAULT_LOOKBACK,
         notices,
@@ -207,6 +210,13 @@ if instead is not None and instead[:2] == (a_id, b_id):
         label=f"Open {ui.pair_label(DEFAULT_A, DEFAULT_B)} anyway",
         query_params={"a": DEFAULT_A, "b": DEFAULT_B},
         icon=":material/arrow_forward:",
+    )
+for formula in (m for m in (metric_a, metric_b) if m.domain == FORMULA_DOMAIN):
+    st.info(
+        f"{formula.name} is a formula you wrote ({formula.units}, {formula.frequency}), computed by Convex "
+        f"from {', '.join(catalog().get(i.id).name for i in formula.inputs)} on the dates of its slowest "
+        "input. The texts below make no claims about it from curated notes; only its numbers speak.",
+        icon=":material/function:",
     )
 loaded: dict[str, LoadedSeries] = {}
 missing: list[NoDataError] = []
@@ -457,6 +467,7 @@ d2.download_button(
     on_click="ignore",
     icon=":material/data_object:",
 )
-digest_signup.signup_box(a_id, b_id)
+if a_id in catalog() and b_id in catalog():  # the digest follows catalog pairs
+    digest_signup.signup_box(a_id, b_id)
 
 ui.footer([metric_a, metric_b], loaded)

@@ -85,7 +85,8 @@ def test_at_least_three_derived_metrics_with_normalised_units():
     derived = [m for m in catalog() if m.is_derived]
     assert len(derived) >= 3
     net = catalog().get("net_liquidity")
-    assert [(i.id, i.weight) for i in net.inputs] == [("walcl", 1.0), ("wtregen", -1.0), ("rrpontsyd", -1.0)]
+    assert net.formula == "walcl - wtregen - rrpontsyd"
+    assert [i.id for i in net.inputs] == ["walcl", "wtregen", "rrpontsyd"]
     # Millions and billions meet in one unit: WALCL and WTREGEN are 1e6, RRPONTSYD and the result 1e9.
     assert [catalog().get(i.id).unit_scale for i in net.inputs] == [1e6, 1e6, 1e9]
     assert net.unit_scale == 1e9 and net.units == "Billions of USD"
@@ -117,8 +118,13 @@ def _with(metric_id: str, **changes):
         (_with("walcl", frequency="hourly"), "frequency"),
         (_with("walcl", change="log"), "change"),
         (_with("walcl", description=" "), "empty description"),
-        (_with("walcl", unit_scale=None), "unit_scale"),
-        (_with("net_liquidity", op="product"), "op must be"),
+        (_with("walcl", unit_scale=1e9), "unit_scale 1e\\+09 does not match"),
+        (_with("net_liquidity", formula="walcl - wtregen - "), "Expected|ends where"),
+        (_with("net_liquidity", formula="walcl - dgs10"), "the units differ"),
+        (_with("net_liquidity", formula="walcl / spy"), "not Billions of USD"),
+        (_with("net_liquidity", formula="walcl - nope"), "not a Convex metric id"),
+        (_with("net_liquidity", formula="walcl - wtregen"), "inputs must be the ids its formula reads"),
+        (_with("walcl", formula="spy"), "only derived metrics have a formula"),
         (tuple(m for m in catalog() if m.domain != "Housing"), "no metric"),
     ],
 )

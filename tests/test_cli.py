@@ -166,6 +166,21 @@ def test_stats_on_two_dates(capsys):
     assert "two dates YYYY-MM-DD..YYYY-MM-DD" in capsys.readouterr().err
 
 
+def test_stats_of_a_formula(capsys):
+    import json
+
+    _store_pair()
+    assert main(["stats", "f:walcl/tlt", "tlt", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["name_a"] == "WALCL / TLT" and report["frequency"] == "weekly" and report["n"] > 100
+    assert main(["stats", "f:walcl + tlt", "tlt"]) == 2
+    assert "Cannot add USD per share (adjusted) to Millions of USD" in " ".join(
+        capsys.readouterr().err.split()
+    )
+    assert main(["stats", "f:os.system(1)", "tlt"]) == 2
+    assert "position 3 is not allowed in a formula" in " ".join(capsys.readouterr().err.split())
+
+
 def test_stats_text_report(capsys):
     _store_pair()
     assert main(["stats", "tlt", "walcl"]) == 0

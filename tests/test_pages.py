@@ -303,6 +303,42 @@ def test_each_scenario_episode_links_to_its_own_dates(store):
     assert not opened.warning
 
 
+def test_a_formula_in_the_link_is_compared_like_any_metric_and_its_share_link_round_trips(store):
+    at = run(a="f:SPY / TLT", b="gld", view="Overlay")
+    assert at.title[0].value == "SPY / TLT vs Gold (GLD)"
+    assert at.selectbox(key="a").value == "f:spy/tlt"
+    link = at.code[0].value
+    assert link == "?a=f:spy/tlt&b=gld&view=Overlay"  # written one way, readable
+    assert any("is a formula you wrote (Ratio (dimensionless), daily)" in i.value for i in at.info)
+    assert "Correlation of changes" in metric_values(at) and chart_specs(at)
+    assert "S&P 500 ETF (SPY)" in texts(at)  # the sources name its inputs
+    opened = run(**dict(parse_qsl(link[1:])))
+    assert opened.title[0].value == at.title[0].value and opened.code[0].value == link
+    assert not opened.warning
+
+
+def test_the_formula_field_sets_a_or_b_and_says_what_is_wrong(store):
+    at = run(a="spy", b="gld")
+    at.text_input(key="_formula_text").input("gld / spy * 100").run()
+    next(b for b in at.button if b.label == "Use as B").click().run()
+    assert at.title[0].value == "S&P 500 ETF (SPY) vs GLD / SPY * 100"
+    assert "b=f:gld/spy*100" in at.code[0].value
+    at.text_input(key="_formula_text").input("walcl + dgs10").run()
+    next(b for b in at.button if b.label == "Use as A").click().run()
+    assert [e.value for e in at.error] == ["Cannot add Percent to Millions of USD: the units differ."]
+    assert at.title[0].value == "S&P 500 ETF (SPY) vs GLD / SPY * 100"  # nothing changed
+
+
+@pytest.mark.parametrize(
+    "formula", ["f:__import__('os').system('id')", "f:spy + dgs10", "f:<b>x</b>", "f:", "f:nope/spy"]
+)
+def test_a_link_with_a_formula_that_cannot_be_used_says_so_without_repeating_it(store, formula):
+    at = run(a=formula, b="tlt")
+    assert any("is a formula that cannot be used here" in w.value for w in at.warning)
+    assert at.title[0].value.endswith("20Y+ Treasury (TLT)")
+    assert "__import__" not in texts(at) and "<b>" not in texts(at) and "nope" not in texts(at)
+
+
 def test_the_scenario_section_computes_only_when_open(store):
     at = run(a="walcl", b="tlt")
     section = next(e for e in at.expander if e.label.startswith("When Fed Balance Sheet moved like this"))

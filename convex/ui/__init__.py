@@ -294,12 +294,12 @@ def write_choice_to_url(key: str) -> None:
     st.query_params[key] = st.session_state[key]
 
 
-def metric_picker(label: str, key: str) -> None:
-    """A searchable "Domain · Name" picker of every catalog metric; its id goes to the URL as `key`
-    (see sync_choice_with_url, which must run first)."""
+def metric_picker(label: str, key: str, options: list[str] | None = None) -> None:
+    """A searchable "Domain · Name" picker of every catalog metric (or of `options`); its id goes
+    to the URL as `key` (see sync_choice_with_url, which must run first)."""
     st.selectbox(
         label,
-        metric_options(),
+        options or metric_options(),
         key=key,
         format_func=metric_label,
         on_change=write_choice_to_url,
@@ -445,7 +445,7 @@ def share_url(defaults: dict[str, object]) -> str:
         value = st.session_state.get(key)
         if value is not None and value != default:
             params[key] = str(value).lower() if isinstance(value, bool) else str(value)
-    query = urlencode(params)
+    query = urlencode(params, safe=":/*()")  # a formula id reads as written: a=f:spy/tlt
     return f"{base}?{query}" if query else base
 
 

@@ -79,6 +79,17 @@ def test_a_link_with_two_dates_keeps_them_until_the_lookback_is_chosen(page, app
     assert_healthy(page)
 
 
+def test_a_formula_link_draws_the_pair_and_keeps_the_formula_in_the_url(page, app_url):
+    page.goto(f"{app_url}/?a=f:SPY%20/%20TLT&b=gld")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="SPY / TLT vs Gold (GLD)").is_visible()
+    assert drawn_charts(page) >= 1
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('a') === 'f:spy/tlt'", timeout=20_000
+    )
+    assert_healthy(page)
+
+
 def test_changing_a_picker_updates_the_url(page, app_url):
     page.goto(app_url)
     wait_for_app(page)
