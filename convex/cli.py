@@ -156,7 +156,9 @@ def load_pair(a_id: str, b_id: str) -> list | int:
         try:
             loaded.append(loader.load(metric_id))
         except NoDataError as exc:
-            return _fail(f"{exc}. Run `python -m convex refresh {metric_id}` or import a file first.")
+            # A derived metric or a formula is computed from its inputs: those are what to fetch.
+            fetch = " ".join(i.id for i in catalog().get(metric_id).inputs) or metric_id
+            return _fail(f"{exc}. Run `python -m convex refresh {fetch}` or import a file first.")
     return loaded
 
 

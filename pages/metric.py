@@ -9,25 +9,26 @@ from convex.analytics.align import LOOKBACKS
 from convex.catalog import catalog
 from convex.formatting import PERIOD_WORD, format_change, format_value
 from convex.loader import NoDataError
-from convex.ui import windows
+from convex.ui import formula_input, windows
 
 ui.ensure_app_navigation()
 
 DEFAULT_METRIC = "walcl"
 
-options = ui.metric_options()
+formula_notices: list[str] = []
+options = ui.metric_options() + formula_input.formula_options(("metric",), formula_notices)
 notices = ui.check_url(
     {"metric": options, "lookback": list(LOOKBACKS), "window": list(ui.STATS_WINDOWS)},
     first_value=["lookback"],
 )
-notices = [n for n in notices if "“metric”" not in n]
+notices = formula_notices + [n for n in notices if "“metric”" not in n]
 notice = ui.sync_choice_with_url("metric", options, DEFAULT_METRIC)
 if notice:
     notices.append(notice)
 
 with st.sidebar:
     st.subheader("Explore")
-    ui.metric_picker("Metric", "metric")
+    ui.metric_picker("Metric", "metric", options)
     lookback, notices = windows.lookback_control("5Y", notices)
     window = st.selectbox(
         "Statistics window",

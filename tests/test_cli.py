@@ -177,6 +177,8 @@ def test_stats_of_a_formula(capsys):
     assert "Cannot add USD per share (adjusted) to Millions of USD" in " ".join(
         capsys.readouterr().err.split()
     )
+    assert main(["stats", "f:gld/tlt", "tlt"]) == 1  # no GLD stored: fetch the formula's inputs
+    assert "refresh gld tlt" in " ".join(capsys.readouterr().err.split())
     assert main(["stats", "f:os.system(1)", "tlt"]) == 2
     assert "position 3 is not allowed in a formula" in " ".join(capsys.readouterr().err.split())
 

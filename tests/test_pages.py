@@ -438,6 +438,16 @@ def test_explorer_page(store):
     assert at.title[0].value == "Gold (GLD)" and not at.exception
 
 
+def test_the_explorer_shows_a_formula_like_any_metric(store):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["metric"] = "f:SPY/TLT"
+    at.switch_page("pages/metric.py").run()
+    assert not at.exception and not at.warning
+    assert at.title[0].value == "SPY / TLT" and at.selectbox(key="metric").value == "f:spy/tlt"
+    assert "Formula · daily" in texts(at) and "computed from spy (live), tlt (live)" in texts(at)
+    assert chart_specs(at) and "90-Day Statistics · SPY / TLT" in texts(at)
+
+
 def test_explorer_hostile_metric_falls_back():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["metric"] = "<b>bold</b>"
