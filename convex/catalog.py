@@ -236,6 +236,7 @@ class Metric:
             "coingecko": "CoinGecko",
             "cboe": "Cboe Global Markets",
             "derived": "Computed by Convex",
+            "upload": "Uploaded by you",
         }[self.source]
 
 
@@ -250,6 +251,7 @@ class Catalog:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {m.id: m for m in self.metrics})
         object.__setattr__(self, "_formulas", {})
+        object.__setattr__(self, "_uploads", {})
 
     def __iter__(self):
         return iter(self.metrics)
@@ -267,7 +269,13 @@ class Catalog:
         except KeyError:
             if is_formula_id(metric_id):
                 return self._formula(metric_id)
+            if metric_id in self._uploads:  # type: ignore[attr-defined]
+                return self._uploads[metric_id]  # type: ignore[attr-defined]
             raise UnknownMetricError(metric_id) from None
+
+    def remember_upload(self, metric: Metric) -> None:
+        """A user's uploaded series, read from the store, known to this process from now on."""
+        self._uploads[metric.id] = metric  # type: ignore[attr-defined]
 
     def _formula(self, metric_id: str) -> Metric:
         kept = self._formulas  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from .catalog import InvalidFormulaError, UnknownMetricError, catalog
 from .formulas import is_formula_id
 from .loader import Loader, NoDataError, pair_options
 from .store import Store
+from .uploads import is_upload_id
 
 _err = Console(stderr=True)
 
@@ -34,11 +35,11 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def _check_ids(ids: list[str]) -> list[str]:
-    """Catalog ids, or formulas ("f:spy/tlt") where a pair is compared."""
+    """Catalog ids, or formulas ("f:spy/tlt") and stored uploads ("u:…") where a pair is compared."""
     for metric_id in ids:
         if is_formula_id(metric_id):
             catalog().get(metric_id)  # InvalidFormulaError says what is wrong with it
-    unknown = [i for i in ids if i not in catalog() and not is_formula_id(i)]
+    unknown = [i for i in ids if i not in catalog() and not is_formula_id(i) and not is_upload_id(i)]
     if unknown:
         raise UnknownMetricError(", ".join(unknown))
     return ids
@@ -157,7 +158,8 @@ def load_pair(a_id: str, b_id: str) -> list | int:
             loaded.append(loader.load(metric_id))
         except NoDataError as exc:
             # A derived metric or a formula is computed from its inputs: those are what to fetch.
-            fetch = " ".join(i.id for i in catalog().get(metric_id).inputs) or metric_id
+            inputs = () if is_upload_id(metric_id) else catalog().get(metric_id).inputs
+            fetch = " ".join(i.id for i in inputs) or metric_id
             return _fail(f"{exc}. Run `python -m convex refresh {fetch}` or import a file first.")
     return loaded
 

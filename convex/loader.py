@@ -23,6 +23,7 @@ from .derived import combine_inputs
 from .sources.base import Source, SourceError
 from .sources.sample import SAMPLES, SampleSeries, has_sample, load_sample
 from .store import SeriesMeta, Store, utcnow
+from .uploads import is_upload_id, upload_metric
 
 # How long a successful fetch counts as current, by native frequency.
 FRESH_FOR = {
@@ -145,12 +146,12 @@ class Loader:
 
     # ------------------------------------------------------------------ load
     def load(self, metric_id: str) -> LoadedSeries:
-        metric = self.catalog.get(metric_id)
+        metric = self.upload(metric_id) if is_upload_id(metric_id) else self.catalog.get(metric_id)
         if metric.is_derived:
             return self._load_derived(metric)
         meta = self.store.meta(metric_id)
         failure: str | None = None
-        if not self.offline and self._needs_refresh(metric, meta):
+        if metric.source != "upload" and not self.offline and self._needs_refresh(metric, meta):
             outcome = self.refresh(metric_id)
             failure = outcome.reason if outcome.status in ("failed", "stale") else None
             meta = self.store.meta(metric_id)
@@ -159,6 +160,16 @@ class Loader:
         if meta is not None and meta.has_data:
             return self._from_store(metric, meta, failure)
         return self._from_sample(metric, failure)
+
+    def upload(self, metric_id: str) -> Metric:
+        """A stored upload's metric (and the catalog knows it from now on); NoDataError when this
+        deployment's store does not hold it."""
+        stored = self.store.read_upload(metric_id)
+        if stored is None:
+            raise NoDataError(metric_id, "this uploaded series is not stored on this deployment")
+        metric = upload_metric(metric_id, *stored)
+        self.catalog.remember_upload(metric)
+        return metric
 
     def _needs_refresh(self, metric: Metric, meta: SeriesMeta | None) -> bool:
         if meta is None:

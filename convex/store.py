@@ -66,6 +66,13 @@ CREATE TABLE IF NOT EXISTS digests_sent (
     sent_at TEXT NOT NULL,
     PRIMARY KEY (day, email)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS uploads (
+    metric_id  TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    frequency  TEXT NOT NULL,
+    change     TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS migrations (
     name       TEXT PRIMARY KEY,
     applied_at TEXT NOT NULL
@@ -313,6 +320,28 @@ class Store:
         with self._transaction() as conn:
             conn.execute("DELETE FROM release_dates WHERE metric_id = ?", (metric_id,))
             conn.executemany("INSERT INTO release_dates (metric_id, date, released) VALUES (?, ?, ?)", rows)
+
+    def write_upload(
+        self, metric_id: str, name: str, frequency: str, change: str, series: pd.Series, detail: str
+    ) -> None:
+        """Keep a user's uploaded series, then how to read it: an upload exists for readers once
+        its row in `uploads` does, and by then its series is whole."""
+        self.write_series(metric_id, series, provenance="import", source="upload", detail=detail)
+        with self._transaction() as conn:
+            conn.execute(
+                """INSERT INTO uploads (metric_id, name, frequency, change, created_at) VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT(metric_id) DO UPDATE SET name = excluded.name,
+                   frequency = excluded.frequency, change = excluded.change""",
+                (metric_id, name, frequency, change, _iso(utcnow())),
+            )
+
+    def read_upload(self, metric_id: str) -> tuple[str, str, str] | None:
+        """(name, frequency, change) of a stored upload, or None."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT name, frequency, change FROM uploads WHERE metric_id = ?", (metric_id,)
+            ).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
 
     def write_digest(self, day: str, body: str, *, built_at: datetime | None = None) -> None:
         """Keep the day's digest (JSON), replacing an earlier build of the same day."""

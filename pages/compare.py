@@ -12,7 +12,7 @@ from convex.catalog import FORMULA_DOMAIN, catalog
 from convex.content.words import short_name
 from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value, periods
 from convex.loader import LoadedSeries, NoDataError
-from convex.ui import digest_signup, formula_input, pair_panel, scenario_panel, windows
+from convex.ui import digest_signup, formula_input, pair_panel, scenario_panel, upload_input, windows
 
 ui.ensure_app_navigation()
 
@@ -64,7 +64,11 @@ def open_pair_with_data_on_first_visit() -> None:
 
 
 formula_notices: list[str] = []
-options = ui.metric_options() + formula_input.formula_options(("a", "b"), formula_notices)
+options = (
+    ui.metric_options()
+    + formula_input.formula_options(("a", "b"), formula_notices)
+    + upload_input.upload_options(("a", "b"), formula_notices)
+)
 open_pair_with_data_on_first_visit()
 notices = ui.check_url(
     {
@@ -104,6 +108,7 @@ with st.sidebar:
     ui.metric_picker("Metric B", "b", options)
     st.button("⇄ Swap A and B", on_click=swap)
     formula_input.formula_field()
+    upload_input.upload_field()
     lookback, notices = windows.lookback_control(
         DEFAULT_LOOKBACK,
         notices,
@@ -210,6 +215,13 @@ if instead is not None and instead[:2] == (a_id, b_id):
         label=f"Open {ui.pair_label(DEFAULT_A, DEFAULT_B)} anyway",
         query_params={"a": DEFAULT_A, "b": DEFAULT_B},
         icon=":material/arrow_forward:",
+    )
+for mine in (m for m in (metric_a, metric_b) if m.source == "upload"):
+    st.info(
+        f"{mine.name} is a series you uploaded ({mine.frequency}, compared by "
+        f"{'percent changes' if mine.change == 'pct' else 'differences'}). The texts below make no claims "
+        "about it from curated notes; only its numbers speak.",
+        icon=":material/upload_file:",
     )
 for formula in (m for m in (metric_a, metric_b) if m.domain == FORMULA_DOMAIN):
     st.info(

@@ -9,14 +9,18 @@ from convex.analytics.align import LOOKBACKS
 from convex.catalog import catalog
 from convex.formatting import PERIOD_WORD, format_change, format_value
 from convex.loader import NoDataError
-from convex.ui import formula_input, windows
+from convex.ui import formula_input, upload_input, windows
 
 ui.ensure_app_navigation()
 
 DEFAULT_METRIC = "walcl"
 
 formula_notices: list[str] = []
-options = ui.metric_options() + formula_input.formula_options(("metric",), formula_notices)
+options = (
+    ui.metric_options()
+    + formula_input.formula_options(("metric",), formula_notices)
+    + upload_input.upload_options(("metric",), formula_notices)
+)
 notices = ui.check_url(
     {"metric": options, "lookback": list(LOOKBACKS), "window": list(ui.STATS_WINDOWS)},
     first_value=["lookback"],

@@ -185,18 +185,12 @@ def hostile_formulas(count: int, seed: int = 0) -> list[str]:
 
 
 def test_a_thousand_hostile_formulas_are_refused_with_a_formula_error():
-    refused = 0
-    for text in hostile_formulas(1000):
-        try:
+    texts = hostile_formulas(1000)
+    assert len(set(texts)) > 900
+    for text in texts:
+        with pytest.raises(FormulaError) as info:
             formula_units(parse(text, IDS), units_of)
-        except FormulaError as error:
-            refused += 1
-            assert "Traceback" not in str(error) and len(str(error)) < 200
-        else:
-            # A fragment may land where it leaves a valid formula ("spy" + "(" ... ")" reads as a
-            # call only with a function name, so this is rare): it must then be a plain formula.
-            assert set(canonical(parse(text, IDS))) <= set("abcdefghijklmnopqrstuvwxyz0123456789_+-*/().,e")
-    assert refused >= 990
+        assert len(str(info.value)) < 200
 
 
 @settings(max_examples=300, deadline=None)

@@ -339,6 +339,67 @@ def test_a_link_with_a_formula_that_cannot_be_used_says_so_without_repeating_it(
     assert "__import__" not in texts(at) and "<b>" not in texts(at) and "nope" not in texts(at)
 
 
+def stored_upload(store) -> str:
+    from convex.uploads import read_upload
+
+    series = synthetic_series("spy", years=3, seed=9)
+    data = ("date,value\n" + "".join(f"{d:%Y-%m-%d},{v}\n" for d, v in series.items())).encode()
+    upload = read_upload("my fund.csv", data)
+    store.write_upload(upload.id, upload.name, upload.frequency, upload.change, upload.series, upload.detail)
+    return upload.id
+
+
+def test_an_uploaded_series_is_compared_like_any_metric_from_its_link(store):
+    upload_id = stored_upload(store)
+    at = run(a=upload_id, b="walcl")
+    assert at.title[0].value == "my fund vs Fed Balance Sheet" and not at.warning
+    assert any("is a series you uploaded (daily, compared by percent changes)" in i.value for i in at.info)
+    assert "Correlation of changes" in metric_values(at) and chart_specs(at)
+    assert "uploaded file my fund (date,value CSV)" in texts(at)
+    assert at.code[0].value == f"?a={upload_id}&b=walcl"
+
+
+def test_uploading_a_file_shows_what_was_inferred_and_compares_it_with_walcl(store):
+    series = synthetic_series("walcl", years=4, seed=3)
+    data = (
+        "observation_date,MYSERIES\n" + "".join(f"{d:%Y-%m-%d},{v}\n" for d, v in series.items())
+    ).encode()
+    at = run(a="spy", b="tlt")
+    at.file_uploader(key="_upload_file").set_value(("my series.csv", data, "text/csv")).run()
+    assert any("looks weekly, compared by percent changes" in c.value for c in at.caption)
+    frequency = next(s for s in at.selectbox if s.label == "Frequency")
+    assert frequency.value == "weekly"
+    frequency.select("monthly").run()  # the inferred frequency can be changed
+    next(b for b in at.button if b.label == "Use as B" and b.key == "_upload_b").click().run()
+    assert at.title[0].value == "S&P 500 ETF (SPY) vs my series" and not at.exception
+    assert any("is a series you uploaded (monthly" in i.value for i in at.info)
+    assert "Aligned monthly" in next(c.value for c in at.caption if c.value.startswith("Aligned"))
+    assert at.query_params["b"] in (at.session_state["b"], [at.session_state["b"]])
+
+
+def test_a_hostile_upload_is_refused_with_a_message_and_nothing_changes(store):
+    at = run(a="spy", b="tlt")
+    at.file_uploader(key="_upload_file").set_value(("x.csv", bytes(range(256)) * 50, "text/csv")).run()
+    assert any("binary file" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key in ("_upload_a", "_upload_b")]  # nothing to use
+    assert at.title[0].value == "S&P 500 ETF (SPY) vs 20Y+ Treasury (TLT)" and not at.exception
+
+
+def test_the_explorer_shows_a_stored_upload(store):
+    upload_id = stored_upload(store)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["metric"] = upload_id
+    at.switch_page("pages/metric.py").run()
+    assert not at.exception and not at.warning and at.title[0].value == "my fund"
+    assert "Your data · daily" in texts(at) and chart_specs(at)
+
+
+def test_a_link_to_an_upload_this_deployment_does_not_hold_says_so(store):
+    at = run(a="u:0123456789ab", b="tlt")
+    assert any("an uploaded series that this deployment does not hold" in w.value for w in at.warning)
+    assert at.title[0].value.endswith("20Y+ Treasury (TLT)")
+
+
 def test_the_scenario_section_computes_only_when_open(store):
     at = run(a="walcl", b="tlt")
     section = next(e for e in at.expander if e.label.startswith("When Fed Balance Sheet moved like this"))

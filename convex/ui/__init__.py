@@ -208,7 +208,9 @@ def footer(metrics: Iterable[Metric], loaded: dict[str, LoadedSeries] | None = N
     lines = []
     for m in metrics:
         shown = (loaded or {}).get(m.id)
-        if m.is_derived:
+        if m.source == "upload":
+            line = f"- **{m.name}**: {shown.detail if shown is not None else 'a file you uploaded'}"
+        elif m.is_derived:
             inputs = ", ".join(catalog().get(i.id).name for i in m.inputs)
             line = f"- **{m.name}**: computed by Convex from {inputs} ({m.symbol})"
             if shown is not None and shown.provenance != "live":
@@ -292,6 +294,16 @@ def sync_choice_with_url(key: str, options: list[str], default: str) -> str | No
 
 def write_choice_to_url(key: str) -> None:
     st.query_params[key] = st.session_state[key]
+
+
+def use_metric(key: str, metric_id: str, offered: str) -> None:
+    """Put a formula or an upload in picker `key` (A or B) and the URL, and keep offering it in
+    this session (`offered`: the session list the page adds to the pickers' options)."""
+    kept = st.session_state.setdefault(offered, [])
+    if metric_id not in kept:
+        kept.append(metric_id)
+    st.session_state[key] = metric_id
+    st.query_params[key] = metric_id
 
 
 def metric_picker(label: str, key: str, options: list[str] | None = None) -> None:

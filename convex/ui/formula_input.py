@@ -7,6 +7,7 @@ import streamlit as st
 
 from ..catalog import InvalidFormulaError, catalog
 from ..formulas import PREFIX, is_formula_id
+from . import use_metric
 
 _KEPT = "_formulas"  # the formula ids this session has used, so the pickers can offer them
 _TEXT = "_formula_text"
@@ -45,11 +46,7 @@ def _use(key: str) -> None:
         st.session_state[_PROBLEM] = str(exc.args[1])
         return
     st.session_state.pop(_PROBLEM, None)
-    kept = st.session_state.setdefault(_KEPT, [])
-    if metric.id not in kept:
-        kept.append(metric.id)
-    st.session_state[key] = metric.id
-    st.query_params[key] = metric.id
+    use_metric(key, metric.id, _KEPT)
 
 
 def formula_field() -> None:

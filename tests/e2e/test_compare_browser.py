@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, running_app, wait_for_app
@@ -87,6 +89,33 @@ def test_a_formula_link_draws_the_pair_and_keeps_the_formula_in_the_url(page, ap
     page.wait_for_function(
         "() => new URLSearchParams(location.search).get('a') === 'f:spy/tlt'", timeout=20_000
     )
+    assert_healthy(page)
+
+
+def test_an_uploaded_file_is_compared_with_walcl_and_its_link_restores_it(page, app_url, tmp_path):
+    days = pd.bdate_range("2021-01-01", "2026-11-18")
+    values = 100 * np.exp(np.cumsum(np.random.default_rng(5).normal(0, 0.01, len(days))))
+    path = tmp_path / "browser fund.csv"
+    path.write_text(
+        "date,value\n" + "".join(f"{d:%Y-%m-%d},{v:.4f}\n" for d, v in zip(days, values, strict=True))
+    )
+    page.goto(f"{app_url}/?a=spy&b=walcl")
+    wait_for_app(page)
+    page.get_by_text("Your data").click()
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
+    page.get_by_text("looks daily, compared by percent changes").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Use as A").last.click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="browser fund vs Fed Balance Sheet").wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => (new URLSearchParams(location.search).get('a') || '').startsWith('u:')", timeout=60_000
+    )
+    assert drawn_charts(page) >= 1
+    assert_healthy(page)
+    link = page.url
+    page.goto(link)  # a new session: the upload comes back from the store
+    wait_for_app(page)
+    page.get_by_role("heading", name="browser fund vs Fed Balance Sheet").wait_for(timeout=60_000)
     assert_healthy(page)
 
 

@@ -1,0 +1,99 @@
+"""The user's own series on the compare page: a CSV uploaded in the sidebar's "Your data" box, kept
+in the store under its content id (`u:…`), so that a link naming it works on this deployment."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..catalog import CHANGE_KINDS, FREQUENCIES
+from ..loader import Loader, NoDataError
+from ..uploads import UploadError, is_upload_id, read_upload
+from . import clear_caches, get_store, use_metric
+
+_KEPT = "_uploads"
+_PROBLEM = "_upload_problem"
+_CHANGE_WORDS = {"pct": "percent changes", "diff": "differences"}
+
+
+def upload_options(keys: tuple[str, ...], notices: list[str]) -> list[str]:
+    """Upload ids to offer beside the catalog: the link's, when the store holds them, and those of
+    this session. A link naming an upload this deployment does not hold gets a notice."""
+    kept = st.session_state.setdefault(_KEPT, [])
+    for key in keys:
+        given = st.query_params.get_all(key)
+        if not given or not is_upload_id(given[-1]):
+            continue
+        try:
+            Loader(get_store(), offline=True).upload(given[-1])
+        except NoDataError:
+            del st.query_params[key]
+            notices.append(
+                f"The link's “{key}” is an uploaded series that this deployment does not hold (an upload "
+                "lives in the store of the deployment it was uploaded to), so another metric is shown."
+            )
+            continue
+        if given[-1] not in kept:
+            kept.append(given[-1])
+    return list(kept)
+
+
+def _use(key: str) -> None:
+    file = st.session_state.get("_upload_file")
+    if file is None:
+        st.session_state[_PROBLEM] = "Choose a CSV file first."
+        return
+    try:
+        upload = read_upload(file.name, file.getvalue())
+    except UploadError as exc:
+        st.session_state[_PROBLEM] = str(exc)
+        return
+    frequency = st.session_state.get(f"_upload_frequency_{upload.id}") or upload.frequency
+    change = st.session_state.get(f"_upload_change_{upload.id}") or upload.change
+    get_store().write_upload(upload.id, upload.name, frequency, change, upload.series, upload.detail)
+    clear_caches()  # the upload may have been read before with another frequency or change
+    st.session_state.pop(_PROBLEM, None)
+    use_metric(key, upload.id, _KEPT)
+
+
+def upload_field() -> None:
+    """A CSV (FRED, Yahoo, CoinGecko, Cboe or date,value), its inferred frequency and change kind
+    (shown, and editable), used as A or as B."""
+    with st.expander("Your data", icon=":material/upload_file:"):
+        file = st.file_uploader(
+            "CSV file (up to 20 MB)",
+            type=["csv", "txt"],
+            key="_upload_file",
+            help="The layouts `convex import` reads: a FRED, Yahoo, CoinGecko or Cboe download, or two "
+            "columns date,value. The file is kept in this deployment's store, so a link to it works here.",
+        )
+        if file is not None:
+            try:
+                upload = read_upload(file.name, file.getvalue())
+            except UploadError as exc:
+                st.error(str(exc), icon=":material/error:")
+                return
+            st.caption(
+                f"{len(upload.series):,} values from {upload.series.index[0]:%Y-%m-%d} to "
+                f"{upload.series.index[-1]:%Y-%m-%d}; looks {upload.frequency}, compared by "
+                f"{_CHANGE_WORDS[upload.change]}."
+            )
+            left, right = st.columns(2)
+            left.selectbox(
+                "Frequency",
+                FREQUENCIES,
+                index=FREQUENCIES.index(upload.frequency),
+                key=f"_upload_frequency_{upload.id}",
+            )
+            right.selectbox(
+                "Changes",
+                CHANGE_KINDS,
+                index=CHANGE_KINDS.index(upload.change),
+                key=f"_upload_change_{upload.id}",
+                format_func=_CHANGE_WORDS.get,
+            )
+        left, right = st.columns(2)
+        left.button("Use as A", on_click=_use, args=("a",), key="_upload_a", width="stretch")
+        right.button("Use as B", on_click=_use, args=("b",), key="_upload_b", width="stretch")
+        problem = st.session_state.get(_PROBLEM)
+        if problem:
+            st.error(problem, icon=":material/error:")
