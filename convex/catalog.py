@@ -21,6 +21,7 @@ from .formulas import (
     formula_units,
     is_formula_id,
     multiplicative,
+    named,
     parse,
     pretty,
     references,
@@ -381,10 +382,12 @@ def _validate_derived(m: Metric, by_id: dict[str, Metric]) -> None:
 
 
 def formula_metric(metric_id: str, cat: Catalog) -> Metric:
-    """The metric a formula id describes: on the dates of its slowest input, published when its
-    last input is, in the units the formula gives; its id is the formula written one way."""
+    """The metric a formula id ("f:spy/tlt", or named: "f:Stocks vs bonds=spy/tlt") describes: on
+    the dates of its slowest input, published when its last input is, in the units the formula
+    gives; its id is the name and the formula written one way."""
     try:
-        tree = parse(formula_text(metric_id), cat.ids)
+        name, text = named(formula_text(metric_id))
+        tree = parse(text, cat.ids)
         units = formula_units(tree, lambda i: cat.get(i).units)
     except FormulaError as exc:
         raise InvalidFormulaError(metric_id, str(exc)) from None
@@ -395,9 +398,10 @@ def formula_metric(metric_id: str, cat: Catalog) -> Metric:
     change = "pct" if multiplicative(tree) and all(m.change == "pct" for m in inputs) else "diff"
     written = pretty(tree)
     return Metric(
-        id=PREFIX + canonical(tree),
-        name=written,
-        description=f"Your formula {written}, computed by Convex from {', '.join(m.name for m in inputs)}.",
+        id=PREFIX + (f"{name}=" if name else "") + canonical(tree),
+        name=name or written,
+        description=f"Your formula {f'{name} = ' if name else ''}{written}, computed by Convex from "
+        f"{', '.join(m.name for m in inputs)}.",
         domain=FORMULA_DOMAIN,
         source="derived",
         symbol=written,

@@ -32,6 +32,8 @@ MAX_LENGTH = 200
 MAX_DEPTH = 25
 MAX_INPUTS = 8
 MAX_PERIODS = 1000
+MAX_NAME = 40
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .&()'-]{0,39}", re.ASCII)
 FUNCTIONS = {"log": 1, "exp": 1, "rebase": 1, "lag": 2, "pct": 2, "diff": 2}
 _TOKEN = re.compile(
     r"\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(.))",
@@ -84,6 +86,19 @@ def is_formula_id(text: str) -> bool:
 
 def formula_text(metric_id: str) -> str:
     return metric_id[len(PREFIX) :]
+
+
+def named(text: str) -> tuple[str | None, str]:
+    """(name, formula) of "Stocks vs bonds = spy / tlt"; (None, text) without a name. A name is up
+    to MAX_NAME characters of letters, digits, spaces and - . & ( ) ', so it is safe as a title."""
+    if "=" not in text:
+        return None, text
+    name, formula = (part.strip() for part in text.split("=", 1))
+    if not _NAME.fullmatch(name):
+        raise FormulaError(
+            f"A formula's name is 1 to {MAX_NAME} letters, digits, spaces and - . & ( ) ' before the “=”."
+        )
+    return name, formula
 
 
 def references(node) -> list[str]:

@@ -104,8 +104,8 @@ def swap() -> None:
 
 with st.sidebar:
     st.subheader("Compare")
-    ui.metric_picker("Metric A", "a", options)
-    ui.metric_picker("Metric B", "b", options)
+    ui.metric_picker("Metric A", "a", options, on_change=formula_input.picked)
+    ui.metric_picker("Metric B", "b", options, on_change=formula_input.picked)
     st.button("⇄ Swap A and B", on_click=swap)
     formula_input.formula_field()
     upload_input.upload_field()

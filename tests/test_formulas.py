@@ -242,3 +242,11 @@ def test_the_loader_evaluates_a_formula_on_the_stored_inputs():
         loaded.series, (spy[common] / tlt[common]).rename("f:spy/tlt"), check_names=False, check_freq=False
     )
     assert loaded.provenance == "live" and "computed from spy" in loaded.detail
+
+
+def test_a_formula_can_carry_a_name_that_is_safe_to_show():
+    m = catalog().get("f:Stocks vs bonds = SPY / TLT")
+    assert (m.id, m.name, m.formula) == ("f:Stocks vs bonds=spy/tlt", "Stocks vs bonds", "spy/tlt")
+    for hostile in ("<b>x</b>=spy", "=spy", "x" * 41 + "=spy", "a_b=spy", "[link](http://x)=spy", "é=spy"):
+        with pytest.raises(InvalidFormulaError, match="name is 1 to 40"):
+            catalog().get("f:" + hostile)

@@ -323,10 +323,18 @@ def test_the_formula_field_sets_a_or_b_and_says_what_is_wrong(store):
     next(b for b in at.button if b.label == "Use as B").click().run()
     assert at.title[0].value == "S&P 500 ETF (SPY) vs GLD / SPY * 100"
     assert "b=f:gld/spy*100" in at.code[0].value
+    at.text_input(key="_formula_text").input("tlt / spy").run()
+    at.text_input(key="_formula_name").input("Duration vs equity").run()
+    next(b for b in at.button if b.label == "Use as A").click().run()
+    assert at.title[0].value == "Duration vs equity vs GLD / SPY * 100"
+    named = at.code[0].value
+    assert "a=f:Duration+vs+equity%3Dtlt/spy" in named
+    assert run(**dict(parse_qsl(named[1:]))).title[0].value == at.title[0].value  # the name is in the link
+    at.text_input(key="_formula_name").input("").run()
     at.text_input(key="_formula_text").input("walcl + dgs10").run()
     next(b for b in at.button if b.label == "Use as A").click().run()
     assert [e.value for e in at.error] == ["Cannot add Percent to Millions of USD: the units differ."]
-    assert at.title[0].value == "S&P 500 ETF (SPY) vs GLD / SPY * 100"  # nothing changed
+    assert at.title[0].value == "Duration vs equity vs GLD / SPY * 100"  # nothing changed
 
 
 @pytest.mark.parametrize(

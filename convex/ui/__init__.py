@@ -17,7 +17,7 @@ import streamlit as st
 from ..analytics.align import window_start
 from ..analytics.metric_stats import metric_statistics as compute_metric_statistics
 from ..analytics.report import pair_report as build_pair_report
-from ..catalog import DOMAINS, Metric, catalog
+from ..catalog import DOMAINS, Metric, UnknownMetricError, catalog
 from ..charts import ChartSpec
 from ..content import CandidateSeries, pair_content, related_pairs, strongest_relationships
 from ..content.words import short_name
@@ -182,7 +182,10 @@ def pair_label(a_id: str, b_id: str, provenance: str = "live") -> str:
 
 
 def metric_label(metric_id: str) -> str:
-    return catalog().get(metric_id).label
+    try:
+        return catalog().get(metric_id).label
+    except UnknownMetricError:  # text typed into a picker's search box, before it is read
+        return str(metric_id)[:80]
 
 
 def sanitize_choice(value: object, allowed: Iterable[str]) -> str | None:
@@ -306,17 +309,20 @@ def use_metric(key: str, metric_id: str, offered: str) -> None:
     st.query_params[key] = metric_id
 
 
-def metric_picker(label: str, key: str, options: list[str] | None = None) -> None:
+def metric_picker(label: str, key: str, options: list[str] | None = None, *, on_change=None) -> None:
     """A searchable "Domain · Name" picker of every catalog metric (or of `options`); its id goes
-    to the URL as `key` (see sync_choice_with_url, which must run first)."""
+    to the URL as `key` (see sync_choice_with_url, which must run first). With `on_change`, text
+    typed into its search box that matches no option is accepted and handed to it (a formula)."""
     st.selectbox(
         label,
         options or metric_options(),
         key=key,
         format_func=metric_label,
-        on_change=write_choice_to_url,
+        on_change=on_change or write_choice_to_url,
         args=(key,),
-        help="Type to search by domain or name.",
+        accept_new_options=on_change is not None,
+        help="Type to search by domain or name"
+        + (", or type a formula such as spy / tlt and press Enter." if on_change else "."),
     )
 
 

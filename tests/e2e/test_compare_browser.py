@@ -119,6 +119,21 @@ def test_an_uploaded_file_is_compared_with_walcl_and_its_link_restores_it(page, 
     assert_healthy(page)
 
 
+def test_a_formula_typed_into_a_pickers_search_box_is_compared(page, app_url):
+    page.goto(f"{app_url}/?a=spy&b=walcl")
+    wait_for_app(page)
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Metric A")
+    picker.click()
+    page.keyboard.type("tlt / gld")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("heading", name="TLT / GLD vs Fed Balance Sheet").wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('a') === 'f:tlt/gld'", timeout=60_000
+    )
+    assert_healthy(page)
+
+
 def test_changing_a_picker_updates_the_url(page, app_url):
     page.goto(app_url)
     wait_for_app(page)
