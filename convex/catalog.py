@@ -70,8 +70,11 @@ class InvalidFormulaError(UnknownMetricError):
         return f"The formula {formula_text(self.args[0])[:80]!r} cannot be used: {self.args[1]}"
 
 
-# The domain pickers and texts give a metric the user wrote as a formula.
+# The domains pickers and texts give a metric the user wrote as a formula or uploaded: no
+# curated or domain claim is ever made about them.
 FORMULA_DOMAIN = "Formula"
+UPLOAD_DOMAIN = "Your data"
+USER_DOMAINS = (FORMULA_DOMAIN, UPLOAD_DOMAIN)
 
 
 # The US equity close, New York time: a value published after it can first move markets at the

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .catalog import CHANGE_KINDS, FREQUENCIES, Metric
+from .catalog import CHANGE_KINDS, FREQUENCIES, UPLOAD_DOMAIN, Metric
 from .importers import LAYOUTS, read_series_bytes
 
 PREFIX = "u:"
-DOMAIN = "Your data"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 LATEST_YEAR = 2100
@@ -87,7 +86,7 @@ def upload_metric(metric_id: str, name: str, frequency: str, change: str) -> Met
         id=metric_id,
         name=name,
         description=f"Your series {name}, uploaded as a file; Convex knows only its numbers.",
-        domain=DOMAIN,
+        domain=UPLOAD_DOMAIN,
         source="upload",
         symbol=name,
         frequency=frequency,

@@ -312,6 +312,8 @@ def test_a_formula_in_the_link_is_compared_like_any_metric_and_its_share_link_ro
     assert any("is a formula you wrote (Ratio (dimensionless), daily)" in i.value for i in at.info)
     assert "Correlation of changes" in metric_values(at) and chart_specs(at)
     assert "S&P 500 ETF (SPY)" in texts(at)  # the sources name its inputs
+    assert "your own series: Convex knows its numbers, not what drives it" in texts(at)
+    assert "economy-wide forces" not in texts(at)  # no domain story about a series the user wrote
     opened = run(**dict(parse_qsl(link[1:])))
     assert opened.title[0].value == at.title[0].value and opened.code[0].value == link
     assert not opened.warning

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from convex.catalog import DOMAINS
+from convex.catalog import DOMAINS, USER_DOMAINS
 
 
 @dataclass(frozen=True)
@@ -675,6 +675,14 @@ def domain_link(domain_a: str, domain_b: str) -> DomainLink:
     found = DOMAIN_LINKS.get(key)
     if found is not None:
         return found
+    if key & set(USER_DOMAINS):
+        # A series the user wrote or uploaded: Convex knows its numbers, not what drives it.
+        return DomainLink(
+            key,
+            "One of the two is your own series: Convex knows its numbers, not what drives it.",
+            "What makes them diverge is for you to say; the statistics below say only how they have moved.",
+            generic=True,
+        )
     if domain_a == domain_b:
         link = f"Both are {domain_a.lower()} series, so they share the forces that drive that market."
     else:
