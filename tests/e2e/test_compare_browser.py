@@ -101,12 +101,19 @@ def test_an_uploaded_file_is_compared_with_walcl_and_its_link_restores_it(page, 
     )
     page.goto(f"{app_url}/?a=spy&b=walcl")
     wait_for_app(page)
-    page.get_by_text("Your data").click()
-    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
-    page.get_by_text("looks daily, compared by percent changes").wait_for(timeout=60_000)
-    page.get_by_role("button", name="Use as A").last.click()
-    wait_for_app(page)
-    page.get_by_role("heading", name="browser fund vs Fed Balance Sheet").wait_for(timeout=60_000)
+    box = page.locator("[data-testid='stExpander']").filter(has_text="Your data")
+    box.get_by_text("Your data").click()
+    box.locator("input[type='file']").set_input_files(str(path))
+    box.get_by_text("looks daily, compared by percent changes").wait_for(timeout=60_000)
+    wait_for_app(page)  # the upload's rerun is over: the click below is not lost in it
+    box.get_by_role("button", name="Use as A").click()
+    heading = page.get_by_role("heading", name="browser fund vs Fed Balance Sheet")
+    try:
+        heading.wait_for(timeout=60_000)
+    except Exception:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "upload-failed.png"), full_page=True)
+        raise
     page.wait_for_function(
         "() => (new URLSearchParams(location.search).get('a') || '').startsWith('u:')", timeout=60_000
     )
