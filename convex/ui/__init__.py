@@ -299,6 +299,27 @@ def write_choice_to_url(key: str) -> None:
     st.query_params[key] = st.session_state[key]
 
 
+def offered_from_url(keys, offered: str, notices: list[str], *, kind, resolve, unusable: str) -> list[str]:
+    """The metrics of one kind (formulas, uploads) to offer beside the catalog: those this session
+    used (`offered`, a session list) and each of `keys` whose URL value is of that `kind` and that
+    `resolve` turns into the id to show (None: it cannot be used here: the value is removed and
+    the notice `unusable`, formatted with the key, never repeats it)."""
+    kept = st.session_state.setdefault(offered, [])
+    for key in keys:
+        given = st.query_params.get_all(key)
+        if not given or not kind(given[-1]) or given[-1] in kept:
+            continue
+        metric_id = resolve(given[-1])
+        if metric_id is None:
+            del st.query_params[key]  # the picker keeps its metric, with the notice only
+            notices.append(unusable.format(key=key))
+            continue
+        st.query_params[key] = metric_id
+        if metric_id not in kept:
+            kept.append(metric_id)
+    return list(kept)
+
+
 def use_metric(key: str, metric_id: str, offered: str) -> None:
     """Put a formula or an upload in picker `key` (A or B) and the URL, and keep offering it in
     this session (`offered`: the session list the page adds to the pickers' options)."""

@@ -8,7 +8,7 @@ import streamlit as st
 from ..catalog import InvalidFormulaError, catalog
 from ..formulas import PREFIX, formula_text, is_formula_id
 from ..uploads import is_upload_id
-from . import metric_options, use_metric
+from . import metric_options, offered_from_url, use_metric
 
 _KEPT = "_formulas"  # the formula ids this session has used, so the pickers can offer them
 _TEXT = "_formula_text"
@@ -17,27 +17,24 @@ _NAME = "_formula_name"
 
 
 def formula_options(keys: tuple[str, ...], notices: list[str]) -> list[str]:
-    """The formula ids to offer beside the catalog: the link's (written the one canonical way, so
-    the picker and the share link agree) and those used earlier in the session. A link whose
-    formula cannot be used gets a notice that does not repeat it."""
-    kept = st.session_state.setdefault(_KEPT, [])
-    for key in keys:
-        given = st.query_params.get_all(key)
-        if not given or not is_formula_id(given[-1]):
-            continue
-        try:
-            metric_id = catalog().get(given[-1]).id
-        except InvalidFormulaError:
-            del st.query_params[key]  # the picker keeps its metric, with this notice only
-            notices.append(
-                f"The link's “{key}” is a formula that cannot be used here (an unknown id, a character "
-                "a formula cannot hold, or units that do not add up), so another metric is shown."
-            )
-            continue
-        st.query_params[key] = metric_id
-        if metric_id not in kept:
-            kept.append(metric_id)
-    return list(kept)
+    """Formula ids to offer beside the catalog: the link's, written the one canonical way (so the
+    picker and the share link agree), and those used earlier in the session."""
+    return offered_from_url(
+        keys,
+        _KEPT,
+        notices,
+        kind=is_formula_id,
+        resolve=_canonical,
+        unusable="The link's “{key}” is a formula that cannot be used here (an unknown id, a character "
+        "a formula cannot hold, or units that do not add up), so another metric is shown.",
+    )
+
+
+def _canonical(metric_id: str) -> str | None:
+    try:
+        return catalog().get(metric_id).id
+    except InvalidFormulaError:
+        return None
 
 
 def _use(key: str) -> None:

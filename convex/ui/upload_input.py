@@ -8,7 +8,7 @@ import streamlit as st
 from ..catalog import CHANGE_KINDS, FREQUENCIES
 from ..loader import Loader, NoDataError
 from ..uploads import UploadError, is_upload_id, read_upload
-from . import clear_caches, get_store, use_metric
+from . import clear_caches, get_store, offered_from_url, use_metric
 
 _KEPT = "_uploads"
 _PROBLEM = "_upload_problem"
@@ -17,24 +17,23 @@ _CHANGE_WORDS = {"pct": "percent changes", "diff": "differences"}
 
 def upload_options(keys: tuple[str, ...], notices: list[str]) -> list[str]:
     """Upload ids to offer beside the catalog: the link's, when the store holds them, and those of
-    this session. A link naming an upload this deployment does not hold gets a notice."""
-    kept = st.session_state.setdefault(_KEPT, [])
-    for key in keys:
-        given = st.query_params.get_all(key)
-        if not given or not is_upload_id(given[-1]):
-            continue
-        try:
-            Loader(get_store(), offline=True).upload(given[-1])
-        except NoDataError:
-            del st.query_params[key]
-            notices.append(
-                f"The link's “{key}” is an uploaded series that this deployment does not hold (an upload "
-                "lives in the store of the deployment it was uploaded to), so another metric is shown."
-            )
-            continue
-        if given[-1] not in kept:
-            kept.append(given[-1])
-    return list(kept)
+    this session."""
+    return offered_from_url(
+        keys,
+        _KEPT,
+        notices,
+        kind=is_upload_id,
+        resolve=_stored,
+        unusable="The link's “{key}” is an uploaded series that this deployment does not hold (an upload "
+        "lives in the store of the deployment it was uploaded to), so another metric is shown.",
+    )
+
+
+def _stored(metric_id: str) -> str | None:
+    try:
+        return Loader(get_store(), offline=True).upload(metric_id).id
+    except NoDataError:
+        return None
 
 
 def _use(key: str) -> None:
@@ -50,6 +49,7 @@ def _use(key: str) -> None:
     frequency = st.session_state.get(f"_upload_frequency_{upload.id}") or upload.frequency
     change = st.session_state.get(f"_upload_change_{upload.id}") or upload.change
     get_store().write_upload(upload.id, upload.name, frequency, change, upload.series, upload.detail)
+    Loader(get_store(), offline=True).upload(upload.id)  # the catalog knows it, as uploaded now
     clear_caches()  # the upload may have been read before with another frequency or change
     st.session_state.pop(_PROBLEM, None)
     use_metric(key, upload.id, _KEPT)
