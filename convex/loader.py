@@ -23,7 +23,7 @@ from .derived import combine_inputs
 from .sources.base import Source, SourceError
 from .sources.sample import SAMPLES, SampleSeries, has_sample, load_sample
 from .store import SeriesMeta, Store, utcnow
-from .uploads import is_upload_id, upload_metric
+from .uploads import Upload, is_upload_id, upload_metric
 
 # How long a successful fetch counts as current, by native frequency.
 FRESH_FOR = {
@@ -110,6 +110,21 @@ def pair_options(la: LoadedSeries, lb: LoadedSeries) -> dict:
         freq_a=la.frequency, freq_b=lb.frequency, change_a=la.metric.change, change_b=lb.metric.change,
         name_a=la.metric.name, name_b=lb.metric.name, dating_a=la.dating, dating_b=lb.dating,
     )  # fmt: skip
+
+
+def loaded_upload(upload: Upload, frequency: str, change: str) -> LoadedSeries:
+    """An upload as read from its file, with the frequency and change kind its user chose: what a
+    session holds when the upload is kept in no store."""
+    return LoadedSeries(
+        metric=upload_metric(upload.id, upload.name, frequency, change),
+        series=upload.series,
+        provenance="import",
+        detail=upload.detail,
+        fetched_at=utcnow(),
+        stale=False,
+        stale_reason=None,
+        frequency=frequency,
+    )
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,7 @@ for notice in notices:
     st.warning(notice, icon=":material/link_off:")
 
 a_id, b_id = st.session_state.a, st.session_state.b
-metric_a, metric_b = catalog().get(a_id), catalog().get(b_id)
+metric_a, metric_b = ui.metric(a_id), ui.metric(b_id)
 
 
 def offer_pairs(reason: str) -> None:
@@ -216,11 +216,13 @@ if instead is not None and instead[:2] == (a_id, b_id):
         query_params={"a": DEFAULT_A, "b": DEFAULT_B},
         icon=":material/arrow_forward:",
     )
+session_only = upload_input.session_only((a_id, b_id))
 for mine in (m for m in (metric_a, metric_b) if m.source == "upload"):
+    kept = "kept in this browser session only" if mine.id in session_only else "kept in the store"
     st.info(
         f"{mine.name} is a series you uploaded ({mine.frequency}, compared by "
-        f"{'percent changes' if mine.change == 'pct' else 'differences'}). The texts below make no claims "
-        "about it from curated notes; only its numbers speak.",
+        f"{'percent changes' if mine.change == 'pct' else 'differences'}; {kept}). The texts below make no "
+        "claims about it from curated notes; only its numbers speak.",
         icon=":material/upload_file:",
     )
 for formula in (m for m in (metric_a, metric_b) if m.domain == FORMULA_DOMAIN):
@@ -295,7 +297,7 @@ with right:
 share_slot = st.empty()
 
 st.caption(aligned.describe())
-mechanical = catalog().mechanical_link(a_id, b_id)
+mechanical = metric_a.mechanical_link(metric_b)
 if mechanical:
     st.info(
         f"{metric_a.name} and {metric_b.name} are linked by construction ({mechanical}): their "
@@ -316,6 +318,13 @@ views = st.tabs(VIEWS, key="view", bind="query-params")
 with share_slot, st.popover("Share this view", icon=":material/share:"):
     st.caption("The address bar is the share link: opening it restores this exact view.")
     st.code(ui.share_url(URL_DEFAULTS), language=None, wrap_lines=True)
+    if session_only:
+        st.warning(
+            f"{' and '.join(ui.metric(i).name for i in session_only)} lives only in this browser "
+            "session, so this link opens it here and nowhere else. To share it, tick “Keep it in this "
+            "deployment's store” under Your data and use it again.",
+            icon=":material/link_off:",
+        )
 display, thinned_note = charts.thin_for_display(aligned.frame)
 names = {"name_a": metric_a.name, "name_b": metric_b.name}
 

@@ -6,7 +6,6 @@ import streamlit as st
 
 from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
-from convex.catalog import catalog
 from convex.formatting import PERIOD_WORD, format_change, format_value
 from convex.loader import NoDataError
 from convex.ui import formula_input, upload_input, windows
@@ -44,7 +43,7 @@ with st.sidebar:
 for text in notices:
     st.warning(text, icon=":material/link_off:")
 
-metric = catalog().get(st.session_state.metric)
+metric = ui.metric(st.session_state.metric)
 st.title(metric.name)
 st.markdown(f":gray-badge[{ui.describe_metric(metric)}] :gray-badge[{metric.units}]")
 st.write(metric.description)

@@ -363,7 +363,7 @@ def test_an_uploaded_series_is_compared_like_any_metric_from_its_link(store):
     upload_id = stored_upload(store)
     at = run(a=upload_id, b="walcl")
     assert at.title[0].value == "my fund vs Fed Balance Sheet" and not at.warning
-    assert any("is a series you uploaded (daily, compared by percent changes)" in i.value for i in at.info)
+    assert any("is a series you uploaded (daily, compared by percent changes; kept in the store)" in i.value for i in at.info)
     assert "Correlation of changes" in metric_values(at) and chart_specs(at)
     assert "uploaded file my fund (date,value CSV)" in texts(at)
     assert at.code[0].value == f"?a={upload_id}&b=walcl"
@@ -385,6 +385,30 @@ def test_uploading_a_file_shows_what_was_inferred_and_compares_it_with_walcl(sto
     assert any("is a series you uploaded (monthly" in i.value for i in at.info)
     assert "Aligned monthly" in next(c.value for c in at.caption if c.value.startswith("Aligned"))
     assert at.query_params["b"] in (at.session_state["b"], [at.session_state["b"]])
+    # By default the upload lives in this session only: nothing stored, and the link says so.
+    upload_id = at.session_state["b"]
+    assert any("kept in this browser session only" in i.value for i in at.info)
+    assert store.read_upload(upload_id) is None and store.meta(upload_id) is None
+    assert any("lives only in this browser session" in w.value for w in at.warning)
+    other = run(a="spy", b=upload_id)  # the same link in another session
+    assert any("an uploaded series that this deployment does not hold" in w.value for w in other.warning)
+    assert other.title[0].value.startswith("S&P 500 ETF (SPY) vs") and "my series" not in other.title[0].value
+
+
+def test_an_upload_kept_in_the_store_opens_from_its_link_in_another_session(store):
+    series = synthetic_series("spy", years=3, seed=4)
+    data = ("date,value\n" + "".join(f"{d:%Y-%m-%d},{v}\n" for d, v in series.items())).encode()
+    at = run(a="spy", b="tlt")
+    at.file_uploader(key="_upload_file").set_value(("kept fund.csv", data, "text/csv")).run()
+    at.checkbox(key="_upload_keep").check().run()
+    next(b for b in at.button if b.key == "_upload_a").click().run()
+    upload_id = at.session_state["a"]
+    assert at.title[0].value == "kept fund vs 20Y+ Treasury (TLT)" and not at.exception
+    assert any("kept in the store" in i.value for i in at.info)
+    assert not any("lives only in this browser session" in w.value for w in at.warning)
+    assert store.read_upload(upload_id) == ("kept fund", "daily", "pct")
+    other = run(a=upload_id, b="tlt")  # a new session opens it from the store
+    assert other.title[0].value == "kept fund vs 20Y+ Treasury (TLT)" and not other.warning
 
 
 def test_a_hostile_upload_is_refused_with_a_message_and_nothing_changes(store):

@@ -99,9 +99,28 @@ def load_metric(metric_id: str, path: str) -> LoadedSeries:
     return Loader(_store(path)).load(metric_id)
 
 
+# A user's uploads kept in this session only (id -> LoadedSeries): never in the store, never seen
+# by another session.
+SESSION_SERIES = "_session_series"
+
+
+def session_series() -> dict[str, LoadedSeries]:
+    """This session's own uploads, which no store holds."""
+    return st.session_state.setdefault(SESSION_SERIES, {})
+
+
+def metric(metric_id: str) -> Metric:
+    """A metric by id: this session's own upload first, else the catalog (formulas and stored
+    uploads included). UnknownMetricError for anything else."""
+    held = st.session_state.get(SESSION_SERIES, {}).get(metric_id)
+    return held.metric if held is not None else catalog().get(metric_id)
+
+
 def load(metric_id: str) -> LoadedSeries:
-    metric = catalog().get(metric_id)
-    with st.spinner(f"Loading {metric.name}…"):
+    held = st.session_state.get(SESSION_SERIES, {}).get(metric_id)
+    if held is not None:
+        return held
+    with st.spinner(f"Loading {metric(metric_id).name}…"):
         return load_metric(metric_id, store_path())
 
 
@@ -115,6 +134,18 @@ def try_load(metric_id: str) -> LoadedSeries | NoDataError:
 def data_version(loaded: LoadedSeries) -> tuple:
     """What identifies the data a cached computation was made from."""
     return (loaded.provenance, loaded.fetched_at, loaded.last_date, len(loaded.series))
+
+
+def loaded_identity(loaded: LoadedSeries) -> tuple:
+    """A loaded series as a cache key: which metric, read how, from which data (never its values,
+    whose hashing would cost more than most computations it keys)."""
+    m = loaded.metric
+    return (m.id, loaded.frequency, m.change, data_version(loaded))
+
+
+# Cached computations take the loaded series themselves (a session's upload is in no store), keyed
+# by their identity.
+BY_IDENTITY = {LoadedSeries: loaded_identity}
 
 
 def clear_caches() -> None:
@@ -177,13 +208,13 @@ def metric_options() -> list[str]:
 
 def pair_label(a_id: str, b_id: str, provenance: str = "live") -> str:
     """A link's words for a pair, short enough for one line on a phone: "Fed Balance Sheet vs TLT"."""
-    a, b = catalog().get(a_id), catalog().get(b_id)
+    a, b = metric(a_id), metric(b_id)
     return f"{short_name(a)} vs {short_name(b)}" + (" (sample)" if provenance == "sample" else "")
 
 
 def metric_label(metric_id: str) -> str:
     try:
-        return catalog().get(metric_id).label
+        return metric(metric_id).label
     except UnknownMetricError:  # text typed into a picker's search box, before it is read
         return str(metric_id)[:80]
 
@@ -347,19 +378,16 @@ def metric_picker(label: str, key: str, options: list[str] | None = None, *, on_
     )
 
 
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=128, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=128, show_spinner=False, hash_funcs=BY_IDENTITY)
 def _pair_report(
-    a_id: str,
-    b_id: str,
+    la: LoadedSeries,
+    lb: LoadedSeries,
     lookback: str,
     stats_window: str,
     rolling_window: int | None,
     spread_kind: str,
-    versions: tuple,
     path: str,
 ):
-    # `versions` is only part of the cache key: new data for either metric means a new report.
-    la, lb = load_metric(a_id, path), load_metric(b_id, path)
     return build_pair_report(
         la.series,
         lb.series,
@@ -382,17 +410,7 @@ def pair_report(
     spread_kind: str,
 ):
     """The full pair analysis, computed once per distinct choice of data and settings."""
-    versions = (data_version(la), data_version(lb))
-    return _pair_report(
-        la.metric.id,
-        lb.metric.id,
-        lookback,
-        stats_window,
-        rolling_window,
-        spread_kind,
-        versions,
-        store_path(),
-    )
+    return _pair_report(la, lb, lookback, stats_window, rolling_window, spread_kind, store_path())
 
 
 STATS_WINDOWS = {
@@ -501,9 +519,8 @@ def pair_content_sections(report, metric_a: Metric, metric_b: Metric) -> None:
             st.markdown(item.answer)
 
 
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False)
-def _metric_statistics(metric_id: str, window: str, version: tuple, path: str):
-    ls = load_metric(metric_id, path)
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
+def _metric_statistics(ls: LoadedSeries, window: str, path: str):
     return compute_metric_statistics(
         ls.series,
         frequency=ls.frequency,
@@ -514,7 +531,7 @@ def _metric_statistics(metric_id: str, window: str, version: tuple, path: str):
 
 
 def metric_statistics(loaded: LoadedSeries, window: str):
-    return _metric_statistics(loaded.metric.id, window, data_version(loaded), store_path())
+    return _metric_statistics(loaded, window, store_path())
 
 
 def lookback_start(series: pd.Series, lookback: str) -> pd.Timestamp | None:

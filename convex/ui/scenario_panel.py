@@ -28,19 +28,15 @@ from ..formatting import PERIOD_WORDS, format_change, periods
 from ..loader import LoadedSeries, pair_options
 from ..scenario_charts import episode_paths_chart, fan_chart
 from ..screening import compare_link
-from . import CACHE_TTL_S, chart, data_version, load_metric, pair_label, store_path
+from . import BY_IDENTITY, CACHE_TTL_S, chart, pair_label, store_path
 from .windows import window_params
 
 # The longest horizon a link or the input may ask for: a year of trading days.
 MAX_HORIZON = 252
 
 
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
-def _scenario(
-    a_id: str, b_id: str, lookback: str, move: float | None, horizon: int, versions: tuple, path: str
-):
-    # `versions` is only part of the cache key.
-    la, lb = load_metric(a_id, path), load_metric(b_id, path)
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False, hash_funcs=BY_IDENTITY)
+def _scenario(la: LoadedSeries, lb: LoadedSeries, lookback: str, move: float | None, horizon: int, path: str):
     aligned = scenario_alignment(la.series, lb.series, lookback=lookback, **pair_options(la, lb))
     if move is None:
         move = latest_move(aligned, horizon)
@@ -103,17 +99,8 @@ def render(
         help="How many aligned periods A's move spans, and B's outcome after it.",
     )
     horizon = int(horizon) if horizon else DEFAULT_HORIZON[frequency]
-    versions = (data_version(la), data_version(lb))
     with st.spinner("Finding episodes, fitting the response and the forecast…"):
-        report = _scenario(
-            metric_a.id,
-            metric_b.id,
-            lookback,
-            _move_in_units(metric_a, shown_move),
-            horizon,
-            versions,
-            store_path(),
-        )
+        report = _scenario(la, lb, lookback, _move_in_units(metric_a, shown_move), horizon, store_path())
     if report is None:
         st.info(
             f"{short_name(metric_a)} has no move over the latest {periods(horizon, frequency)} to "

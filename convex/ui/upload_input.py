@@ -1,17 +1,19 @@
-"""The user's own series on the compare page: a CSV uploaded in the sidebar's "Your data" box, kept
-in the store under its content id (`u:…`), so that a link naming it works on this deployment."""
+"""The user's own series on the compare page: a CSV uploaded in the sidebar's "Your data" box, named
+by its content (`u:…`). It lives in the user's session; kept in the store on request, a link naming
+it works on this deployment (and on every replica sharing its store)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from ..catalog import CHANGE_KINDS, FREQUENCIES
-from ..loader import Loader, NoDataError
+from ..loader import Loader, NoDataError, loaded_upload
 from ..uploads import UploadError, is_upload_id, read_upload
-from . import clear_caches, get_store, offered_from_url, use_metric
+from . import clear_caches, get_store, offered_from_url, session_series, use_metric
 
 _KEPT = "_uploads"
 _PROBLEM = "_upload_problem"
+_KEEP = "_upload_keep"
 _CHANGE_WORDS = {"pct": "percent changes", "diff": "differences"}
 
 
@@ -25,7 +27,8 @@ def upload_options(keys: tuple[str, ...], notices: list[str]) -> list[str]:
         kind=is_upload_id,
         resolve=_stored,
         unusable="The link's “{key}” is an uploaded series that this deployment does not hold (an upload "
-        "lives in the store of the deployment it was uploaded to), so another metric is shown.",
+        "lives in the session it was uploaded in, or in this deployment's store when its uploader chose to "
+        "keep it there), so another metric is shown.",
     )
 
 
@@ -48,9 +51,13 @@ def _use(key: str) -> None:
         return
     frequency = st.session_state.get(f"_upload_frequency_{upload.id}") or upload.frequency
     change = st.session_state.get(f"_upload_change_{upload.id}") or upload.change
-    get_store().write_upload(upload.id, upload.name, frequency, change, upload.series, upload.detail)
-    Loader(get_store(), offline=True).upload(upload.id)  # the catalog knows it, as uploaded now
-    clear_caches()  # the upload may have been read before with another frequency or change
+    if st.session_state.get(_KEEP):
+        get_store().write_upload(upload.id, upload.name, frequency, change, upload.series, upload.detail)
+        Loader(get_store(), offline=True).upload(upload.id)  # the catalog knows it, as uploaded now
+        clear_caches()  # the upload may have been read before with another frequency or change
+        session_series().pop(upload.id, None)
+    else:
+        session_series()[upload.id] = loaded_upload(upload, frequency, change)
     st.session_state.pop(_PROBLEM, None)
     use_metric(key, upload.id, _KEPT)
 
@@ -64,7 +71,7 @@ def upload_field() -> None:
             type=["csv", "txt"],
             key="_upload_file",
             help="The layouts `convex import` reads: a FRED, Yahoo, CoinGecko or Cboe download, or two "
-            "columns date,value. The file is kept in this deployment's store, so a link to it works here.",
+            "columns date,value. It stays in this browser session unless you keep it in the store below.",
         )
         if file is not None:
             try:
@@ -91,9 +98,22 @@ def upload_field() -> None:
                 key=f"_upload_change_{upload.id}",
                 format_func=_CHANGE_WORDS.get,
             )
+        st.checkbox(
+            "Keep it in this deployment's store",
+            key=_KEEP,
+            help="Then a link naming it opens it for anyone using this deployment. Otherwise it lives only "
+            "in this browser session and its link opens nowhere else.",
+        )
         left, right = st.columns(2)
         left.button("Use as A", on_click=_use, args=("a",), key="_upload_a", width="stretch")
         right.button("Use as B", on_click=_use, args=("b",), key="_upload_b", width="stretch")
         problem = st.session_state.get(_PROBLEM)
         if problem:
             st.error(problem, icon=":material/error:")
+
+
+def session_only(metric_ids) -> list[str]:
+    """The given ids that are uploads held only by this session (a link naming them opens nowhere
+    else)."""
+    held = session_series()
+    return [i for i in dict.fromkeys(metric_ids) if i in held]

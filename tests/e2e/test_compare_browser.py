@@ -106,6 +106,8 @@ def test_an_uploaded_file_is_compared_with_walcl_and_its_link_restores_it(page, 
     box.locator("input[type='file']").set_input_files(str(path))
     box.get_by_text("looks daily, compared by percent changes").wait_for(timeout=60_000)
     wait_for_app(page)  # the upload's rerun is over: the click below is not lost in it
+    box.get_by_text("Keep it in this deployment's store").click()  # so that its link works elsewhere
+    wait_for_app(page)
     box.get_by_role("button", name="Use as A").click()
     heading = page.get_by_role("heading", name="browser fund vs Fed Balance Sheet")
     try:
