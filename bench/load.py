@@ -3,6 +3,9 @@
     python -m bench.load                      20 browser sessions x 5 interactions (the issue's bar)
     python -m bench.load --clients websocket  the same 20 x 5 as Streamlit websocket clients
     python -m bench.load --quick              3 sessions x 2 interactions (smoke run)
+    python -m bench.load --clients websocket --replicas 2
+                                              the same against compose.yaml's deployment on loopback:
+                                              PostgreSQL, a refresh worker, two replicas behind nginx
 
 Starts `streamlit run app.py` on 127.0.0.1 over a temporary store filled with synthetic data for
 every pair used (CONVEX_OFFLINE=1: nothing leaves the machine), then drives N headless Chromium
@@ -34,19 +37,24 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote_plus
 
+from bench.pgserver import free_port
+from bench.topology import stop_process, wait_healthy
+
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 RESULTS = Path(__file__).resolve().parent / "results"
 RESULT_FILES = {"browser": RESULTS / "load.json", "websocket": RESULTS / "load_websocket.json"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -118,20 +126,11 @@ DONE_JS = """(want) => {
 
 
 # ------------------------------------------------------------------------------------ setup
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fill_store(folder: Path, years: float) -> list[str]:
+def fill_store(store, years: float) -> list[str]:
     """Synthetic live data, fetched just now (a warm store: the loader never tries a source)."""
-    sys.path.insert(0, str(ROOT))
-    from convex.store import Store
     from tests.fakes import synthetic_series
 
     ids = sorted({m for pair in PAIRS for m in pair} | set(PICKS))
-    store = Store(folder / "convex.sqlite3")
     for seed, metric_id in enumerate(ids):
         store.write_series(
             metric_id, synthetic_series(metric_id, years=years, seed=seed), provenance="live", source="load"
@@ -143,6 +142,52 @@ def metric_name(metric_id: str) -> str:
     from convex.catalog import catalog
 
     return catalog().get(metric_id).name
+
+
+@dataclass
+class Served:
+    """The app under load: where, its server processes, and what they left behind."""
+
+    url: str
+    app_urls: list[str]  # each server process's own address (the proxy's replicas, or `url`)
+    pids: list[int]
+    metrics: list[str]
+    logs: Callable[[], str]
+    page_fetches: Callable[[], int | None]  # fetches made by page views (None: not logged)
+
+
+@contextmanager
+def serving(replicas: int, folder: Path, years: float) -> Iterator[Served]:
+    """One server on a SQLite store (replicas=1, CONVEX_OFFLINE), or compose's deployment on loopback
+    (2: PostgreSQL, a refresh worker, two replicas behind nginx; see bench/topology.py)."""
+    from convex.store import Store
+
+    if replicas == 1:
+        os.environ["CONVEX_OFFLINE"] = "1"
+        os.environ["CONVEX_DATA_DIR"] = str(folder)
+        ids = fill_store(Store(folder / "convex.sqlite3"), years)
+        port = free_port()
+        process = start_app(folder, port)
+        try:
+            wait_healthy(f"http://127.0.0.1:{port}", process)
+            logs = lambda: (folder / "streamlit.log").read_text(errors="replace")  # noqa: E731
+            url = f"http://127.0.0.1:{port}"
+            yield Served(url, [url], [process.pid], ids, logs, lambda: None)
+        finally:
+            stop_process(process)
+        return
+    from bench.topology import replicas as deployment
+
+    ids: list[str] = []
+    with deployment(apps=replicas, fill=lambda store: ids.extend(fill_store(store, years))) as d:
+        apps = [name for name in d.processes if name.startswith("app")]
+
+        def page_fetches() -> int:
+            return sum(a.actor == "page" for a in Store(d.database_url).attempts(limit=100_000))
+
+        yield Served(
+            d.url, d.app_urls, d.app_pids, ids, lambda: "".join(d.log(n) for n in apps), page_fetches
+        )
 
 
 def start_app(folder: Path, port: int) -> subprocess.Popen:
@@ -161,22 +206,6 @@ def start_app(folder: Path, port: int) -> subprocess.Popen:
     ]  # fmt: skip
     log = open(folder / "streamlit.log", "w")  # noqa: SIM115 (closed with the process)
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
-    import requests
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            if requests.get(f"{url}/_stcore/health", timeout=2).text == "ok":
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("streamlit did not answer /_stcore/health in time")
 
 
 # ---------------------------------------------------------------------------------- sessions
@@ -395,15 +424,19 @@ def rss_mb(pid: int) -> float | None:
         return None
 
 
-async def drive(run_one, sessions: int, interactions: int, stagger: float, server_pid: int) -> dict:
-    """Warm-up, one session alone, then `sessions` at once; `run_one(i, n)` runs session i's n steps."""
+async def drive(
+    run_one, sessions: int, interactions: int, stagger: float, server_pids: list[int], warm_urls: list[str]
+) -> dict:
+    """Warm-up, one session alone, then `sessions` at once; `run_one(i, n, url)` runs session i's n
+    steps (on `url`, the app's address by default)."""
     out: dict = {}
-    # Warm-up, not measured: one visit to every pair, so that the concurrent phase measures
-    # serving many sessions at once, not the first computation of each pair's analysis.
-    out["warmup"] = [await run_one(i, 1) for i in range(len(PAIRS))]
+    # Warm-up, not measured: one visit to every pair on every server process (each replica has its own
+    # caches), so that the concurrent phase measures serving many sessions at once, not the first
+    # computation of each pair's analysis.
+    out["warmup"] = [await run_one(i, 1, url) for url in warm_urls for i in range(len(PAIRS))]
     # Baseline: one session alone, the same interactions as session 0 of the concurrent phase.
     out["baseline"] = await run_one(0, interactions)
-    cpu_before, started = cpu_seconds(server_pid), time.perf_counter()
+    cpu_before, started = total(cpu_seconds, server_pids), time.perf_counter()
 
     async def delayed(i):
         await asyncio.sleep(i * stagger)
@@ -411,10 +444,16 @@ async def drive(run_one, sessions: int, interactions: int, stagger: float, serve
 
     out["results"] = await asyncio.gather(*(delayed(i) for i in range(sessions)), return_exceptions=True)
     out["wall"] = time.perf_counter() - started
-    cpu_after = cpu_seconds(server_pid)
+    cpu_after = total(cpu_seconds, server_pids)
     out["server_cpu_s"] = (cpu_after - cpu_before) if cpu_before is not None and cpu_after else None
-    out["server_rss_mb"] = rss_mb(server_pid)
+    out["server_rss_mb"] = total(rss_mb, server_pids)
     return out
+
+
+def total(measure, pids: list[int]) -> float | None:
+    """A measure summed over the app's server processes (None if any cannot be read)."""
+    values = [measure(pid) for pid in pids]
+    return None if any(v is None for v in values) else sum(values)
 
 
 async def drive_browsers(url: str, timeout_ms: float, **how) -> dict:
@@ -423,13 +462,13 @@ async def drive_browsers(url: str, timeout_ms: float, **how) -> dict:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            return await drive(lambda i, n: run_session(browser, url, i, n, timeout_ms), **how)
+            return await drive(lambda i, n, at=url: run_session(browser, at, i, n, timeout_ms), **how)
         finally:
             await browser.close()
 
 
 async def drive_websockets(url: str, timeout_ms: float, **how) -> dict:
-    return await drive(lambda i, n: run_ws_session(url, i, n, timeout_ms / 1000), **how)
+    return await drive(lambda i, n, at=url: run_ws_session(at, i, n, timeout_ms / 1000), **how)
 
 
 # ---------------------------------------------------------------------------------- report
@@ -479,35 +518,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=180, help="seconds one interaction may take")
     parser.add_argument("--stagger", type=float, default=0.0, help="seconds between session starts")
     parser.add_argument("--clients", choices=list(RESULT_FILES), default="browser", help="default browser")
-    parser.add_argument("--json", type=Path, help="output (default bench/results/load[_websocket].json)")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="1: one server on SQLite (default); 2: compose.yaml's deployment on loopback (PostgreSQL, "
+        "a refresh worker, two app replicas behind nginx with sticky sessions)",
+    )
+    parser.add_argument(
+        "--json", type=Path, help="output (default bench/results/load[_websocket][_replicas].json)"
+    )
     args = parser.parse_args(argv)
     sessions = args.sessions or (3 if args.quick else 20)
     interactions = min(args.interactions or (2 if args.quick else 5), len(INTERACTIONS))
     output = args.json or RESULT_FILES[args.clients]
+    if args.replicas > 1 and not args.json:
+        output = output.with_name(f"{output.stem}_replicas.json")
     if args.clients == "browser" and not Path(CHROMIUM).exists():
         print(f"chromium not found at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
         return 2
 
     folder = Path(tempfile.mkdtemp(prefix="convex-load-"))
-    os.environ["CONVEX_OFFLINE"] = "1"
-    os.environ["CONVEX_DATA_DIR"] = str(folder)
     started_at = datetime.now(UTC)
-    ids = fill_store(folder, args.years)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = start_app(folder, port)
-    try:
-        wait_healthy(url, process)
+    with serving(args.replicas, folder, args.years) as served:
         drive_clients = drive_browsers if args.clients == "browser" else drive_websockets
         how = {"sessions": sessions, "interactions": interactions, "stagger": args.stagger}
-        run = asyncio.run(drive_clients(url, args.timeout * 1000, server_pid=process.pid, **how))
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    server_log = (folder / "streamlit.log").read_text(errors="replace")
+        run = asyncio.run(
+            drive_clients(
+                served.url, args.timeout * 1000, server_pids=served.pids, warm_urls=served.app_urls, **how
+            )
+        )
+        server_log, page_fetches, ids = served.logs(), served.page_fetches(), served.metrics
     shutil.rmtree(folder, ignore_errors=True)
 
     results, wall, warm, baseline = run["results"], run["wall"], run["warmup"], run["baseline"]
@@ -534,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(timings) < expected:
         errors.append(f"{expected - len(timings)} interaction(s) never ran (a session stopped early)")
     server_errors = [line for line in server_log.splitlines() if "Traceback" in line or "Error" in line]
+    if page_fetches:
+        errors.append(f"page views fetched from a source {page_fetches} time(s): replicas must only read")
 
     print()
     until = "the page is done" if args.clients == "browser" else "the server's script_finished"
@@ -548,6 +592,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"server CPU during the concurrent phase: {server_cpu:.1f} s over {wall:.1f} s wall")
     if run.get("server_rss_mb"):
         print(f"server resident memory after it: {run['server_rss_mb']:.0f} MB")
+    if page_fetches is not None:
+        print(f"fetches made by page views (attempt log): {page_fetches}")
     print(f"errors: {len(errors)}  (stException: {sum(r.exceptions_on_page for r in done)}, "
           f"pageerror: {len(page_errors)}, server log errors: {len(server_errors)})")  # fmt: skip
     for line in errors[:20]:
@@ -570,7 +616,9 @@ def main(argv: list[str] | None = None) -> int:
             "timeout_s": args.timeout,
             "stagger_s": args.stagger,
             "quick": args.quick,
+            "replicas": args.replicas,
         },
+        "page_fetches": page_fetches,
         "warmup": [asdict(t) for t in warm_timings],
         "baseline": {"summary": alone, "timings": [asdict(t) for t in baseline.timings]},
         "wall_s": wall,

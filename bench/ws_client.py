@@ -34,6 +34,12 @@ class RunOutcome:
     error_alerts: list[str] = field(default_factory=list)
 
 
+def _page_cookies(url: str, timeout_s: float) -> dict[str, str]:
+    import requests
+
+    return requests.get(f"{url}/", timeout=timeout_s).cookies.get_dict()
+
+
 class WsSession:
     """One browser tab's session on a running Convex server."""
 
@@ -47,8 +53,16 @@ class WsSession:
         self.socket = None
 
     async def __aenter__(self) -> WsSession:
+        # As a browser does: load the page first and keep its cookies for the websocket (a proxy with
+        # sticky sessions routes the session by them).
+        cookies = await asyncio.to_thread(_page_cookies, self.origin, self.timeout_s)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
         self.socket = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], origin=self.origin, max_size=None
+            self.ws_url,
+            subprotocols=["streamlit"],
+            origin=self.origin,
+            max_size=None,
+            additional_headers=headers,
         )
         return self
 

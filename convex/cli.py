@@ -1,4 +1,4 @@
-"""`python -m convex refresh | import | export | status | stats | scenario`."""
+"""`python -m convex refresh | worker | import | export | status | stats | scenario | digest`."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def _check_ids(ids: list[str]) -> list[str]:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     ids = list(catalog().ids) if args.all or not args.ids else _check_ids(args.ids)
-    loader = Loader(_store())
+    loader = Loader(_store(), actor="cli")
     if loader.offline:
         return _fail("CONVEX_OFFLINE is set: refresh never touches the network")
     outcomes = [
@@ -61,6 +61,30 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         )
     _out().print(table)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+    import threading
+
+    from .worker import AnotherWorker, RefreshWorker, worker_lock
+
+    store = Store(application_name="convex worker")
+    worker = RefreshWorker(store)
+    if worker.loader.offline:
+        return _fail("CONVEX_OFFLINE is set: the refresh worker never touches the network")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):  # finish the metric under way, then exit
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        with worker_lock(store, wait=args.wait):
+            _err.print(f"refresh worker on {store.location}: every {args.interval:g} s", highlight=False)
+            worker.run(once=args.once, interval=args.interval, stop=stop)
+    except AnotherWorker as exc:
+        return _fail(str(exc), 3)
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -203,6 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every catalog metric")
     p.add_argument("--force", action="store_true", help="fetch even when the stored data is fresh")
     p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser(
+        "worker", help="keep every metric fresh: the one process that fetches for a shared store"
+    )
+    p.add_argument("--once", action="store_true", help="one pass over the metrics that are due, then exit")
+    p.add_argument("--wait", action="store_true", help="if another worker runs, wait for it to stop")
+    p.add_argument("--interval", type=float, default=60.0, help="seconds between passes (default 60)")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("import", help="load a CSV file into the store")
     p.add_argument("id")

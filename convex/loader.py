@@ -4,7 +4,10 @@
 - Stale data triggers a refresh; a failed refresh serves the stored data marked stale, with why.
 - Nothing stored: fetch; if that fails, the offline sample where one exists; else `NoDataError`.
 - `CONVEX_OFFLINE=1` never touches the network.
+- A read-only loader (page views of a store that replicas share) never fetches and never writes:
+  the refresh worker keeps that store fresh (worker.py).
 - Derived metrics are computed from their inputs' loaded data, never stored.
+- Every fetch is logged in the store's attempt log, with who made it (page, cli, worker).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from .catalog import AT_THE_CLOSE, Catalog, Dating, Metric, catalog
 from .derived import combine_inputs
 from .sources.base import Source, SourceError
 from .sources.sample import SAMPLES, SampleSeries, has_sample, load_sample
-from .store import SeriesMeta, Store, utcnow
+from .store import Attempt, SeriesMeta, Store, utcnow
 from .uploads import Upload, is_upload_id, upload_metric
 
 # How long a successful fetch counts as current, by native frequency.
@@ -130,7 +133,7 @@ def loaded_upload(upload: Upload, frequency: str, change: str) -> LoadedSeries:
 @dataclass(frozen=True)
 class RefreshOutcome:
     metric_id: str
-    status: str  # fresh | updated | stale | failed | offline
+    status: str  # fresh | updated | stale | failed | offline | read-only
     new_points: int = 0
     revised_points: int = 0
     reason: str | None = None
@@ -143,12 +146,16 @@ class Loader:
         *,
         sources: Mapping[str, Source] | None = None,
         offline: bool | None = None,
+        read_only: bool = False,
+        actor: str = "page",
         clock: Callable[[], datetime] = utcnow,
         cat: Catalog | None = None,
     ):
         self.store = store
         self.catalog = cat or catalog()
         self.offline = offline_mode() if offline is None else offline
+        self.read_only = read_only
+        self.actor = actor  # who fetches, in the attempt log: page, cli or worker
         self._sources = dict(sources or {})
         self._clock = clock
 
@@ -166,7 +173,12 @@ class Loader:
             return self._load_derived(metric)
         meta = self.store.meta(metric_id)
         failure: str | None = None
-        if metric.source != "upload" and not self.offline and self._needs_refresh(metric, meta):
+        if (
+            metric.source != "upload"
+            and not self.offline
+            and not self.read_only
+            and self.needs_refresh(metric, meta)
+        ):
             outcome = self.refresh(metric_id)
             failure = outcome.reason if outcome.status in ("failed", "stale") else None
             meta = self.store.meta(metric_id)
@@ -186,7 +198,9 @@ class Loader:
         self.catalog.remember_upload(metric)
         return metric
 
-    def _needs_refresh(self, metric: Metric, meta: SeriesMeta | None) -> bool:
+    def needs_refresh(self, metric: Metric, meta: SeriesMeta | None) -> bool:
+        """Whether `metric` is due a fetch: nothing stored, or not fresh live data for its frequency,
+        unless its last attempt failed recently (failed sources are retried at a slower pace)."""
         if meta is None:
             return True
         if self._recently_failed(meta):
@@ -210,7 +224,13 @@ class Loader:
         if failure:
             stale_reason = f"the last refresh failed: {failure}"
         elif meta.provenance == "live" and not self._is_fresh(metric, meta):
-            stale_reason = "offline mode: not refreshed" if self.offline else "not refreshed recently"
+            stale_reason = (
+                "offline mode: not refreshed"
+                if self.offline
+                else "the refresh worker has not updated it recently"
+                if self.read_only
+                else "not refreshed recently"
+            )
         frequency = metric.frequency
         if meta.provenance == "sample" and metric.id in SAMPLES:
             frequency = SAMPLES[metric.id].frequency
@@ -232,7 +252,8 @@ class Loader:
         why = why or (f"the source failed: {failure}" if failure else "nothing stored yet")
         if sample is None:
             raise NoDataError(metric.id, f"{why}, and no offline sample covers it")
-        self._store_sample(metric.id, sample)
+        if not self.read_only:
+            self._store_sample(metric.id, sample)
         return LoadedSeries(
             metric=metric,
             series=sample.series,
@@ -361,6 +382,8 @@ class Loader:
             )
         if self.offline:
             return RefreshOutcome(metric_id, "offline", reason="offline mode (CONVEX_OFFLINE=1)")
+        if self.read_only:
+            return RefreshOutcome(metric_id, "read-only", reason="page views only read this shared store")
         meta = self.store.meta(metric_id)
         if (
             not force
@@ -370,6 +393,18 @@ class Loader:
             and self._is_fresh(metric, meta)
         ):
             return RefreshOutcome(metric_id, "fresh")
+        started = self._clock()
+        outcome = self._fetch_and_store(metric, meta)
+        self.store.log_attempt(
+            Attempt(
+                metric_id, metric.source, self.actor, started, self._clock(), outcome.status,
+                outcome.new_points, outcome.revised_points, outcome.reason,
+            )
+        )  # fmt: skip
+        return outcome
+
+    def _fetch_and_store(self, metric: Metric, meta: SeriesMeta | None) -> RefreshOutcome:
+        metric_id = metric.id
         incremental = meta is not None and meta.has_data and meta.provenance == "live"
         start = (meta.last_date - REFRESH_OVERLAP[metric.frequency]).date() if incremental else HISTORY_START
         try:

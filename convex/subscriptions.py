@@ -218,7 +218,7 @@ def send_digests(
             smtp.send_message(message(settings, s.email, subject, text, html, unsubscribe_url=link))
             with store.transaction() as conn:
                 conn.execute(
-                    "INSERT OR IGNORE INTO digests_sent (day, email, sent_at) VALUES (?, ?, ?)",
+                    "INSERT INTO digests_sent (day, email, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     (day, s.email, _iso(utcnow())),
                 )
     return len(pending), len(done)

@@ -62,9 +62,11 @@ c4.metric("Offline sample", int(counts.get("sample", 0)))
 mode = (
     "offline (CONVEX_OFFLINE=1): nothing is fetched"
     if loader.offline
+    else "shared by app replicas: pages only read it, the refresh worker (`convex worker`) fetches"
+    if store.shared
     else "online: stale data is refreshed on view"
 )
-st.caption(f"Store: `{store.path}` · Mode: {mode}")
+st.caption(f"Store: `{store.location}` · Mode: {mode}")
 
 only_with_data = st.toggle("Only metrics with data", key="with_data", bind="query-params")
 shown = stored if only_with_data else table
@@ -79,6 +81,36 @@ st.dataframe(
         "Last error": st.column_config.TextColumn(width="large"),
     },
 )
+
+st.subheader("Latest fetches")
+attempts = store.attempts(limit=50)
+if attempts:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Started": [ui.humanize_age(a.started_at) for a in attempts],
+                "Metric": [a.metric_id for a in attempts],
+                "By": [a.actor for a in attempts],
+                "Result": [a.status for a in attempts],
+                "New": [a.new_points for a in attempts],
+                "Revised": [a.revised_points for a in attempts],
+                "Error": [a.error or "" for a in attempts],
+                "Seconds": [round((a.finished_at - a.started_at).total_seconds(), 1) for a in attempts],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"Error": st.column_config.TextColumn(width="large")},
+    )
+else:
+    st.caption("No fetch has been tried yet.")
+
+if store.shared:
+    st.caption(
+        "Pages never fetch from a shared store: the refresh worker refreshes each metric when it is "
+        "due. From a terminal: `convex worker --once` runs one pass, `convex status` lists the store."
+    )
+    st.stop()
 
 st.subheader("Refresh a metric")
 fetchable = [m.id for m in catalog() if not m.is_derived]

@@ -17,6 +17,7 @@ class FakeSource:
     """A source that answers from a dict of series, or raises a queued error."""
 
     name: str = "fake"
+    min_interval: float = 0.0
     data: dict[str, pd.Series] = field(default_factory=dict)
     errors: dict[str, SourceError] = field(default_factory=dict)
     calls: list[tuple[str, date | None]] = field(default_factory=list)
@@ -53,3 +54,30 @@ def synthetic_series(
     steps = rng.normal(0.0003, 0.01, len(index))
     values = 100 * np.exp(np.cumsum(steps)) if metric.change == "pct" else 3 + np.cumsum(steps * 5)
     return pd.Series(values, index=index, name=metric_id, dtype="float64")
+
+
+class SyntheticSource:
+    """A source that answers for any symbol: a business-day random walk from 1990, fixed by the symbol
+    and `generation` (so a test can tell which fetch a stored series came from). `rows` caps its
+    length; `delay` seconds pass before each answer; every call is counted."""
+
+    min_interval = 0.0
+
+    def __init__(self, name: str, *, rows: int = 2_000, generation: int = 0, delay: float = 0.0):
+        self.name, self.rows, self.generation, self.delay = name, rows, generation, delay
+        self.calls: list[str] = []
+
+    def fetch(self, symbol: str, start: date | None = None) -> pd.Series:
+        import time
+        import zlib
+
+        self.calls.append(symbol)
+        time.sleep(self.delay)
+        series = synthetic_walk(zlib.crc32(f"{self.name}:{symbol}".encode()), self.rows, self.generation)
+        return series[series.index >= pd.Timestamp(start)] if start else series
+
+
+def synthetic_walk(seed: int, rows: int, generation: int) -> pd.Series:
+    index = pd.DatetimeIndex(pd.bdate_range("1990-01-01", periods=rows).to_numpy(), name="date")
+    steps = np.random.default_rng([seed, generation]).normal(0.0002, 0.01, rows)
+    return pd.Series(100 * np.exp(np.cumsum(steps)) + generation, index=index, dtype="float64")

@@ -135,3 +135,18 @@ def test_quick_load_run_over_websockets_reports_every_interaction_without_errors
     assert report["summary"]["all"]["count"] == 3 * 5 == report["summary"]["all"]["ok"]
     assert {t["interaction"] for t in report["timings"]} == set(report["config"]["interactions"])
     assert all(_number(t["seconds"]) and t["seconds"] > 0 for t in report["timings"])
+
+
+@pytest.mark.slow
+def test_quick_load_run_on_two_replicas_sharing_postgresql_has_no_errors_and_no_page_fetches(tmp_path):
+    """bench.load --replicas 2: PostgreSQL, a refresh worker and two replicas behind nginx, on loopback."""
+    out = tmp_path / "load.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--clients", "websocket", "--quick", "--replicas", "2",
+         "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, f"stdout:\n{done.stdout[-4000:]}\nstderr:\n{done.stderr[-4000:]}"
+    report = json.loads(out.read_text())
+    assert report["errors"] == [] and report["config"]["replicas"] == 2 and report["page_fetches"] == 0
+    assert report["summary"]["all"]["count"] == 3 * 2 == report["summary"]["all"]["ok"]

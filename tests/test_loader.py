@@ -8,6 +8,9 @@ from convex.sources.base import BadPayload, SourceUnavailable
 from convex.store import Store
 from tests.fakes import FakeClock, FakeSource, synthetic_series
 
+# Loader and subscriptions over both store backends (SQLite, PostgreSQL).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 @pytest.fixture
 def clock():

@@ -363,7 +363,10 @@ def test_an_uploaded_series_is_compared_like_any_metric_from_its_link(store):
     upload_id = stored_upload(store)
     at = run(a=upload_id, b="walcl")
     assert at.title[0].value == "my fund vs Fed Balance Sheet" and not at.warning
-    assert any("is a series you uploaded (daily, compared by percent changes; kept in the store)" in i.value for i in at.info)
+    assert any(
+        "is a series you uploaded (daily, compared by percent changes; kept in the store)" in i.value
+        for i in at.info
+    )
     assert "Correlation of changes" in metric_values(at) and chart_specs(at)
     assert "uploaded file my fund (date,value CSV)" in texts(at)
     assert at.code[0].value == f"?a={upload_id}&b=walcl"

@@ -20,6 +20,9 @@ from convex.store import Store
 from tests.fakes import synthetic_series
 from tests.test_pages import APP
 
+# Loader and subscriptions over both store backends (SQLite, PostgreSQL).
+pytestmark = pytest.mark.usefixtures("backend")
+
 HOSTILE = [
     "a@b.c\r\nBcc: x@y.z",
     "a@b.c\nBcc: x@y.z",

@@ -83,6 +83,7 @@ class BadPayload(SourceError):
 
 class Source(Protocol):
     name: str
+    min_interval: float  # seconds the refresh worker leaves between two fetches from this source
 
     def fetch(self, symbol: str, start: date | None = None) -> pd.Series: ...
 

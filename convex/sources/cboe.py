@@ -48,6 +48,8 @@ class CboeSource:
     """CBOE index history by symbol (VIX, VIX9D, VVIX, SKEW; a leading "^" is dropped)."""
 
     name = NAME
+    # The refresh worker's spacing between two fetches (one file per symbol from Cboe's CDN).
+    min_interval = 1.0
 
     def __init__(self, http: HttpClient | None = None, *, base_url: str = BASE_URL):
         self.http = http or HttpClient()

@@ -189,6 +189,8 @@ class CoinGeckoSource:
     COINGECKO_API_KEY (sent as a demo key); an empty string means keyless (365 days at most)."""
 
     name = NAME
+    # The refresh worker's spacing between two fetches: keyless CoinGecko allows a few calls a minute.
+    min_interval = 4.0
 
     def __init__(
         self,

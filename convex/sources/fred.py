@@ -140,6 +140,8 @@ class FredSource:
     limiter is injected."""
 
     name = NAME
+    # The refresh worker's spacing between two fetches: FRED answers more than ~2 requests a second with 429.
+    min_interval = 0.5
 
     def __init__(
         self,

@@ -257,6 +257,8 @@ class YahooSource:
     `download` replaces yfinance.download (looked up at call time otherwise)."""
 
     name = NAME
+    # The refresh worker's spacing between two fetches: Yahoo rate-limits bursts (429, empty frames).
+    min_interval = 1.0
 
     def __init__(
         self,

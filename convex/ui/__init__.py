@@ -23,7 +23,7 @@ from ..content import CandidateSeries, pair_content, related_pairs, strongest_re
 from ..content.words import short_name
 from ..formatting import format_change, format_number, format_pvalue, format_value
 from ..loader import LoadedSeries, Loader, NoDataError, pair_options
-from ..store import Store, default_data_dir, utcnow
+from ..store import Store, default_location, utcnow
 
 # The modules imported above (streamlit, pandas, statsmodels, altair: about 200,000 objects) live as
 # long as the server, and a full garbage collection walked them all: about 100 ms each. Frozen
@@ -32,6 +32,7 @@ from ..store import Store, default_data_dir, utcnow
 gc.freeze()
 
 SECRET_NAMES = (
+    "CONVEX_DATABASE_URL",
     "FRED_API_KEY",
     "COINGECKO_API_KEY",
     "CONVEX_BASE_URL",
@@ -70,33 +71,58 @@ def apply_secrets() -> None:
             os.environ[name] = str(value)
 
 
-def store_path() -> str:
-    return str(default_data_dir() / "convex.sqlite3")
+def store_location() -> str:
+    """The store this server uses: CONVEX_DATABASE_URL (environment or secrets), else the SQLite file."""
+    return default_location()
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> Store:
-    store = Store(path)
-    # Every series the app can serve is in the store from the first view on, offline samples
-    # included, so that counts and rankings never depend on which pages were opened first.
-    Loader(store, offline=True).seed_samples()
+def _store(location: str) -> Store:
+    store = Store(location)
+    if not store.shared:
+        # Every series the app can serve is in the store from the first view on, offline samples
+        # included, so that counts and rankings never depend on which pages were opened first.
+        # (A shared store is seeded by its refresh worker: page views only read it.)
+        Loader(store, offline=True).seed_samples()
     return store
 
 
 def get_store() -> Store:
-    return _store(store_path())
+    return _store(store_location())
+
+
+def _loader(store: Store) -> Loader:
+    # A store shared by replicas is read only by page views: the refresh worker fetches for them.
+    return Loader(store, read_only=store.shared)
 
 
 def get_loader() -> Loader:
-    return Loader(get_store())
+    return _loader(get_store())
+
+
+# A replica learns of new data by reading the store's version, at most this often (per process, not
+# per widget change); cached data and computations are keyed by it.
+VERSION_POLL_S = 5
+
+
+@st.cache_resource(ttl=VERSION_POLL_S, show_spinner=False)
+def _version(location: str) -> int:
+    return _store(location).version()
+
+
+def store_version() -> int:
+    """Changes whenever any stored series does: the cache key of data and cross-metric computations."""
+    return _version(store_location())
 
 
 # Cached results are shared, read-only objects (st.cache_resource): analytics never mutate their
 # inputs, and handing each rerun a pickled copy (st.cache_data) cost more than the page's charts.
 @st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False)
-def load_metric(metric_id: str, path: str) -> LoadedSeries:
-    """A metric's data through the loader. NoDataError is raised, never cached."""
-    return Loader(_store(path)).load(metric_id)
+def load_metric(metric_id: str, location: str, version: int) -> LoadedSeries:
+    """A metric's data through the loader, for one version of the store (`version` is only part of
+    the key: new data anywhere is read again, and the read is a single row). NoDataError is raised,
+    never cached."""
+    return _loader(_store(location)).load(metric_id)
 
 
 # A user's uploads kept in this session only (id -> LoadedSeries): never in the store, never seen
@@ -121,7 +147,7 @@ def load(metric_id: str) -> LoadedSeries:
     if held is not None:
         return held
     with st.spinner(f"Loading {metric(metric_id).name}…"):
-        return load_metric(metric_id, store_path())
+        return load_metric(metric_id, store_location(), store_version())
 
 
 def try_load(metric_id: str) -> LoadedSeries | NoDataError:
@@ -151,6 +177,7 @@ BY_IDENTITY = {LoadedSeries: loaded_identity}
 def clear_caches() -> None:
     """After a refresh: every cached load and computation (the store handle is kept)."""
     for cached in (
+        _version,
         load_metric,
         _pair_report,
         _metric_statistics,
@@ -192,13 +219,13 @@ def describe_metric(metric: Metric) -> str:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _pairs_with_data(version: tuple, path: str) -> list[tuple[str, str, str]]:
-    return Loader(_store(path), offline=True).pairs_with_data(catalog().featured)
+def _pairs_with_data(version: int, location: str) -> list[tuple[str, str, str]]:
+    return Loader(_store(location), offline=True).pairs_with_data(catalog().featured)
 
 
 def pairs_with_data() -> list[tuple[str, str, str]]:
     """The catalog's featured pairs that have data here, as (a, b, provenance), live data first."""
-    return _pairs_with_data(store_version(), store_path())
+    return _pairs_with_data(store_version(), store_location())
 
 
 def metric_options() -> list[str]:
@@ -386,7 +413,7 @@ def _pair_report(
     stats_window: str,
     rolling_window: int | None,
     spread_kind: str,
-    path: str,
+    location: str,
 ):
     return build_pair_report(
         la.series,
@@ -410,7 +437,7 @@ def pair_report(
     spread_kind: str,
 ):
     """The full pair analysis, computed once per distinct choice of data and settings."""
-    return _pair_report(la, lb, lookback, stats_window, rolling_window, spread_kind, store_path())
+    return _pair_report(la, lb, lookback, stats_window, rolling_window, spread_kind, store_location())
 
 
 STATS_WINDOWS = {
@@ -520,7 +547,7 @@ def pair_content_sections(report, metric_a: Metric, metric_b: Metric) -> None:
 
 
 @st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
-def _metric_statistics(ls: LoadedSeries, window: str, path: str):
+def _metric_statistics(ls: LoadedSeries, window: str, location: str):
     return compute_metric_statistics(
         ls.series,
         frequency=ls.frequency,
@@ -531,34 +558,29 @@ def _metric_statistics(ls: LoadedSeries, window: str, path: str):
 
 
 def metric_statistics(loaded: LoadedSeries, window: str):
-    return _metric_statistics(loaded, window, store_path())
+    return _metric_statistics(loaded, window, store_location())
 
 
 def lookback_start(series: pd.Series, lookback: str) -> pd.Timestamp | None:
     return window_start(series.index[-1], lookback) if len(series) else None
 
 
-def store_version() -> tuple:
-    """Changes whenever any stored series does: the cache key of cross-metric computations."""
-    return get_store().version()
-
-
 # Keyed on the store's version, so no TTL: a new version is a new entry, an old one is never stale.
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _candidates(version: tuple, path: str) -> dict[str, CandidateSeries]:
+def _candidates(version: int, location: str) -> dict[str, CandidateSeries]:
     """Every metric with stored data (derived ones from their inputs), read without fetching."""
-    stored = Loader(_store(path), offline=True).stored()
+    stored = Loader(_store(location), offline=True).stored()
     return {i: CandidateSeries(ls.series, ls.metric, ls.frequency, ls.provenance) for i, ls in stored.items()}
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _related(a_id: str, b_id: str, lookback: str, version: tuple, path: str):
-    return related_pairs(a_id, b_id, _candidates(version, path), lookback=lookback)
+def _related(a_id: str, b_id: str, lookback: str, version: int, location: str):
+    return related_pairs(a_id, b_id, _candidates(version, location), lookback=lookback)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _strongest(metric_id: str, version: tuple, path: str):
-    return strongest_relationships(metric_id, _candidates(version, path), lookback="3Y")
+def _strongest(metric_id: str, version: int, location: str):
+    return strongest_relationships(metric_id, _candidates(version, location), lookback="3Y")
 
 
 RELATED_LOOKBACK = "3Y"
@@ -568,7 +590,7 @@ def related_pairs_for(a_id: str, b_id: str):
     """Six pairs that share a metric or the domain pair, ranked over a fixed 3 years so that the
     ranking (the costly part) does not change, or recompute, with the page's lookback."""
     with st.spinner("Ranking related pairs…"):
-        return _related(a_id, b_id, RELATED_LOOKBACK, store_version(), store_path())
+        return _related(a_id, b_id, RELATED_LOOKBACK, store_version(), store_location())
 
 
 def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
@@ -589,7 +611,7 @@ def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
 
 def strongest_relationships_section(metric: Metric) -> None:
     with st.spinner("Ranking relationships…"):
-        found = _strongest(metric.id, store_version(), store_path())
+        found = _strongest(metric.id, store_version(), store_location())
     if not found:
         st.caption("No other metric with data has enough history in common with this one.")
         return

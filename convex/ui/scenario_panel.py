@@ -28,7 +28,7 @@ from ..formatting import PERIOD_WORDS, format_change, periods
 from ..loader import LoadedSeries, pair_options
 from ..scenario_charts import episode_paths_chart, fan_chart
 from ..screening import compare_link
-from . import BY_IDENTITY, CACHE_TTL_S, chart, pair_label, store_path
+from . import BY_IDENTITY, CACHE_TTL_S, chart, pair_label, store_location
 from .windows import window_params
 
 # The longest horizon a link or the input may ask for: a year of trading days.
@@ -36,7 +36,9 @@ MAX_HORIZON = 252
 
 
 @st.cache_resource(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False, hash_funcs=BY_IDENTITY)
-def _scenario(la: LoadedSeries, lb: LoadedSeries, lookback: str, move: float | None, horizon: int, path: str):
+def _scenario(
+    la: LoadedSeries, lb: LoadedSeries, lookback: str, move: float | None, horizon: int, location: str
+):
     aligned = scenario_alignment(la.series, lb.series, lookback=lookback, **pair_options(la, lb))
     if move is None:
         move = latest_move(aligned, horizon)
@@ -100,7 +102,7 @@ def render(
     )
     horizon = int(horizon) if horizon else DEFAULT_HORIZON[frequency]
     with st.spinner("Finding episodes, fitting the response and the forecast…"):
-        report = _scenario(la, lb, lookback, _move_in_units(metric_a, shown_move), horizon, store_path())
+        report = _scenario(la, lb, lookback, _move_in_units(metric_a, shown_move), horizon, store_location())
     if report is None:
         st.info(
             f"{short_name(metric_a)} has no move over the latest {periods(horizon, frequency)} to "

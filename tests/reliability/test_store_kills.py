@@ -7,7 +7,7 @@ process has started to fill it (the write transaction is under way), waits a ran
 measured write time and kills. A kill that finds the old version after the WAL had grown landed
 mid-transaction; one that finds the new version landed after the commit.
 
-Refresh runs without network: a test-only `sitecustomize` (on PYTHONPATH for the child process
+Refresh runs without network: tests/childsite/sitecustomize.py (on PYTHONPATH for the child process
 only) blocks every non-loopback connection and points FredSource's keyless CSV URL at a loopback
 server in this test process, so `python -m convex refresh walcl` really downloads, parses and
 writes, from 127.0.0.1. No product code is changed for this.
@@ -21,7 +21,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from dataclasses import dataclass
@@ -172,8 +171,9 @@ def kill_campaign(kind, cmd_for, env, db, metric_id, versions, next_version, kil
     mid_write = after_commit = finished = 0
     while mid_write + after_commit < kills and finished < kills // 2:
         target = next_version(current)
-        # Mostly anywhere in the write, sometimes right at its start.
-        delay = rng.choice([0.0, rng.uniform(0, 0.05), rng.uniform(0, window), rng.uniform(0, window)])
+        # A series is one row: its transaction spans a few milliseconds once the WAL grows, so most
+        # kills land early in that window, some anywhere until the exit.
+        delay = rng.choice([0.0, rng.uniform(0, 0.002), rng.uniform(0, 0.01), rng.uniform(0, window)])
         outcome = run_and_kill(cmd_for(target), env, db, delay)
         found = which_version(db, metric_id, [current, target])
         assert_bystander_intact(db, bystander)
@@ -230,22 +230,7 @@ def test_import_killed_mid_write_leaves_old_or_new_whole(tmp_path, data_dir, cou
 
 
 # --------------------------------------------------------------------------------- refresh
-SITECUSTOMIZE = textwrap.dedent(
-    '''
-    """Test-only: loopback network for a `python -m convex` child process (see test_store_kills)."""
-    import os
-
-    from tests import netguard
-
-    netguard.install()
-
-    _url = os.environ.get("CONVEX_TEST_FRED_CSV_URL")
-    if _url:
-        from convex.sources import fred
-
-        fred.FredSource.__init__.__kwdefaults__["csv_url"] = _url
-    '''
-)
+CHILD_SITE = ROOT / "tests" / "childsite"  # loopback only; FRED CSV from CONVEX_TEST_FRED_CSV_URL
 
 
 class CsvServer:
@@ -286,13 +271,10 @@ def test_refresh_killed_mid_write_leaves_old_or_new_whole(tmp_path, data_dir, co
     store.write_series(
         "gld", make_series(3_000, start="2010-01-01", seed=9), provenance="live", source="yahoo"
     )
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
     server = CsvServer(csv_text(new.series, "observation_date,WALCL").encode())
     env = child_env(data_dir, CONVEX_TEST_FRED_CSV_URL=server.url)
     env.pop("CONVEX_OFFLINE", None)
-    env["PYTHONPATH"] = f"{site}{os.pathsep}{ROOT}"
+    env["PYTHONPATH"] = f"{CHILD_SITE}{os.pathsep}{ROOT}"
 
     def restore_old(current: Version) -> Version:
         # A refresh that committed leaves live data (the next one would be incremental): put the

@@ -1,0 +1,142 @@
+"""The refresh worker: `convex worker` keeps every catalog metric fresh so that page views only read.
+
+With a store that app replicas share (PostgreSQL), pages never fetch: this one process does, for
+everyone. At most one worker runs per store (a lock the database holds for it; a second worker
+exits with a message, or waits with `--wait`). Each cycle it refreshes the metrics that are due (the
+loader's per-frequency freshness, failed sources retried at a slower pace), most overdue first,
+spacing fetches from one source by that source's `min_interval`. Every attempt is logged in the
+store. A source that fails, a metric whose refresh raises, or a database that goes away for a while
+costs that metric or that cycle, never the worker; a kill (even SIGKILL) mid-write leaves every
+series whole, old or new, because each write is one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .catalog import Metric
+from .loader import Loader, RefreshOutcome
+from .sources.http import RateLimiter
+from .store import Attempt, LockBusy, Store, utcnow
+
+LOCK = "refresh-worker"
+CYCLE_S = 60.0
+log = logging.getLogger("convex.worker")
+
+
+class AnotherWorker(RuntimeError):
+    """Another refresh worker holds this store's lock."""
+
+
+@dataclass
+class Cycle:
+    """What one pass over the catalog did."""
+
+    outcomes: list[RefreshOutcome] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # refreshes that raised (a bug, not a source)
+    seeded: list[str] = field(default_factory=list)  # offline samples stored for metrics with nothing
+
+    @property
+    def attempts(self) -> int:
+        """Fetches tried: every metric refreshed was due one."""
+        return len(self.outcomes) + len(self.errors)
+
+
+class RefreshWorker:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        loader: Loader | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
+        self.store = store
+        self.loader = loader or Loader(store, actor="worker", clock=clock)
+        self._clock = clock
+        self._sleep = sleep
+        self._monotonic = monotonic
+        self._pacing: dict[str, RateLimiter] = {}
+
+    def due(self) -> list[Metric]:
+        """The catalog metrics (not derived) that need a fetch now, those stored longest ago first."""
+        metas = self.store.all_meta()
+        due = [
+            m
+            for m in self.loader.catalog
+            if not m.is_derived and self.loader.needs_refresh(m, metas.get(m.id))
+        ]
+        never = datetime.min.replace(tzinfo=utcnow().tzinfo)
+        return sorted(due, key=lambda m: getattr(metas.get(m.id), "fetched_at", None) or never)
+
+    def run_once(self, stop: Callable[[], bool] = lambda: False) -> Cycle:
+        """Refresh every metric that is due, one at a time; `stop()` is checked between metrics."""
+        cycle = Cycle()
+        for metric in self.due():
+            if stop():
+                break
+            self._pace(metric)
+            try:
+                cycle.outcomes.append(self.loader.refresh(metric.id))
+            except Exception as exc:  # a bug in one refresh must not stop the others
+                log.exception("refreshing %s raised", metric.id)
+                cycle.errors.append(f"{metric.id}: {type(exc).__name__}: {exc}")
+                now = self._clock()
+                self.store.log_attempt(
+                    Attempt(metric.id, metric.source, "worker", now, now, "error", 0, 0, cycle.errors[-1])
+                )
+        # Metrics no source could fill get their offline sample, labelled, as a first page view would.
+        cycle.seeded = self.loader.seed_samples()
+        self.store.prune_attempts(now=self._clock())
+        return cycle
+
+    def _pace(self, metric: Metric) -> None:
+        source = self.loader.source_for(metric)
+        if metric.source not in self._pacing:
+            self._pacing[metric.source] = RateLimiter(
+                source.min_interval, clock=self._monotonic, sleep=self._sleep
+            )
+        self._pacing[metric.source].wait()
+
+    def run(
+        self, *, once: bool = False, interval: float = CYCLE_S, stop: threading.Event | None = None
+    ) -> int:
+        """Cycle until `stop` is set (or once); the number of cycles run. A database error ends the
+        cycle, not the worker: the next cycle retries."""
+        stop = stop or threading.Event()
+        cycles = 0
+        while not stop.is_set():
+            try:
+                cycle = self.run_once(stop.is_set)
+                log.info("cycle %d: %d fetches, %d errors", cycles + 1, cycle.attempts, len(cycle.errors))
+            except Exception:
+                if once:
+                    raise
+                log.exception("the cycle failed; retrying in %.0f s", interval)
+            cycles += 1
+            if once:
+                break
+            stop.wait(interval)
+        return cycles
+
+
+@contextmanager
+def worker_lock(store: Store, *, wait: bool) -> Iterator[None]:
+    """Hold the store's worker lock for the block; AnotherWorker at once when another worker holds it
+    and `wait` is false (with `wait`, block until it is free)."""
+    with ExitStack() as held:
+        try:
+            held.enter_context(store.exclusive(LOCK, wait=wait))
+        except LockBusy:
+            raise AnotherWorker(
+                f"another Convex refresh worker is running on {store.location}; this one exits "
+                "(`convex worker --wait` takes over when it stops)"
+            ) from None
+        yield
