@@ -1,6 +1,6 @@
 """Child processes for test_store_concurrency: `python -m tests.reliability.store_worker
-writer DB WID N` or `reader DB STOP_FILE`. Each prints one JSON line with what it did and any
-error (with its traceback), and exits 1 on an error."""
+writer DB WID N` or `reader DB STOP_FILE` (DB: a SQLite path or a PostgreSQL URL). Each prints one
+JSON line with what it did and any error (with its traceback), and exits 1 on an error."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def log_ok(series: pd.Series) -> str | None:
 
 
 def writer(db: str, wid: int, n: int) -> dict:
-    store = Store(Path(db))
+    store = Store(db)
     writes = 0
     for seq in range(n):
         data = version(wid, seq)
@@ -75,7 +75,7 @@ def writer(db: str, wid: int, n: int) -> dict:
 
 
 def reader(db: str, stop_file: str) -> dict:
-    store = Store(Path(db))
+    store = Store(db)
     reads, problems, log_sizes = 0, [], []
     deadline = time.monotonic() + 600
     stop = Path(stop_file)
