@@ -1,7 +1,8 @@
 """Where the time goes: cProfile of a bench case, top functions by cumulative and own time.
 
-    python -m bench.profiling page_warm          # compare page rerun, lookback 3Y -> Max, report uncached
-    python -m bench.profiling page_warm_cached   # the same with the report cached
+    python -m bench.profiling page_rerun         # compare page rerun after the first lookback change
+    python -m bench.profiling page_rerun --control spread   # ... or of another control (bench.pages)
+    python -m bench.profiling page_rerun_cached  # the same with the changed view cached
     python -m bench.profiling page_cold          # first run with every st cache cleared
     python -m bench.profiling stats              # pair_statistics, 25y daily vs daily
     python -m bench.profiling store_write        # one incremental write (overlap + 1 point)
@@ -22,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-TARGETS = ("page_warm", "page_warm_cached", "page_cold", "stats", "store_write")
+TARGETS = ("page_rerun", "page_rerun_cached", "page_cold", "stats", "store_write")
 
 
 @contextmanager
@@ -89,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--filter", help="regex on file:line(function), e.g. 'convex/|pages/'")
+    parser.add_argument(
+        "--control", default="lookback", help="for page_rerun: lookback, transform, spread..."
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="convex-profile-") as tmp:
@@ -106,10 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         ctx = Context(settings=Settings(**{**QUICK.__dict__, "years": args.years}), data=data)
 
         def setup():
-            if args.target == "page_warm":
-                return pages.warm_rerun_case(pages.APP_TARGET, uncache_report=True)
-            if args.target == "page_warm_cached":
-                return pages.warm_rerun_case(pages.APP_TARGET, uncache_report=False)
+            if args.target in ("page_rerun", "page_rerun_cached"):
+                cached = args.target == "page_rerun_cached"
+                return pages.warm_rerun_case(pages.APP_TARGET, uncache=not cached, control=args.control)
             if args.target == "page_cold":
                 return pages.cold_run_case(pages.APP_TARGET)
             if args.target == "stats":

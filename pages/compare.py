@@ -12,7 +12,16 @@ from convex.catalog import FORMULA_DOMAIN, catalog
 from convex.content.words import short_name
 from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value, periods
 from convex.loader import LoadedSeries, NoDataError
-from convex.ui import digest_signup, formula_input, pair_panel, scenario_panel, upload_input, windows
+from convex.ui import (
+    analysis,
+    digest_signup,
+    formula_input,
+    pair_panel,
+    related,
+    scenario_panel,
+    upload_input,
+    windows,
+)
 
 ui.ensure_app_navigation()
 
@@ -162,7 +171,7 @@ with st.sidebar:
         help="Window of each metric's own statistics panel (90D: the last 90 days).",
     )
 
-for notice in notices:
+for notice in ui.view_notices(notices):
     st.warning(notice, icon=":material/link_off:")
 
 a_id, b_id = st.session_state.a, st.session_state.b
@@ -246,7 +255,7 @@ if missing:
     st.stop()
 
 la, lb = loaded[a_id], loaded[b_id]
-report = ui.pair_report(
+view = analysis.pair_view(
     la,
     lb,
     lookback=span,
@@ -254,6 +263,7 @@ report = ui.pair_report(
     rolling_window=None if roll == "Auto" else int(roll),
     spread_kind=spread_kind,
 )
+report = view.report
 aligned, stats = report.aligned, report.stats
 period = PERIOD_WORD[aligned.frequency]
 
@@ -451,7 +461,7 @@ with right:
 pair_panel.render(report, metric_a, metric_b)
 
 # ------------------------------------------------------------ text sections
-ui.pair_content_sections(report, metric_a, metric_b)
+ui.pair_content_sections(view.content)
 
 # ------------------------------------------------------ scenarios & forecasts
 st.subheader("Scenarios & forecasts")
@@ -464,8 +474,8 @@ with st.expander(
     icon=":material/timeline:",
 ) as section:
     if section.open:
-        scenario = scenario_panel.render(la, lb, span, ui.related_pairs_for(a_id, b_id))
-ui.related_comparisons_section(a_id, b_id, lookback)
+        scenario = scenario_panel.render(la, lb, span, related.related_pairs_for(a_id, b_id))
+related.related_comparisons_section(a_id, b_id, lookback)
 
 # ------------------------------------------------------------ downloads
 st.subheader("Download")
@@ -492,3 +502,13 @@ if a_id in catalog() and b_id in catalog():  # the digest follows catalog pairs
     digest_signup.signup_box(a_id, b_id)
 
 ui.footer([metric_a, metric_b], loaded)
+
+# The view is drawn: the views one change of a control leads to are computed ahead.
+analysis.precompute_views(
+    la,
+    lb,
+    lookback=span,
+    stats_window=stats_window,
+    rolling_window=None if roll == "Auto" else int(roll),
+    spread_kind=spread_kind,
+)

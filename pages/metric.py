@@ -8,7 +8,7 @@ from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
 from convex.formatting import PERIOD_WORD, format_change, format_value
 from convex.loader import NoDataError
-from convex.ui import formula_input, upload_input, windows
+from convex.ui import analysis, formula_input, related, upload_input, windows
 
 ui.ensure_app_navigation()
 
@@ -55,7 +55,7 @@ if isinstance(loaded, NoDataError):
     ui.footer([metric])
     st.stop()
 
-mstats = ui.metric_statistics(loaded, window)
+mstats = analysis.metric_statistics(loaded, window)
 label, color = ui.provenance_badge(loaded)
 c1, c2, c3 = st.columns(3)
 one = mstats.change_over("1 period")
@@ -104,6 +104,6 @@ if note:
 ui.metric_stats_panel(metric, mstats)
 
 st.subheader("Strongest relationships")
-ui.strongest_relationships_section(metric)
+related.strongest_relationships_section(metric)
 
 ui.footer([metric], {metric.id: loaded})

@@ -20,7 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 REQUIRED_ROWS = {
     "stats_daily_daily",
     "stats_daily_weekly",
-    "page_warm_rerun",
+    "page_rerun_lookback",
+    "page_rerun_transform",
+    "page_rerun_spread",
+    "page_rerun_window",
+    "page_rerun_tab",
+    "page_rerun_cached",
     "page_cold_run",
     "chart_bytes_default_view",
     "chart_bytes_all_tabs",

@@ -627,3 +627,27 @@ def test_a_hostile_screener_link_falls_back_with_notices(store):
     warnings = " ".join(w.value for w in at.warning)
     assert "“recent”" in warnings and "“min”" in warnings and "“domain”" in warnings
     assert at.selectbox(key="recent").value == "13 weeks" and at.number_input(key="min").value == 12
+
+
+def test_a_slow_related_ranking_is_drawn_when_ready_and_the_view_keeps_its_link_notices(store, monkeypatch):
+    import time
+
+    from convex.ui import related
+
+    real = related.related_pairs
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(related, "related_pairs", slow)
+    at = run(a="walcl", b="tlt", zzz="1")
+    assert any(c.value == "Ranking related pairs…" for c in at.caption)  # the rest of the page is drawn
+    assert any("unrecognised link parameter" in w.value for w in at.warning)
+    assert not [link for link in at.get("page_link") if " vs " in link.proto.label]
+    time.sleep(0.8)
+    at.session_state["_redraw"] = True  # what the waiting section does once the ranking is ready
+    at.run()
+    links = [link.proto.label for link in at.get("page_link") if " vs " in link.proto.label]
+    assert len(links) >= 3 and not any("Ranking related pairs" in c.value for c in at.caption)
+    assert any("unrecognised link parameter" in w.value for w in at.warning)  # still shown

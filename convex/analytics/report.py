@@ -68,6 +68,53 @@ class PairReport:
         return render_text(self.stats, self.aligned, self.metric_a, self.metric_b, spreads=self.spreads)
 
 
+def pair_core(
+    a: pd.Series,
+    b: pd.Series,
+    *,
+    freq_a: str,
+    freq_b: str,
+    change_a: str,
+    change_b: str,
+    lookback: str = "Max",
+    name_a: str = "A",
+    name_b: str = "B",
+    today: pd.Timestamp | None = None,
+    max_lag: int | None = None,
+    rolling_window: int | None = None,
+    regime_window: int | None = None,
+    dating_a: Dating = AT_THE_CLOSE,
+    dating_b: Dating = AT_THE_CLOSE,
+) -> tuple[AlignedPair, PairStats]:
+    """The aligned pair and every pair statistic: the part of the report that depends on the
+    lookback (the metrics' own statistics and the spreads are computed apart, see pair_report).
+
+    With a publication lag on either side (dating_*.release), lead-lag and Granger run on the
+    "as published" alignment and everything else on the dates the values refer to."""
+    common = dict(
+        freq_a=freq_a, freq_b=freq_b, change_a=change_a, change_b=change_b, lookback=lookback,
+        name_a=name_a, name_b=name_b, dating_a=dating_a, dating_b=dating_b, today=today,
+    )  # fmt: skip
+    aligned = align_pair(a, b, **common)
+    lagged = dating_a.release is not None or dating_b.release is not None
+    published = align_pair(a, b, **common, as_published=True) if lagged else None
+    stats = pair_statistics(
+        aligned,
+        max_lag=max_lag,
+        rolling_window=rolling_window,
+        regime_window=regime_window,
+        published=published,
+    )
+    return aligned, stats
+
+
+def pair_spread(
+    aligned: AlignedPair, stats: PairStats, kind: str, *, rolling_window: int | None
+) -> SpreadResult:
+    """One spread of the aligned pair (the residual one only for a cointegrated pair)."""
+    return spread_series(aligned, kind, window=rolling_window, cointegration=stats.cointegration)
+
+
 def pair_report(
     a: pd.Series,
     b: pd.Series,
@@ -88,31 +135,18 @@ def pair_report(
     dating_a: Dating = AT_THE_CLOSE,
     dating_b: Dating = AT_THE_CLOSE,
 ) -> PairReport:
-    """Align, compute every pair statistic, each metric's own statistics and the spreads.
-
-    With a publication lag on either side (dating_*.release), lead-lag and Granger run on the
-    "as published" alignment and everything else on the dates the values refer to."""
-    common = dict(
-        freq_a=freq_a, freq_b=freq_b, change_a=change_a, change_b=change_b, lookback=lookback,
-        name_a=name_a, name_b=name_b, dating_a=dating_a, dating_b=dating_b, today=today,
+    """Align, compute every pair statistic, each metric's own statistics and the spreads."""
+    aligned, stats = pair_core(
+        a, b, freq_a=freq_a, freq_b=freq_b, change_a=change_a, change_b=change_b, lookback=lookback,
+        name_a=name_a, name_b=name_b, today=today, max_lag=max_lag, rolling_window=rolling_window,
+        regime_window=regime_window, dating_a=dating_a, dating_b=dating_b,
     )  # fmt: skip
-    aligned = align_pair(a, b, **common)
-    lagged = dating_a.release is not None or dating_b.release is not None
-    published = align_pair(a, b, **common, as_published=True) if lagged else None
-    stats = pair_statistics(
-        aligned,
-        max_lag=max_lag,
-        rolling_window=rolling_window,
-        regime_window=regime_window,
-        published=published,
-    )
     return PairReport(
         aligned=aligned,
         stats=stats,
         metric_a=metric_statistics(a, frequency=freq_a, change=change_a, window=metric_window, today=today),
         metric_b=metric_statistics(b, frequency=freq_b, change=change_b, window=metric_window, today=today),
         spreads={
-            kind: spread_series(aligned, kind, window=rolling_window, cointegration=stats.cointegration)
-            for kind in spread_kinds
+            kind: pair_spread(aligned, stats, kind, rolling_window=rolling_window) for kind in spread_kinds
         },
     )

@@ -15,15 +15,13 @@ import pandas as pd
 import streamlit as st
 
 from ..analytics.align import window_start
-from ..analytics.metric_stats import metric_statistics as compute_metric_statistics
-from ..analytics.report import pair_report as build_pair_report
 from ..catalog import DOMAINS, Metric, UnknownMetricError, catalog
 from ..charts import ChartSpec
-from ..content import CandidateSeries, pair_content, related_pairs, strongest_relationships
 from ..content.words import short_name
-from ..formatting import format_change, format_number, format_pvalue, format_value
-from ..loader import LoadedSeries, Loader, NoDataError, pair_options
+from ..formatting import format_change, format_number, format_value
+from ..loader import LoadedSeries, Loader, NoDataError
 from ..store import Store, default_location, utcnow
+from ..uploads import is_upload_id
 
 # The modules imported above (streamlit, pandas, statsmodels, altair: about 200,000 objects) live as
 # long as the server, and a full garbage collection walked them all: about 100 ms each. Frozen
@@ -60,8 +58,15 @@ def ensure_app_navigation() -> None:
         st.rerun()
 
 
+_SECRETS_APPLIED: list = []  # the secrets object last copied (one per server, unless replaced)
+
+
 def apply_secrets() -> None:
-    """Copy keys from Streamlit secrets into the environment, where the sources look for them."""
+    """Copy keys from Streamlit secrets into the environment, where the sources look for them: once
+    per secrets object, not on every rerun."""
+    if _SECRETS_APPLIED and _SECRETS_APPLIED[0] is st.secrets:
+        return
+    _SECRETS_APPLIED[:] = [st.secrets]
     for name in SECRET_NAMES:
         try:
             value = st.secrets.get(name)
@@ -138,6 +143,8 @@ def session_series() -> dict[str, LoadedSeries]:
 def metric(metric_id: str) -> Metric:
     """A metric by id: this session's own upload first, else the catalog (formulas and stored
     uploads included). UnknownMetricError for anything else."""
+    if not is_upload_id(metric_id):  # only uploads are held by a session (and this runs per option)
+        return catalog().get(metric_id)
     held = st.session_state.get(SESSION_SERIES, {}).get(metric_id)
     return held.metric if held is not None else catalog().get(metric_id)
 
@@ -176,14 +183,14 @@ BY_IDENTITY = {LoadedSeries: loaded_identity}
 
 def clear_caches() -> None:
     """After a refresh: every cached load and computation (the store handle is kept)."""
+    from .analysis import CACHED as ANALYSIS
+    from .related import CACHED as RELATED
+
     for cached in (
+        *ANALYSIS,
+        *RELATED,
         _version,
         load_metric,
-        _pair_report,
-        _metric_statistics,
-        _candidates,
-        _related,
-        _strongest,
         _pairs_with_data,
     ):
         cached.clear()
@@ -353,6 +360,25 @@ def sync_choice_with_url(key: str, options: list[str], default: str) -> str | No
     return notice
 
 
+_REDRAW = "_redraw"  # set when a part of the page asks for the same view to be drawn again
+_VIEW_NOTICES = "_view_notices"
+
+
+def redraw() -> None:
+    """Draw the same view again (a part computed in the background is ready): its link notices
+    are shown again, so the redrawn page reads as if it had been complete at once."""
+    st.session_state[_REDRAW] = True
+    st.rerun()
+
+
+def view_notices(notices: list[str]) -> list[str]:
+    """The notices of this view: those its link just gave, or on a redraw the ones it showed."""
+    if st.session_state.pop(_REDRAW, False):
+        return st.session_state.get(_VIEW_NOTICES, [])
+    st.session_state[_VIEW_NOTICES] = notices
+    return notices
+
+
 def write_choice_to_url(key: str) -> None:
     st.query_params[key] = st.session_state[key]
 
@@ -403,41 +429,6 @@ def metric_picker(label: str, key: str, options: list[str] | None = None, *, on_
         help="Type to search by domain or name"
         + (", or type a formula such as spy / tlt and press Enter." if on_change else "."),
     )
-
-
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=128, show_spinner=False, hash_funcs=BY_IDENTITY)
-def _pair_report(
-    la: LoadedSeries,
-    lb: LoadedSeries,
-    lookback: str,
-    stats_window: str,
-    rolling_window: int | None,
-    spread_kind: str,
-    location: str,
-):
-    return build_pair_report(
-        la.series,
-        lb.series,
-        lookback=lookback,
-        metric_window=stats_window,
-        today=pd.Timestamp(utcnow().date()),
-        rolling_window=rolling_window,
-        spread_kinds=(spread_kind,),
-        **pair_options(la, lb),
-    )
-
-
-def pair_report(
-    la: LoadedSeries,
-    lb: LoadedSeries,
-    *,
-    lookback: str,
-    stats_window: str,
-    rolling_window: int | None,
-    spread_kind: str,
-):
-    """The full pair analysis, computed once per distinct choice of data and settings."""
-    return _pair_report(la, lb, lookback, stats_window, rolling_window, spread_kind, store_location())
 
 
 STATS_WINDOWS = {
@@ -533,9 +524,8 @@ def share_url(defaults: dict[str, object]) -> str:
     return f"{base}?{query}" if query else base
 
 
-def pair_content_sections(report, metric_a: Metric, metric_b: Metric) -> None:
-    """The pair's text sections and FAQ, all built by the content module from the numbers."""
-    content = pair_content(metric_a, metric_b, report)
+def pair_content_sections(content) -> None:
+    """The pair's text sections and FAQ (content.PairContent), all built from the numbers."""
     st.subheader("Why this comparison matters")
     st.markdown(content.why_it_matters)
     st.subheader("Cross-asset analysis")
@@ -546,87 +536,5 @@ def pair_content_sections(report, metric_a: Metric, metric_b: Metric) -> None:
             st.markdown(item.answer)
 
 
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
-def _metric_statistics(ls: LoadedSeries, window: str, location: str):
-    return compute_metric_statistics(
-        ls.series,
-        frequency=ls.frequency,
-        change=ls.metric.change,
-        window=window,
-        today=pd.Timestamp(utcnow().date()),
-    )
-
-
-def metric_statistics(loaded: LoadedSeries, window: str):
-    return _metric_statistics(loaded, window, store_location())
-
-
 def lookback_start(series: pd.Series, lookback: str) -> pd.Timestamp | None:
     return window_start(series.index[-1], lookback) if len(series) else None
-
-
-# Keyed on the store's version, so no TTL: a new version is a new entry, an old one is never stale.
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _candidates(version: int, location: str) -> dict[str, CandidateSeries]:
-    """Every metric with stored data (derived ones from their inputs), read without fetching."""
-    stored = Loader(_store(location), offline=True).stored()
-    return {i: CandidateSeries(ls.series, ls.metric, ls.frequency, ls.provenance) for i, ls in stored.items()}
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _related(a_id: str, b_id: str, lookback: str, version: int, location: str):
-    return related_pairs(a_id, b_id, _candidates(version, location), lookback=lookback)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _strongest(metric_id: str, version: int, location: str):
-    return strongest_relationships(metric_id, _candidates(version, location), lookback="3Y")
-
-
-RELATED_LOOKBACK = "3Y"
-
-
-def related_pairs_for(a_id: str, b_id: str):
-    """Six pairs that share a metric or the domain pair, ranked over a fixed 3 years so that the
-    ranking (the costly part) does not change, or recompute, with the page's lookback."""
-    with st.spinner("Ranking related pairs…"):
-        return _related(a_id, b_id, RELATED_LOOKBACK, store_version(), store_location())
-
-
-def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
-    st.subheader("Related comparisons")
-    related = related_pairs_for(a_id, b_id)
-    if not related:
-        st.caption("No other pair with data shares a metric or a domain pair with this one yet.")
-        return
-    for pair in related:
-        st.page_link(
-            "pages/compare.py",
-            label=pair_label(pair.a_id, pair.b_id),
-            query_params={"a": pair.a_id, "b": pair.b_id, "lookback": lookback},
-            icon=":material/compare_arrows:",
-        )
-        st.caption(pair.reason)
-
-
-def strongest_relationships_section(metric: Metric) -> None:
-    with st.spinner("Ranking relationships…"):
-        found = _strongest(metric.id, store_version(), store_location())
-    if not found:
-        st.caption("No other metric with data has enough history in common with this one.")
-        return
-    st.caption("Catalog metrics with data, ranked by the correlation of changes over the last 3 years.")
-    for rel in found:
-        st.page_link(
-            "pages/compare.py",
-            label=f"{short_name(catalog().get(rel.metric_id))}: r {rel.correlation:+.2f}",
-            query_params={"a": metric.id, "b": rel.metric_id},
-            icon=":material/compare_arrows:",
-            help=f"{rel.frequency} changes, n = {rel.n}, 95% interval {rel.ci_low:+.2f} to "
-            f"{rel.ci_high:+.2f}, p = {format_pvalue(rel.pvalue)}",
-        )
-        notes = [] if rel.significant else [f"not significant (p {format_pvalue(rel.pvalue)})"]
-        if rel.provenance == "sample":
-            notes.append("offline sample data")
-        if notes:
-            st.caption(" · ".join(notes))

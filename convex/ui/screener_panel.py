@@ -9,7 +9,8 @@ import streamlit as st
 from .. import screening
 from ..analytics.screener import FDR, SCREEN_MAX_LAG, RankedScreen
 from ..formatting import periods
-from . import _candidates, store_location, store_version
+from . import store_location, store_version
+from .related import candidates as stored_candidates
 
 SCREENS_KEPT = 8
 
@@ -25,7 +26,7 @@ def screen_with_progress(recent: str, long: str):
     """The screen for these windows at the store's version, with a progress bar while a new one
     is computed (new data is a new version, so a kept screen is never stale for its data)."""
     version, location = store_version(), store_location()
-    candidates = _candidates(version, location)
+    candidates = stored_candidates(version, location)
     kept, key = _screens(), (recent, long, version, location)
     if key not in kept:
         bar = st.progress(0.0, text="Screening every pair…")

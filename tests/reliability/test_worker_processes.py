@@ -99,6 +99,13 @@ def holds_lock(url: str) -> bool:
         return bool(conn.execute(query).fetchone()[0])
 
 
+def worker_backends(url: str) -> int:
+    """Server sessions a worker opened that are still alive."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        query = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'convex worker'"
+        return conn.execute(query).fetchone()[0]
+
+
 def writing(url: str) -> bool:
     """Whether a worker's write transaction is under way right now: PostgreSQL gives a transaction
     an id at its first write (here, the store version's bump) and keeps it until it ends."""
@@ -157,6 +164,11 @@ def test_a_worker_sigkilled_mid_write_leaves_every_series_whole(pg_url, count):
         assert worker.poll() is None, "the worker's pass ended before the kill"
         worker.send_signal(signal.SIGKILL)
         worker.communicate(timeout=60)
+        # Until the server has ended the dead worker's sessions (a transaction under way is rolled
+        # back, or was committed if its COMMIT had arrived): the check then reads a settled store.
+        deadline = time.monotonic() + 30
+        while worker_backends(pg_url) and time.monotonic() < deadline:
+            time.sleep(0.01)
         states = check_whole(Store(pg_url), old, rows)
         assert states["old"] and states["old"] + states["new"] == len(old)
         reset()

@@ -1,0 +1,215 @@
+"""The pair analysis the pages show, cached in parts so that a control recomputes only its part:
+the lookback (and rolling window) the aligned pair and its statistics, the statistics window each
+metric's own statistics, the spread choice one spread. Cached results are shared across sessions and
+keyed by the loaded data's identity, so new data is a new key, never a stale answer.
+
+Once a view is drawn, the views one change of a control leads to (another lookback, statistics
+window or spread) are computed ahead in one background thread per process (`precompute_views`): a
+user's first change then finds its view ready, as every later one does.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from ..analytics.metric_stats import metric_statistics as compute_metric_statistics
+from ..analytics.report import PairReport, pair_core, pair_spread
+from ..analytics.spreads import SPREAD_KINDS
+from ..analytics.windows import LOOKBACKS
+from ..catalog import Metric
+from ..content import PairContent, pair_content
+from ..loader import LoadedSeries, pair_options
+from ..store import utcnow
+from . import BY_IDENTITY, CACHE_TTL_S, STATS_WINDOWS, store_location
+
+
+def _today() -> pd.Timestamp:
+    return pd.Timestamp(utcnow().date())
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
+def _core(la: LoadedSeries, lb: LoadedSeries, lookback: str, rolling_window: int | None, location: str):
+    return pair_core(
+        la.series, lb.series, lookback=lookback, today=_today(), rolling_window=rolling_window,
+        **pair_options(la, lb),
+    )  # fmt: skip
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
+def _spread(
+    la: LoadedSeries, lb: LoadedSeries, lookback: str, rolling_window: int | None, kind: str, location: str
+):
+    aligned, stats = _core(la, lb, lookback, rolling_window, location)
+    return pair_spread(aligned, stats, kind, rolling_window=rolling_window)
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
+def _metric_statistics(ls: LoadedSeries, window: str, location: str):
+    return compute_metric_statistics(
+        ls.series, frequency=ls.frequency, change=ls.metric.change, window=window, today=_today()
+    )
+
+
+def metric_statistics(loaded: LoadedSeries, window: str):
+    return _metric_statistics(loaded, window, store_location())
+
+
+@dataclass(eq=False)
+class PairView:
+    """What the compare page shows for one choice of data and settings: the report, and the text
+    built from it (computed on first use, then kept with the report)."""
+
+    report: PairReport
+    metric_a: Metric
+    metric_b: Metric
+
+    @cached_property
+    def content(self) -> PairContent:
+        return pair_content(self.metric_a, self.metric_b, self.report)
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
+def _view(
+    la: LoadedSeries,
+    lb: LoadedSeries,
+    lookback: str,
+    stats_window: str,
+    rolling_window: int | None,
+    spread_kind: str,
+    location: str,
+) -> PairView:
+    # Assembled from the cached parts, so that a change of one setting computes only its part.
+    aligned, stats = _core(la, lb, lookback, rolling_window, location)
+    report = PairReport(
+        aligned=aligned,
+        stats=stats,
+        metric_a=_metric_statistics(la, stats_window, location),
+        metric_b=_metric_statistics(lb, stats_window, location),
+        spreads={spread_kind: _spread(la, lb, lookback, rolling_window, spread_kind, location)},
+    )
+    return PairView(report, la.metric, lb.metric)
+
+
+def pair_view(
+    la: LoadedSeries,
+    lb: LoadedSeries,
+    *,
+    lookback: str,
+    stats_window: str,
+    rolling_window: int | None,
+    spread_kind: str,
+) -> PairView:
+    """The full pair analysis for these choices (as analytics.report.pair_report computes it) and its
+    text, one cache lookup when this view was drawn before."""
+    return _view(la, lb, lookback, stats_window, rolling_window, spread_kind, store_location())
+
+
+# One thread per process computes ahead, so that it never takes more than one core from the pages; it
+# starts a moment after being asked, so that the run that asked finishes first without sharing the
+# interpreter with it.
+AHEAD_DELAY_S = 0.05
+_AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convex-ahead")
+_SENT_LOCK = threading.Lock()
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False)
+def _sent_ahead() -> set:
+    """The pairs (data identity, rolling window) sent ahead: forgotten with the computed statistics,
+    when the caches are cleared or expire."""
+    return set()
+
+
+def precompute_views(
+    la: LoadedSeries,
+    lb: LoadedSeries,
+    *,
+    lookback: str,
+    stats_window: str,
+    rolling_window: int | None,
+    spread_kind: str,
+) -> None:
+    """Compute in the background, once per view and data version, the views one change of a control
+    leads to: every other spread, statistics window and lookback, each with its text (a page asking
+    for one still being computed waits for it, never repeats it)."""
+    key = (BY_IDENTITY[LoadedSeries](la), BY_IDENTITY[LoadedSeries](lb), lookback, stats_window)
+    key += (rolling_window, spread_kind, store_location())
+    sent = _sent_ahead()
+    with _SENT_LOCK:
+        if key in sent:
+            return
+        sent.add(key)
+    location = store_location()
+    ctx = get_script_run_ctx()
+    choices = (
+        [(lookback, stats_window, kind) for kind in SPREAD_KINDS if kind != spread_kind]
+        + [(lookback, window, spread_kind) for window in STATS_WINDOWS if window != stats_window]
+        + [(other, stats_window, spread_kind) for other in LOOKBACKS if other != lookback]
+    )
+
+    def compute() -> None:
+        # The session's context, so that Streamlit's caches work in this thread as in the page.
+        add_script_run_ctx(threading.current_thread(), ctx)
+        time.sleep(AHEAD_DELAY_S)
+        for shown, window, kind in choices:
+            _view(la, lb, shown, window, rolling_window, kind, location).content  # noqa: B018 (computes it)
+        # The work made garbage enough to start a full collection in whichever thread allocates next,
+        # most likely a page's rerun: collect it here, while the user reads the view.
+        gc.collect()
+
+    _AHEAD.submit(compute)
+
+
+# Work a page does not wait for: one thread per process, apart from the one computing ahead.
+_LATER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convex-later")
+_LATER_KEPT = 64
+
+
+@st.cache_resource(show_spinner=False)
+def _later_jobs() -> dict:
+    return {}
+
+
+def later(key: tuple, compute, *, wait_s: float):
+    """The result of `compute()` for `key` if it is ready within `wait_s` seconds, else None, with
+    the computation started in the background (once per key; `compute` None only asks). Exceptions
+    are raised to the page that asks once the computation ends."""
+    jobs = _later_jobs()
+    with _SENT_LOCK:
+        job = jobs.get(key)
+        if job is None:
+            if compute is None:
+                return None
+            ctx = get_script_run_ctx()
+
+            def run():
+                add_script_run_ctx(threading.current_thread(), ctx)
+                return compute()
+
+            job = jobs[key] = _LATER.submit(run)
+            while len(jobs) > _LATER_KEPT:
+                jobs.pop(next(iter(jobs)))
+    try:
+        return job.result(timeout=wait_s)
+    except FuturesTimeout:
+        return None
+
+
+def wait_idle() -> None:
+    """Until the background threads have done everything sent to them so far (for the benchmark,
+    which must not time one case while another's background work runs)."""
+    for executor in (_AHEAD, _LATER):
+        executor.submit(lambda: None).result()
+
+
+# What clear_caches clears after a refresh or an upload.
+CACHED = (_view, _core, _spread, _metric_statistics, _sent_ahead, _later_jobs)

@@ -1,0 +1,103 @@
+"""Rankings across every stored metric: related comparisons on the compare page, strongest
+relationships in the explorer, and the candidates both rank (what the screener screens too).
+
+Ranking related pairs aligns about two hundred pairs (a quarter of a second over 25 years of data):
+on a page's first view it is computed in the background while the rest of the page is drawn, and
+the section shows it as soon as it is ready (see `analysis.later`).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..catalog import Metric, catalog
+from ..content import CandidateSeries, related_pairs, strongest_relationships
+from ..content.words import short_name
+from ..formatting import format_pvalue
+from ..loader import Loader
+from . import _store, pair_label, redraw, store_location, store_version
+from .analysis import later
+
+RELATED_LOOKBACK = "3Y"
+# How long the section waits for a ranking still being computed before drawing the rest of the page.
+RELATED_WAIT_S = 0.1
+
+
+# Keyed on the store's version, so no TTL: a new version is a new entry, an old one is never stale.
+@st.cache_resource(max_entries=2, show_spinner=False)
+def candidates(version: int, location: str) -> dict[str, CandidateSeries]:
+    """Every metric with stored data (derived ones from their inputs), read without fetching."""
+    stored = Loader(_store(location), offline=True).stored()
+    return {i: CandidateSeries(ls.series, ls.metric, ls.frequency, ls.provenance) for i, ls in stored.items()}
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _related(a_id: str, b_id: str, lookback: str, version: int, location: str):
+    return related_pairs(a_id, b_id, candidates(version, location), lookback=lookback)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _strongest(metric_id: str, version: int, location: str):
+    return strongest_relationships(metric_id, candidates(version, location), lookback="3Y")
+
+
+CACHED = (candidates, _related, _strongest)
+
+
+def related_pairs_for(a_id: str, b_id: str):
+    """Six pairs that share a metric or the domain pair, ranked over a fixed 3 years so that the
+    ranking (the costly part) does not change, or recompute, with the page's lookback."""
+    with st.spinner("Ranking related pairs…"):
+        return _related(a_id, b_id, RELATED_LOOKBACK, store_version(), store_location())
+
+
+def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
+    st.subheader("Related comparisons")
+    args = (a_id, b_id, RELATED_LOOKBACK, store_version(), store_location())
+    related = later(("related", *args), lambda: _related(*args), wait_s=RELATED_WAIT_S)
+    if related is None:
+        _ranking(("related", *args))
+        return
+    if not related:
+        st.caption("No other pair with data shares a metric or a domain pair with this one yet.")
+        return
+    for pair in related:
+        st.page_link(
+            "pages/compare.py",
+            label=pair_label(pair.a_id, pair.b_id),
+            query_params={"a": pair.a_id, "b": pair.b_id, "lookback": lookback},
+            icon=":material/compare_arrows:",
+        )
+        st.caption(pair.reason)
+
+
+@st.fragment(run_every=0.5)
+def _ranking(key: tuple) -> None:
+    """While the ranking computes: say so, and redraw the page once it is ready (the page then reads
+    like any view whose ranking was cached)."""
+    if later(key, None, wait_s=0) is not None:
+        redraw()
+    st.caption("Ranking related pairs…")
+
+
+def strongest_relationships_section(metric: Metric) -> None:
+    with st.spinner("Ranking relationships…"):
+        found = _strongest(metric.id, store_version(), store_location())
+    if not found:
+        st.caption("No other metric with data has enough history in common with this one.")
+        return
+    st.caption("Catalog metrics with data, ranked by the correlation of changes over the last 3 years.")
+    for rel in found:
+        st.page_link(
+            "pages/compare.py",
+            label=f"{short_name(catalog().get(rel.metric_id))}: r {rel.correlation:+.2f}",
+            query_params={"a": metric.id, "b": rel.metric_id},
+            icon=":material/compare_arrows:",
+            help=f"{rel.frequency} changes, n = {rel.n}, 95% interval {rel.ci_low:+.2f} to "
+            f"{rel.ci_high:+.2f}, p = {format_pvalue(rel.pvalue)}",
+        )
+        notes = [] if rel.significant else [f"not significant (p {format_pvalue(rel.pvalue)})"]
+        if rel.provenance == "sample":
+            notes.append("offline sample data")
+        if notes:
+            st.caption(" · ".join(notes))
