@@ -14,4 +14,5 @@ pages = [
     st.Page("pages/status.py", title="Data status", icon=":material/database:", url_path="status"),
     st.Page("pages/subscribe.py", title="Daily digest", url_path="subscribe", visibility="hidden"),
 ]
-st.navigation(pages).run()
+with ui.page_run():  # work done ahead in the background waits while pages run
+    st.navigation(pages).run()

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
+import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -42,6 +45,31 @@ SECRET_NAMES = (
     "CONVEX_SMTP_FROM",
 )
 CACHE_TTL_S = 300
+
+
+# Page runs under way in this process, and when the last one ended: work done ahead waits while
+# pages run and for a moment after (a run's last messages are still being sent), see analysis.py.
+_RUNS = [0, 0.0]
+_RUNS_LOCK = threading.Lock()
+QUIET_S = 0.05
+
+
+@contextmanager
+def page_run():
+    """Count a page's run (app.py wraps each one) for as long as it lasts, st.stop included."""
+    with _RUNS_LOCK:
+        _RUNS[0] += 1
+    try:
+        yield
+    finally:
+        with _RUNS_LOCK:
+            _RUNS[0] -= 1
+            _RUNS[1] = time.monotonic()
+
+
+def pages_busy() -> bool:
+    """Whether a page is running in this process, or one ended less than QUIET_S ago."""
+    return _RUNS[0] > 0 or time.monotonic() - _RUNS[1] < QUIET_S
 
 
 def ensure_app_navigation() -> None:

@@ -30,7 +30,7 @@ from ..catalog import Metric
 from ..content import PairContent, pair_content
 from ..loader import LoadedSeries, pair_options
 from ..store import utcnow
-from . import BY_IDENTITY, CACHE_TTL_S, STATS_WINDOWS, store_location
+from . import BY_IDENTITY, CACHE_TTL_S, STATS_WINDOWS, pages_busy, store_location
 
 
 def _today() -> pd.Timestamp:
@@ -114,10 +114,9 @@ def pair_view(
     return _view(la, lb, lookback, stats_window, rolling_window, spread_kind, store_location())
 
 
-# One thread per process computes ahead, so that it never takes more than one core from the pages; it
-# starts a moment after being asked, so that the run that asked finishes first without sharing the
-# interpreter with it.
-AHEAD_DELAY_S = 0.05
+# One thread per process computes ahead. It never shares the interpreter with a page's run: before each
+# view it waits until no page has run for a moment (the run that asked first of all), checking this often.
+AHEAD_POLL_S = 0.02
 _AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convex-ahead")
 _SENT_LOCK = threading.Lock()
 
@@ -159,8 +158,9 @@ def precompute_views(
     def compute() -> None:
         # The session's context, so that Streamlit's caches work in this thread as in the page.
         add_script_run_ctx(threading.current_thread(), ctx)
-        time.sleep(AHEAD_DELAY_S)
         for shown, window, kind in choices:
+            while pages_busy():
+                time.sleep(AHEAD_POLL_S)
             _view(la, lb, shown, window, rolling_window, kind, location).content  # noqa: B018 (computes it)
         # The work made garbage enough to start a full collection in whichever thread allocates next,
         # most likely a page's rerun: collect it here, while the user reads the view.
