@@ -110,9 +110,6 @@ class SqliteDatabase:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def close(self) -> None:
-        """Nothing held between operations."""
-
 
 @functools.lru_cache(maxsize=512)
 def _pg_sql(sql: str) -> str:
@@ -215,11 +212,6 @@ class PostgresDatabase:
     def transaction_lock(self, conn: _PgConnection, name: str) -> None:
         """Serialise with every other transaction taking the same lock, until this one ends."""
         conn.execute(f"SELECT pg_advisory_xact_lock{self.lock_key(name)}")
-
-    def close(self) -> None:
-        pool = _POOLS.pop((self.url, self.application_name), None)
-        if pool is not None:
-            pool.close()
 
 
 def close_pools(url: str | None = None) -> None:
