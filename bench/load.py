@@ -51,7 +51,7 @@ from pathlib import Path
 from urllib.parse import quote_plus
 
 from bench.pgserver import free_port
-from bench.topology import stop_process, wait_healthy
+from bench.topology import stop_process, streamlit_command, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -196,16 +196,8 @@ def start_app(folder: Path, port: int) -> subprocess.Popen:
         "CONVEX_DATA_DIR": str(folder),
         "CONVEX_OFFLINE": "1",
     }
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
     log = open(folder / "streamlit.log", "w")  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 # ---------------------------------------------------------------------------------- sessions

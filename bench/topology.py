@@ -48,6 +48,15 @@ class Deployment:
         return (self.folder / f"{name}.log").read_text(errors="replace")
 
 
+def streamlit_command(port: int) -> list[str]:
+    """`streamlit run app.py` headless on 127.0.0.1:`port`, as the benchmarks and tests serve it."""
+    return [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+
+
 def child_env(database_url: str, **extra: str) -> dict:
     env = {
         k: v
@@ -148,12 +157,7 @@ def replicas(
         wait_for_first_pass(worker, folder)
         for i in range(1, apps + 1):
             port = free_port()
-            cmd = [
-                sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                "--server.port", str(port), "--server.address", "127.0.0.1",
-                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            ]  # fmt: skip
-            app = _start(folder, f"app{i}", cmd, child_env(database_url))
+            app = _start(folder, f"app{i}", streamlit_command(port), child_env(database_url))
             deployment.processes[f"app{i}"] = app
             stack.callback(stop_process, app)
             deployment.app_urls.append(f"http://127.0.0.1:{port}")

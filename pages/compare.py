@@ -255,14 +255,8 @@ if missing:
     st.stop()
 
 la, lb = loaded[a_id], loaded[b_id]
-view = analysis.pair_view(
-    la,
-    lb,
-    lookback=span,
-    stats_window=stats_window,
-    rolling_window=None if roll == "Auto" else int(roll),
-    spread_kind=spread_kind,
-)
+choice = analysis.Choice(span, stats_window, None if roll == "Auto" else int(roll), spread_kind)
+view = analysis.pair_view(la, lb, choice)
 report = view.report
 aligned, stats = report.aligned, report.stats
 period = PERIOD_WORD[aligned.frequency]
@@ -504,11 +498,4 @@ if a_id in catalog() and b_id in catalog():  # the digest follows catalog pairs
 ui.footer([metric_a, metric_b], loaded)
 
 # The view is drawn: the views one change of a control leads to are computed ahead.
-analysis.precompute_views(
-    la,
-    lb,
-    lookback=span,
-    stats_window=stats_window,
-    rolling_window=None if roll == "Auto" else int(roll),
-    spread_kind=spread_kind,
-)
+analysis.precompute_views(la, lb, choice)

@@ -119,33 +119,26 @@ def pair_report(
     a: pd.Series,
     b: pd.Series,
     *,
-    freq_a: str,
-    freq_b: str,
-    change_a: str,
-    change_b: str,
-    lookback: str = "Max",
-    name_a: str = "A",
-    name_b: str = "B",
     metric_window: str = "90D",
-    today: pd.Timestamp | None = None,
-    max_lag: int | None = None,
-    rolling_window: int | None = None,
-    regime_window: int | None = None,
     spread_kinds: tuple[str, ...] = SPREAD_KINDS,
-    dating_a: Dating = AT_THE_CLOSE,
-    dating_b: Dating = AT_THE_CLOSE,
+    **options,
 ) -> PairReport:
-    """Align, compute every pair statistic, each metric's own statistics and the spreads."""
-    aligned, stats = pair_core(
-        a, b, freq_a=freq_a, freq_b=freq_b, change_a=change_a, change_b=change_b, lookback=lookback,
-        name_a=name_a, name_b=name_b, today=today, max_lag=max_lag, rolling_window=rolling_window,
-        regime_window=regime_window, dating_a=dating_a, dating_b=dating_b,
-    )  # fmt: skip
+    """Align, compute every pair statistic (pair_core, which takes `options`: freq_a, change_a,
+    lookback...), each metric's own statistics over `metric_window` and the spreads."""
+    aligned, stats = pair_core(a, b, **options)
+    today, rolling_window = options.get("today"), options.get("rolling_window")
+
+    def own(series: pd.Series, side: str) -> MetricStats:
+        frequency, change = options[f"freq_{side}"], options[f"change_{side}"]
+        return metric_statistics(
+            series, frequency=frequency, change=change, window=metric_window, today=today
+        )
+
     return PairReport(
         aligned=aligned,
         stats=stats,
-        metric_a=metric_statistics(a, frequency=freq_a, change=change_a, window=metric_window, today=today),
-        metric_b=metric_statistics(b, frequency=freq_b, change=change_b, window=metric_window, today=today),
+        metric_a=own(a, "a"),
+        metric_b=own(b, "b"),
         spreads={
             kind: pair_spread(aligned, stats, kind, rolling_window=rolling_window) for kind in spread_kinds
         },

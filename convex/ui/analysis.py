@@ -10,12 +10,11 @@ user's first change then finds its view ready, as every later one does.
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 from functools import cached_property
 
 import pandas as pd
@@ -64,6 +63,24 @@ def metric_statistics(loaded: LoadedSeries, window: str):
     return _metric_statistics(loaded, window, store_location())
 
 
+@dataclass(frozen=True)
+class Choice:
+    """The compare page's settings that decide its analysis."""
+
+    lookback: str
+    stats_window: str
+    rolling_window: int | None
+    spread_kind: str
+
+    def neighbours(self) -> list[Choice]:
+        """The choices one change of a control leads to: another spread, statistics window or lookback."""
+        return (
+            [replace(self, spread_kind=kind) for kind in SPREAD_KINDS if kind != self.spread_kind]
+            + [replace(self, stats_window=w) for w in STATS_WINDOWS if w != self.stats_window]
+            + [replace(self, lookback=lk) for lk in LOOKBACKS if lk != self.lookback]
+        )
+
+
 @dataclass(eq=False)
 class PairView:
     """What the compare page shows for one choice of data and settings: the report, and the text
@@ -78,40 +95,27 @@ class PairView:
         return pair_content(self.metric_a, self.metric_b, self.report)
 
 
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
-def _view(
-    la: LoadedSeries,
-    lb: LoadedSeries,
-    lookback: str,
-    stats_window: str,
-    rolling_window: int | None,
-    spread_kind: str,
-    location: str,
-) -> PairView:
+@st.cache_resource(
+    ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs={**BY_IDENTITY, Choice: astuple}
+)
+def _view(la: LoadedSeries, lb: LoadedSeries, choice: Choice, location: str) -> PairView:
     # Assembled from the cached parts, so that a change of one setting computes only its part.
-    aligned, stats = _core(la, lb, lookback, rolling_window, location)
+    lookback, roll = choice.lookback, choice.rolling_window
+    aligned, stats = _core(la, lb, lookback, roll, location)
     report = PairReport(
         aligned=aligned,
         stats=stats,
-        metric_a=_metric_statistics(la, stats_window, location),
-        metric_b=_metric_statistics(lb, stats_window, location),
-        spreads={spread_kind: _spread(la, lb, lookback, rolling_window, spread_kind, location)},
+        metric_a=_metric_statistics(la, choice.stats_window, location),
+        metric_b=_metric_statistics(lb, choice.stats_window, location),
+        spreads={choice.spread_kind: _spread(la, lb, lookback, roll, choice.spread_kind, location)},
     )
     return PairView(report, la.metric, lb.metric)
 
 
-def pair_view(
-    la: LoadedSeries,
-    lb: LoadedSeries,
-    *,
-    lookback: str,
-    stats_window: str,
-    rolling_window: int | None,
-    spread_kind: str,
-) -> PairView:
-    """The full pair analysis for these choices (as analytics.report.pair_report computes it) and its
+def pair_view(la: LoadedSeries, lb: LoadedSeries, choice: Choice) -> PairView:
+    """The full pair analysis for this choice (as analytics.report.pair_report computes it) and its
     text, one cache lookup when this view was drawn before."""
-    return _view(la, lb, lookback, stats_window, rolling_window, spread_kind, store_location())
+    return _view(la, lb, choice, store_location())
 
 
 # One thread per process computes ahead. It never shares the interpreter with a page's run: before each
@@ -123,48 +127,31 @@ _SENT_LOCK = threading.Lock()
 
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False)
 def _sent_ahead() -> set:
-    """The pairs (data identity, rolling window) sent ahead: forgotten with the computed statistics,
-    when the caches are cleared or expire."""
+    """The views (data identity, choice) whose neighbours were sent ahead: forgotten with the
+    computed views, when the caches are cleared or expire."""
     return set()
 
 
-def precompute_views(
-    la: LoadedSeries,
-    lb: LoadedSeries,
-    *,
-    lookback: str,
-    stats_window: str,
-    rolling_window: int | None,
-    spread_kind: str,
-) -> None:
+def precompute_views(la: LoadedSeries, lb: LoadedSeries, choice: Choice) -> None:
     """Compute in the background, once per view and data version, the views one change of a control
-    leads to: every other spread, statistics window and lookback, each with its text (a page asking
-    for one still being computed waits for it, never repeats it)."""
-    key = (BY_IDENTITY[LoadedSeries](la), BY_IDENTITY[LoadedSeries](lb), lookback, stats_window)
-    key += (rolling_window, spread_kind, store_location())
+    leads to (Choice.neighbours), each with its text (a page asking for one still being computed
+    waits for it, never repeats it)."""
+    location = store_location()
+    key = (BY_IDENTITY[LoadedSeries](la), BY_IDENTITY[LoadedSeries](lb), choice, location)
     sent = _sent_ahead()
     with _SENT_LOCK:
         if key in sent:
             return
         sent.add(key)
-    location = store_location()
     ctx = get_script_run_ctx()
-    choices = (
-        [(lookback, stats_window, kind) for kind in SPREAD_KINDS if kind != spread_kind]
-        + [(lookback, window, spread_kind) for window in STATS_WINDOWS if window != stats_window]
-        + [(other, stats_window, spread_kind) for other in LOOKBACKS if other != lookback]
-    )
 
     def compute() -> None:
         # The session's context, so that Streamlit's caches work in this thread as in the page.
         add_script_run_ctx(threading.current_thread(), ctx)
-        for shown, window, kind in choices:
+        for neighbour in choice.neighbours():
             while pages_busy():
                 time.sleep(AHEAD_POLL_S)
-            _view(la, lb, shown, window, rolling_window, kind, location).content  # noqa: B018 (computes it)
-        # The work made garbage enough to start a full collection in whichever thread allocates next,
-        # most likely a page's rerun: collect it here, while the user reads the view.
-        gc.collect()
+            _view(la, lb, neighbour, location).content  # noqa: B018 (computes it)
 
     _AHEAD.submit(compute)
 
