@@ -6,16 +6,17 @@ import json
 
 import streamlit as st
 
-from convex import charts, ui
+from convex import ui
 from convex.analytics.align import LOOKBACKS, lookback_label
 from convex.catalog import FORMULA_DOMAIN, catalog
 from convex.content.words import short_name
-from convex.formatting import PERIOD_WORD, change_unit_label, format_change, format_value, periods
+from convex.formatting import PERIOD_WORD, format_change, format_value
 from convex.loader import LoadedSeries, NoDataError
 from convex.ui import (
     analysis,
     digest_signup,
     formula_input,
+    pair_charts,
     pair_panel,
     related,
     scenario_panel,
@@ -31,7 +32,7 @@ DEFAULT_LOOKBACK = "3Y"
 TRANSFORMS = {"Level": "level", "Rebased": "rebased", "Z-score": "zscore", "Change": "change"}
 SPREADS = {"Z-score": "zscore", "Performance": "performance", "Ratio": "ratio", "Residual": "residual"}
 ROLL_OPTIONS = ["Auto", "8", "12", "13", "20", "26", "52", "63", "126", "252"]
-VIEWS = ["Side by side", "Overlay", "Spread", "Rolling correlation", "Lead-lag", "Scatter & hedge"]
+VIEWS = list(pair_charts.TABS)
 # What a link may leave out: each control's default (the pickers are always written).
 URL_DEFAULTS = {
     "a": None,
@@ -47,12 +48,6 @@ URL_DEFAULTS = {
     "scenario": False,
     "move": None,
     "horizon": None,
-}
-SPREAD_LABELS = {
-    "performance": "The performance spread",
-    "zscore": "The z-score spread",
-    "ratio": "The ratio spread",
-    "residual": "The residual spread",
 }
 # How many pairs with data a dead end offers.
 OFFERED_PAIRS = 7
@@ -259,7 +254,6 @@ choice = analysis.Choice(span, stats_window, None if roll == "Auto" else int(rol
 view = analysis.pair_view(la, lb, choice)
 report = view.report
 aligned, stats = report.aligned, report.stats
-period = PERIOD_WORD[aligned.frequency]
 
 
 # ---------------------------------------------------------------- header
@@ -329,119 +323,12 @@ with share_slot, st.popover("Share this view", icon=":material/share:"):
             "deployment's store” under Your data and use it again.",
             icon=":material/link_off:",
         )
-display, thinned_note = charts.thin_for_display(aligned.frame)
-names = {"name_a": metric_a.name, "name_b": metric_b.name}
-
-
-def transformed(frame, how: str):
-    return frame.assign(
-        a=charts.transform_series(frame["a"], how, aligned.change_a),
-        b=charts.transform_series(frame["b"], how, aligned.change_b),
-    )
-
-
-def units(how: str) -> dict:
-    return {
-        "units_a": charts.transform_units(metric_a.units, how, aligned.change_a),
-        "units_b": charts.transform_units(metric_b.units, how, aligned.change_b),
-    }
-
-
-with views[0]:
-    if views[0].open:
-        ui.chart(charts.side_by_side_chart(transformed(display, transform), **names, **units(transform)))
-with views[1]:
-    if views[1].open:
-        how = "rebased" if transform == "level" and not dual_axis else transform
-        if how != transform:
-            st.caption(
-                "One axis and two units: the overlay shows both rebased to 100. Turn on “Overlay on two "
-                "axes” to see levels."
-            )
-        ui.chart(charts.overlay_chart(transformed(display, how), **names, **units(how), dual_axis=dual_axis))
-with views[2]:
-    if views[2].open:
-        spread = report.spreads[spread_kind]
-        if spread.insufficient:
-            st.info(f"{SPREAD_LABELS[spread_kind]} is not available for this pair: {spread.insufficient}.")
-        else:
-            band = charts.spread_frame(spread)
-            ui.chart(
-                charts.band_chart(
-                    charts.thin_for_display(band)[0], value_title=spread.units, value_label="Spread"
-                )
-            )
-            band = (
-                "the cointegrated pair's equilibrium band (mean ± 2 sd over the window)"
-                if spread.kind == "residual"
-                else f"the rolling {spread.window}-period band"
-            )
-            z = (
-                f"its current z-score against {band} is **{spread.current_zscore:+.2f}**"
-                if spread.current_zscore is not None
-                else spread.band_insufficient
-            )
-            st.caption(f"{spread.description}; {z}.")
-with views[3]:
-    if views[3].open:
-        rc = stats.rolling_correlation
-        if rc.insufficient:
-            st.info(f"Rolling correlation: {rc.insufficient}.")
-        else:
-            ui.chart(
-                charts.rolling_line_chart(
-                    charts.thin_for_display(rc.series.to_frame())[0].iloc[:, 0],
-                    title=f"Correlation of changes, rolling {periods(rc.window, aligned.frequency)}",
-                    label="Correlation",
-                    domain=(-1, 1),
-                )
-            )
-with views[4]:
-    if views[4].open:
-        ll = stats.lead_lag
-        if ll.insufficient:
-            st.info(f"Lead-lag: {ll.insufficient}.")
-        else:
-            ui.chart(
-                charts.lead_lag_chart(
-                    list(ll.lags),
-                    list(ll.correlations),
-                    band=ll.band,
-                    band_adjusted=ll.band_adjusted,
-                    best_lag=ll.best_lag,
-                    period=period,
-                )
-            )
-            st.caption(
-                f"A bar outside the dashed band (±{ll.band:.3f} = 1.96·√(f/n), with Bartlett's f = "
-                f"{ll.autocorrelation_factor:.2f} for these series' autocorrelation) would be unusual at one "
-                f"lag chosen in advance; with {len(ll.lags)} lags searched, about {0.05 * len(ll.lags):.0f} "
-                "clear it by chance, so a lead is only called outside the solid band "
-                f"(±{ll.band_adjusted:.3f})."
-            )
-with views[5]:
-    if views[5].open:
-        reg = stats.regression
-        ui.chart(
-            charts.scatter_chart(
-                aligned.frame,
-                **names,
-                units_a=change_unit_label(metric_a),
-                units_b=change_unit_label(metric_b),
-                beta=reg.beta,
-                alpha=reg.alpha,
-                pct_a=aligned.change_a == "pct",
-                pct_b=aligned.change_b == "pct",
-            )
-        )
-        if reg.rolling_beta is not None and not reg.rolling_insufficient and len(reg.rolling_beta.dropna()):
-            ui.chart(
-                charts.rolling_line_chart(
-                    charts.thin_for_display(reg.rolling_beta.to_frame())[0].iloc[:, 0],
-                    title=f"Beta, rolling {periods(reg.rolling_window, aligned.frequency)}",
-                    label="Beta",
-                )
-            )
+chart_options = pair_charts.ChartOptions(transform, dual_axis, spread_kind)
+for name, tab in zip(VIEWS, views, strict=True):
+    with tab:
+        if tab.open:
+            pair_charts.TABS[name](view, chart_options)
+thinned_note = pair_charts.display(view)[1]
 if thinned_note:
     st.caption(thinned_note)
 
@@ -449,9 +336,9 @@ if thinned_note:
 st.subheader("Statistics")
 left, right = st.columns(2)
 with left:
-    ui.metric_stats_panel(metric_a, report.metric_a)
+    ui.metric_stats_panel(metric_a, report.metric_a, view.kept)
 with right:
-    ui.metric_stats_panel(metric_b, report.metric_b)
+    ui.metric_stats_panel(metric_b, report.metric_b, view.kept)
 pair_panel.render(report, metric_a, metric_b)
 
 # ------------------------------------------------------------ text sections

@@ -77,6 +77,36 @@ def test_default_page_is_walcl_vs_tlt(store):
     assert all(" vs " in link.label and "a=" in link.query_string for link in related)
 
 
+def sent_data(at: AppTest) -> list[bytes]:
+    """The Arrow bytes of every chart and table the run drew."""
+    charts = [ds.data.data for el in at.get("vega_lite_chart") for ds in el.proto.datasets]
+    charts += [el.proto.data.data for el in at.get("vega_lite_chart") if el.proto.HasField("data")]
+    return charts + [el.proto.arrow_data.data for el in at.get("table")]
+
+
+def test_a_view_shown_again_sends_what_it_made_first_and_new_data_makes_it_anew(store, monkeypatch):
+    from convex import charts, ui
+
+    built = []
+    original = charts.side_by_side_chart
+    monkeypatch.setattr(charts, "side_by_side_chart", lambda *a, **k: built.append(k) or original(*a, **k))
+    at = run(a="spy", b="tlt")
+    first, first_values = sent_data(at), metric_values(at)
+    assert len(first) == 3  # the chart and the two statistics tables
+    at.segmented_control(key="lookback").set_value("Max").run()
+    assert sent_data(at) != first
+    at.segmented_control(key="lookback").set_value("3Y").run()
+    assert sent_data(at) == first and len(built) == 2  # one chart per view, each made once
+
+    newer = synthetic_series("tlt", years=6, seed=99)
+    store.write_series("tlt", newer, provenance="live", source="test", replace=True)
+    ui._version.clear()  # as when the version poll's interval has passed
+    at.run()
+    assert not at.exception
+    assert sent_data(at)[0] != first[0] and len(built) == 3
+    assert metric_values(at)["20Y+ Treasury (TLT)"] != first_values["20Y+ Treasury (TLT)"]
+
+
 def test_url_restores_the_view(store):
     at = run(a="spy", b="gld", lookback="1Y", transform="Rebased", spread="Ratio", roll="20", window="1Y",
              view="Spread", dual="true")  # fmt: skip

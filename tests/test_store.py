@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from convex import store as store_module
-from convex.store import Attempt, Store, default_data_dir
+from convex.store import Attempt, Store, default_data_dir, default_location
 from convex.store.migrations import _BASE_SCHEMA, MIGRATIONS
 
 both = pytest.mark.usefixtures("backend")
@@ -25,6 +25,17 @@ def test_store_lives_in_convex_data_dir(data_dir):
     assert default_data_dir() == data_dir
     store = Store()
     assert store.path.parent == data_dir and store.path.exists() and not store.shared
+
+
+def test_the_location_follows_its_settings(data_dir, monkeypatch, tmp_path):
+    assert default_location() == str(data_dir / "convex.sqlite3")
+    monkeypatch.setenv("CONVEX_DATA_DIR", str(tmp_path / "other"))
+    assert default_location() == str(tmp_path / "other" / "convex.sqlite3")
+    monkeypatch.setenv("CONVEX_DATABASE_URL", "postgresql://convex@127.0.0.1/convex")
+    assert default_location() == "postgresql://convex@127.0.0.1/convex"
+    monkeypatch.delenv("CONVEX_DATABASE_URL")
+    monkeypatch.setenv("CONVEX_DATA_DIR", str(data_dir))
+    assert default_location() == str(data_dir / "convex.sqlite3")
 
 
 def test_wal_mode_is_on():

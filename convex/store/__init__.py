@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,13 +34,23 @@ ATTEMPTS_KEPT_DAYS = 30
 
 def default_data_dir() -> Path:
     """`$CONVEX_DATA_DIR`, else the per-user cache folder."""
-    configured = os.environ.get("CONVEX_DATA_DIR")
-    return Path(configured) if configured else Path(user_cache_dir("convex"))
+    return _data_dir(os.environ.get("CONVEX_DATA_DIR"))
 
 
 def default_location() -> str:
     """`$CONVEX_DATABASE_URL` (a PostgreSQL URL) when set, else the SQLite file in the data folder."""
-    return os.environ.get("CONVEX_DATABASE_URL") or str(default_data_dir() / "convex.sqlite3")
+    return os.environ.get("CONVEX_DATABASE_URL") or _sqlite_location(os.environ.get("CONVEX_DATA_DIR"))
+
+
+# Keyed by the setting they read: pages ask for the location many times a run.
+@lru_cache(maxsize=16)
+def _data_dir(configured: str | None) -> Path:
+    return Path(configured) if configured else Path(user_cache_dir("convex"))
+
+
+@lru_cache(maxsize=16)
+def _sqlite_location(data_dir: str | None) -> str:
+    return str(_data_dir(data_dir) / "convex.sqlite3")
 
 
 def utcnow() -> datetime:

@@ -15,6 +15,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from ..analytics.align import window_start
@@ -177,12 +178,30 @@ def metric(metric_id: str) -> Metric:
     return held.metric if held is not None else catalog().get(metric_id)
 
 
+# Loads this process made within the cache's lifetime (key -> when): one the cache holds needs no
+# spinner, whose timer thread costs more than the cache lookup. Cleared with the caches.
+LOADS_KEPT = 1024
+
+
+@st.cache_resource(show_spinner=False)
+def _recent_loads() -> dict[tuple, float]:
+    return {}
+
+
 def load(metric_id: str) -> LoadedSeries:
     held = st.session_state.get(SESSION_SERIES, {}).get(metric_id)
     if held is not None:
         return held
+    key = (metric_id, store_location(), store_version())
+    recent = _recent_loads()
+    if time.monotonic() - recent.get(key, -CACHE_TTL_S) < CACHE_TTL_S:
+        return load_metric(*key)
     with st.spinner(f"Loading {metric(metric_id).name}…"):
-        return load_metric(metric_id, store_location(), store_version())
+        loaded = load_metric(*key)
+    recent[key] = time.monotonic()
+    while len(recent) > LOADS_KEPT:
+        recent.pop(next(iter(recent)), None)
+    return loaded
 
 
 def try_load(metric_id: str) -> LoadedSeries | NoDataError:
@@ -219,6 +238,7 @@ def clear_caches() -> None:
         *RELATED,
         _version,
         load_metric,
+        _recent_loads,
         _pairs_with_data,
     ):
         cached.clear()
@@ -520,12 +540,23 @@ def metric_stats_table(metric: Metric, stats) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Statistic", "Value"])
 
 
-def metric_stats_panel(metric: Metric, stats) -> None:
+def _built(key: tuple, build):
+    return build()
+
+
+def metric_stats_panel(metric: Metric, stats, kept=_built) -> None:
+    """One metric's statistics. `kept(key, build)` may keep the table made for these statistics
+    (as `analysis.PairView.kept` does), so that a rerun only sends it."""
     st.markdown(f"**{STATS_WINDOWS[stats.window]} Statistics · {metric.name}**")
     if stats.insufficient:
         st.info(f"{metric.name}: {stats.insufficient}")
         return
-    st.table(metric_stats_table(metric, stats), hide_index=True, hide_header=True)
+    table = kept(
+        ("statistics table", metric.id, stats.window),
+        # The Arrow table Streamlit would make of the frame on every send.
+        lambda: pa.Table.from_pandas(metric_stats_table(metric, stats)),
+    )
+    st.table(table, hide_index=True, hide_header=True)
     for note in stats.notes:
         st.caption(note)
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
-from dataclasses import astuple, dataclass, replace
+from dataclasses import astuple, dataclass, field, replace
 from functools import cached_property
 
 import pandas as pd
@@ -89,10 +90,19 @@ class PairView:
     report: PairReport
     metric_a: Metric
     metric_b: Metric
+    _kept: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def content(self) -> PairContent:
         return pair_content(self.metric_a, self.metric_b, self.report)
+
+    def kept(self, key: tuple, build: Callable[[], object]):
+        """`build()` once for this view and key, then kept with it: what the page draws from the view
+        (charts, tables) is made on its first drawing only. Shared, like the view: never mutated."""
+        try:
+            return self._kept[key]
+        except KeyError:
+            return self._kept.setdefault(key, build())
 
 
 @st.cache_resource(

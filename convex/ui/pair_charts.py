@@ -1,0 +1,188 @@
+"""The compare page's chart tabs, one function per tab.
+
+Each chart is built once per view (the cached pair analysis, `analysis.PairView`) and options, its
+data already in Arrow form, and kept with the view: a rerun that shows a view again only sends it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from .. import charts
+from ..formatting import PERIOD_WORD, change_unit_label, periods
+from . import chart
+from .analysis import PairView
+
+SPREAD_LABELS = {
+    "performance": "The performance spread",
+    "zscore": "The z-score spread",
+    "ratio": "The ratio spread",
+    "residual": "The residual spread",
+}
+
+
+@dataclass(frozen=True)
+class ChartOptions:
+    """The page's chart settings besides the analysis' own (`analysis.Choice`)."""
+
+    transform: str
+    dual_axis: bool
+    spread_kind: str
+
+
+def _arrow_ready(spec: charts.ChartSpec) -> charts.ChartSpec:
+    # What Streamlit does to a DataFrame on every send, done once: the same Arrow table.
+    return replace(spec, data=pa.Table.from_pandas(spec.data))
+
+
+def _draw(view: PairView, key: tuple, build: Callable[[], charts.ChartSpec]) -> None:
+    chart(view.kept(("chart", *key), lambda: _arrow_ready(build())))
+
+
+def display(view: PairView) -> tuple[pd.DataFrame, str | None]:
+    """The aligned rows the pair charts draw, and the note saying how they were thinned (if so)."""
+    return view.kept(("display",), lambda: charts.thin_for_display(view.report.aligned.frame))
+
+
+def _pair_chart(view: PairView, build, how: str, **options) -> charts.ChartSpec:
+    aligned, a, b = view.report.aligned, view.metric_a, view.metric_b
+    frame = display(view)[0]
+    frame = frame.assign(
+        a=charts.transform_series(frame["a"], how, aligned.change_a),
+        b=charts.transform_series(frame["b"], how, aligned.change_b),
+    )
+    return build(
+        frame,
+        name_a=a.name,
+        name_b=b.name,
+        units_a=charts.transform_units(a.units, how, aligned.change_a),
+        units_b=charts.transform_units(b.units, how, aligned.change_b),
+        **options,
+    )
+
+
+def side_by_side(view: PairView, options: ChartOptions) -> None:
+    how = options.transform
+    _draw(view, ("side", how), lambda: _pair_chart(view, charts.side_by_side_chart, how))
+
+
+def overlay(view: PairView, options: ChartOptions) -> None:
+    how = "rebased" if options.transform == "level" and not options.dual_axis else options.transform
+    if how != options.transform:
+        st.caption(
+            "One axis and two units: the overlay shows both rebased to 100. Turn on “Overlay on two "
+            "axes” to see levels."
+        )
+    dual = options.dual_axis
+    _draw(view, ("overlay", how, dual), lambda: _pair_chart(view, charts.overlay_chart, how, dual_axis=dual))
+
+
+def spread(view: PairView, options: ChartOptions) -> None:
+    kind = options.spread_kind
+    result = view.report.spreads[kind]
+    if result.insufficient:
+        st.info(f"{SPREAD_LABELS[kind]} is not available for this pair: {result.insufficient}.")
+        return
+
+    def build() -> charts.ChartSpec:
+        band = charts.thin_for_display(charts.spread_frame(result))[0]
+        return charts.band_chart(band, value_title=result.units, value_label="Spread")
+
+    _draw(view, ("spread", kind), build)
+    band = (
+        "the cointegrated pair's equilibrium band (mean ± 2 sd over the window)"
+        if result.kind == "residual"
+        else f"the rolling {result.window}-period band"
+    )
+    z = (
+        f"its current z-score against {band} is **{result.current_zscore:+.2f}**"
+        if result.current_zscore is not None
+        else result.band_insufficient
+    )
+    st.caption(f"{result.description}; {z}.")
+
+
+def _rolling_line(view: PairView, series: pd.Series, *, window: int, title: str, label: str, domain=None):
+    """A rolling statistic's line, titled with its window."""
+    title = f"{title}, rolling {periods(window, view.report.aligned.frequency)}"
+    _draw(
+        view,
+        ("rolling", label),
+        lambda: charts.rolling_line_chart(
+            charts.thin_for_display(series.to_frame())[0].iloc[:, 0], title=title, label=label, domain=domain
+        ),
+    )
+
+
+def rolling_correlation(view: PairView, options: ChartOptions) -> None:
+    rc = view.report.stats.rolling_correlation
+    if rc.insufficient:
+        st.info(f"Rolling correlation: {rc.insufficient}.")
+        return
+    _rolling_line(
+        view, rc.series, window=rc.window, title="Correlation of changes", label="Correlation", domain=(-1, 1)
+    )
+
+
+def lead_lag(view: PairView, options: ChartOptions) -> None:
+    ll = view.report.stats.lead_lag
+    if ll.insufficient:
+        st.info(f"Lead-lag: {ll.insufficient}.")
+        return
+    period = PERIOD_WORD[view.report.aligned.frequency]
+    _draw(
+        view,
+        ("lead-lag",),
+        lambda: charts.lead_lag_chart(
+            list(ll.lags),
+            list(ll.correlations),
+            band=ll.band,
+            band_adjusted=ll.band_adjusted,
+            best_lag=ll.best_lag,
+            period=period,
+        ),
+    )
+    st.caption(
+        f"A bar outside the dashed band (±{ll.band:.3f} = 1.96·√(f/n), with Bartlett's f = "
+        f"{ll.autocorrelation_factor:.2f} for these series' autocorrelation) would be unusual at one "
+        f"lag chosen in advance; with {len(ll.lags)} lags searched, about {0.05 * len(ll.lags):.0f} "
+        "clear it by chance, so a lead is only called outside the solid band "
+        f"(±{ll.band_adjusted:.3f})."
+    )
+
+
+def scatter_and_hedge(view: PairView, options: ChartOptions) -> None:
+    aligned, reg, a, b = view.report.aligned, view.report.stats.regression, view.metric_a, view.metric_b
+    _draw(
+        view,
+        ("scatter",),
+        lambda: charts.scatter_chart(
+            aligned.frame,
+            name_a=a.name,
+            name_b=b.name,
+            units_a=change_unit_label(a),
+            units_b=change_unit_label(b),
+            beta=reg.beta,
+            alpha=reg.alpha,
+            pct_a=aligned.change_a == "pct",
+            pct_b=aligned.change_b == "pct",
+        ),
+    )
+    if reg.rolling_beta is not None and not reg.rolling_insufficient and len(reg.rolling_beta.dropna()):
+        _rolling_line(view, reg.rolling_beta, window=reg.rolling_window, title="Beta", label="Beta")
+
+
+# The page's view tabs, in order, each with what it draws.
+TABS: dict[str, Callable[[PairView, ChartOptions], None]] = {
+    "Side by side": side_by_side,
+    "Overlay": overlay,
+    "Spread": spread,
+    "Rolling correlation": rolling_correlation,
+    "Lead-lag": lead_lag,
+    "Scatter & hedge": scatter_and_hedge,
+}
