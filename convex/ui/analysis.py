@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
@@ -128,17 +129,50 @@ def pair_view(la: LoadedSeries, lb: LoadedSeries, choice: Choice) -> PairView:
     return _view(la, lb, choice, store_location())
 
 
+class NewestFirst:
+    """Jobs run one at a time on one thread, the newest first. At most `kept` wait: a job older than
+    that is dropped (`on_drop` called), as under many sessions the views they were for are left behind.
+    """
+
+    def __init__(self, kept: int, name: str):
+        self.kept = kept
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._pending: deque = deque()
+        self._lock = threading.Lock()
+
+    def submit(self, job: Callable[[], None], on_drop: Callable[[], None] = lambda: None) -> None:
+        with self._lock:
+            self._pending.append((job, on_drop))
+            while len(self._pending) > self.kept:
+                self._pending.popleft()[1]()
+        self._executor.submit(self._run_newest)
+
+    def _run_newest(self) -> None:
+        # One call per job submitted: a call whose job was dropped finds nothing (or a newer job).
+        with self._lock:
+            if not self._pending:
+                return
+            job = self._pending.pop()[0]
+        job()
+
+    def wait_idle(self) -> None:
+        """Until every job submitted so far has run or been dropped."""
+        self._executor.submit(lambda: None).result()
+
+
 # One thread per process computes ahead. It never shares the interpreter with a page's run: before each
 # view it waits until no page has run for a moment (the run that asked first of all), checking this often.
 AHEAD_POLL_S = 0.02
-_AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convex-ahead")
+# Views whose neighbours wait to be computed: the newest few (one user's latest, or the latest of many).
+AHEAD_KEPT = 4
+_AHEAD = NewestFirst(AHEAD_KEPT, "convex-ahead")
 _SENT_LOCK = threading.Lock()
 
 
 @st.cache_resource(ttl=CACHE_TTL_S, show_spinner=False)
 def _sent_ahead() -> set:
     """The views (data identity, choice) whose neighbours were sent ahead: forgotten with the
-    computed views, when the caches are cleared or expire."""
+    computed views, when the caches are cleared or expire, or when their job was dropped."""
     return set()
 
 
@@ -163,7 +197,11 @@ def precompute_views(la: LoadedSeries, lb: LoadedSeries, choice: Choice) -> None
                 time.sleep(AHEAD_POLL_S)
             _view(la, lb, neighbour, location).content  # noqa: B018 (computes it)
 
-    _AHEAD.submit(compute)
+    def dropped() -> None:
+        with _SENT_LOCK:
+            sent.discard(key)  # sent again if the view is drawn again
+
+    _AHEAD.submit(compute, dropped)
 
 
 # Work a page does not wait for: one thread per process, apart from the one computing ahead.
@@ -204,8 +242,8 @@ def later(key: tuple, compute, *, wait_s: float):
 def wait_idle() -> None:
     """Until the background threads have done everything sent to them so far (for the benchmark,
     which must not time one case while another's background work runs)."""
-    for executor in (_AHEAD, _LATER):
-        executor.submit(lambda: None).result()
+    _AHEAD.wait_idle()
+    _LATER.submit(lambda: None).result()
 
 
 # What clear_caches clears after a refresh or an upload.
