@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -104,6 +106,16 @@ class LoadedSeries:
 
     def age(self, now: datetime | None = None) -> timedelta | None:
         return (now or utcnow()) - self.fetched_at if self.fetched_at else None
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A digest of the dates and values (and first-release dates): two loads of different data
+        never share it, even when written in the same second with the same length and last date."""
+        digest = hashlib.blake2b(digest_size=16)
+        for series in (self.series, self.first_releases):
+            if series is not None:
+                digest.update(pd.util.hash_pandas_object(series).to_numpy().tobytes())
+        return digest.hexdigest()
 
 
 def pair_options(la: LoadedSeries, lb: LoadedSeries) -> dict:

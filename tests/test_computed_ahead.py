@@ -42,6 +42,7 @@ def test_a_job_that_raises_does_not_stop_the_next():
 @pytest.fixture
 def counted_analyses(monkeypatch):
     """Every pair analysis computed (pair_core), with the thread it ran in."""
+    analysis.wait_idle()  # nothing left from an earlier test
     st.cache_resource.clear()
     calls: list[tuple[str, str]] = []
     original = analysis.pair_core

@@ -1,9 +1,10 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
 
-from convex.loader import Loader, NoDataError
+from convex.catalog import catalog
+from convex.loader import LoadedSeries, Loader, NoDataError
 from convex.sources.base import BadPayload, SourceUnavailable
 from convex.store import Store
 from tests.fakes import FakeClock, FakeSource, synthetic_series
@@ -321,3 +322,19 @@ def test_a_failed_first_release_fetch_keeps_the_rule_and_the_data(clock):
     loaded = make_loader(clock, fred=source).load("walcl")
     assert loaded.dating.release.known_count == 0
     assert loaded.dating.release.available(walcl.index[:1])[0] == walcl.index[0] + pd.Timedelta(days=2)
+
+
+def test_a_revision_with_the_same_dates_written_in_the_same_second_is_new_data():
+    from convex.ui import data_version
+
+    series = synthetic_series("tlt", years=2, seed=1)
+    revised = series.copy()
+    revised.iloc[100] += 0.01
+    now = datetime(2026, 12, 6, 3, 0, 0, tzinfo=UTC)
+
+    def loaded(values):
+        return LoadedSeries(catalog().get("tlt"), values, "live", None, now, False, None, "daily")
+
+    assert loaded(series).fingerprint != loaded(revised).fingerprint
+    assert data_version(loaded(series)) != data_version(loaded(revised))
+    assert data_version(loaded(series.copy())) == data_version(loaded(series))

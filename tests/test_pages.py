@@ -97,6 +97,9 @@ def test_a_view_shown_again_sends_what_it_made_first_and_new_data_makes_it_anew(
     assert sent_data(at) != first
     at.segmented_control(key="lookback").set_value("3Y").run()
     assert sent_data(at) == first and len(built) == 2  # one chart per view, each made once
+    at.selectbox(key="window").select("1Y").run()  # the same pair analysis: its chart is kept
+    assert sent_data(at)[0] == first[0] and sent_data(at)[1:] != first[1:] and len(built) == 2
+    at.selectbox(key="window").select("90D").run()
 
     newer = synthetic_series("tlt", years=6, seed=99)
     store.write_series("tlt", newer, provenance="live", source="test", replace=True)

@@ -213,7 +213,7 @@ def try_load(metric_id: str) -> LoadedSeries | NoDataError:
 
 def data_version(loaded: LoadedSeries) -> tuple:
     """What identifies the data a cached computation was made from."""
-    return (loaded.provenance, loaded.fetched_at, loaded.last_date, len(loaded.series))
+    return (loaded.provenance, loaded.fetched_at, loaded.last_date, len(loaded.series), loaded.fingerprint)
 
 
 def loaded_identity(loaded: LoadedSeries) -> tuple:

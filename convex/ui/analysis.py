@@ -91,6 +91,7 @@ class PairView:
     report: PairReport
     metric_a: Metric
     metric_b: Metric
+    # Shared by the views of one pair analysis (data, lookback, rolling window): see `kept`.
     _kept: dict = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -98,8 +99,11 @@ class PairView:
         return pair_content(self.metric_a, self.metric_b, self.report)
 
     def kept(self, key: tuple, build: Callable[[], object]):
-        """`build()` once for this view and key, then kept with it: what the page draws from the view
-        (charts, tables) is made on its first drawing only. Shared, like the view: never mutated."""
+        """`build()` once per key for this view's pair analysis (its data, lookback and rolling
+        window), then kept: what the page draws (charts, tables) is made on its first drawing only,
+        and a view that differs in another setting draws it again without making it. So a key names
+        every other setting its object depends on (the statistics window, the spread kind, the
+        transform). Shared, like the view: never mutated."""
         try:
             return self._kept[key]
         except KeyError:
@@ -120,7 +124,12 @@ def _view(la: LoadedSeries, lb: LoadedSeries, choice: Choice, location: str) -> 
         metric_b=_metric_statistics(lb, choice.stats_window, location),
         spreads={choice.spread_kind: _spread(la, lb, lookback, roll, choice.spread_kind, location)},
     )
-    return PairView(report, la.metric, lb.metric)
+    return PairView(report, la.metric, lb.metric, _kept(la, lb, lookback, roll, location))
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
+def _kept(la: LoadedSeries, lb: LoadedSeries, lookback: str, rolling_window: int | None, location: str):
+    return {}  # what the views of one pair analysis draw (PairView.kept)
 
 
 def pair_view(la: LoadedSeries, lb: LoadedSeries, choice: Choice) -> PairView:
@@ -247,4 +256,4 @@ def wait_idle() -> None:
 
 
 # What clear_caches clears after a refresh or an upload.
-CACHED = (_view, _core, _spread, _metric_statistics, _sent_ahead, _later_jobs)
+CACHED = (_view, _core, _spread, _metric_statistics, _kept, _sent_ahead, _later_jobs)
