@@ -36,6 +36,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -275,11 +276,16 @@ class SessionPlan:
     lookback: str
     lookback_again: str
     tab: str
+    # Seconds the user pauses before each interaction (none before the first): 0 without --think.
+    pauses: tuple[float, ...] = ()
 
     @classmethod
-    def of(cls, session: int) -> SessionPlan:
+    def of(cls, session: int, think: float = 0.0) -> SessionPlan:
         a, b = PAIRS[session % len(PAIRS)]
+        rng = random.Random(session)  # the same pauses on every run
+        pauses = [0.0] + [think * rng.uniform(0.5, 1.5) for _ in INTERACTIONS[1:]]
         return cls(
+            pauses=tuple(pauses),
             a=a,
             b=b,
             pick=next(m for m in PICKS[session % len(PICKS) :] + PICKS if m not in (a, b)),
@@ -289,12 +295,14 @@ class SessionPlan:
         )
 
 
-async def run_session(browser, url: str, session: int, interactions: int, timeout_ms: float) -> SessionResult:
+async def run_session(
+    browser, url: str, session: int, interactions: int, timeout_ms: float, think: float = 0.0
+) -> SessionResult:
     result = SessionResult(session)
     context = await browser.new_context(viewport={"width": 1366, "height": 900})
     page = await context.new_page()
     page.on("pageerror", lambda exc: result.page_errors.append(str(exc)[:300]))
-    plan = SessionPlan.of(session)
+    plan = SessionPlan.of(session, think)
     a, b, pick, tab = plan.a, plan.b, plan.pick, plan.tab
     title = f"{metric_name(a)} vs {metric_name(b)}"
     picked_title = f"{metric_name(a)} vs {metric_name(pick)}"
@@ -351,6 +359,7 @@ async def run_session(browser, url: str, session: int, interactions: int, timeou
     ][:interactions]
     try:
         for step, (name, action) in enumerate(steps):
+            await asyncio.sleep(plan.pauses[step])  # a user reading the page (--think), untimed
             ok = await _timed(result, step, name, action, timeout_ms, page)
             if not ok and name == "open pair link":
                 break  # the rest of the session needs this page
@@ -368,13 +377,15 @@ def cpu_seconds(pid: int) -> float | None:
         return None
 
 
-async def run_ws_session(url: str, session: int, interactions: int, timeout_s: float) -> SessionResult:
+async def run_ws_session(
+    url: str, session: int, interactions: int, timeout_s: float, think: float = 0.0
+) -> SessionResult:
     """The same plan as run_session, spoken over Streamlit's websocket (see bench/ws_client.py)."""
     from bench.ws_client import WsSession
     from convex.catalog import catalog
 
     result = SessionResult(session)
-    plan = SessionPlan.of(session)
+    plan = SessionPlan.of(session, think)
     title = f"{metric_name(plan.a)} vs {metric_name(plan.b)}"
     picked_title = f"{metric_name(plan.a)} vs {metric_name(plan.pick)}"
     async with WsSession(url, timeout_s) as ws:
@@ -391,6 +402,7 @@ async def run_ws_session(url: str, session: int, interactions: int, timeout_s: f
              string_array_value=[plan.lookback_again]), [f"(lookback {plan.lookback_again})"]),
         ][:interactions]  # fmt: skip
         for step, (name, action, expected) in enumerate(steps):
+            await asyncio.sleep(plan.pauses[step])  # a user reading the page (--think), untimed
             error, seconds = None, None
             try:
                 outcome = await action()
@@ -448,19 +460,19 @@ def total(measure, pids: list[int]) -> float | None:
     return None if any(v is None for v in values) else sum(values)
 
 
-async def drive_browsers(url: str, timeout_ms: float, **how) -> dict:
+async def drive_browsers(url: str, timeout_ms: float, think: float, **how) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            return await drive(lambda i, n, at=url: run_session(browser, at, i, n, timeout_ms), **how)
+            return await drive(lambda i, n, at=url: run_session(browser, at, i, n, timeout_ms, think), **how)
         finally:
             await browser.close()
 
 
-async def drive_websockets(url: str, timeout_ms: float, **how) -> dict:
-    return await drive(lambda i, n, at=url: run_ws_session(at, i, n, timeout_ms / 1000), **how)
+async def drive_websockets(url: str, timeout_ms: float, think: float, **how) -> dict:
+    return await drive(lambda i, n, at=url: run_ws_session(at, i, n, timeout_ms / 1000, think), **how)
 
 
 # ---------------------------------------------------------------------------------- report
@@ -509,6 +521,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=float, default=10, help="years of synthetic history (default 10)")
     parser.add_argument("--timeout", type=float, default=180, help="seconds one interaction may take")
     parser.add_argument("--stagger", type=float, default=0.0, help="seconds between session starts")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds a user pauses before each interaction after the first, on average (uniform 0.5x to "
+        "1.5x, the same on every run); default 0: every session clicks again as soon as its page is done",
+    )
     parser.add_argument("--clients", choices=list(RESULT_FILES), default="browser", help="default browser")
     parser.add_argument(
         "--replicas",
@@ -538,7 +557,12 @@ def main(argv: list[str] | None = None) -> int:
         how = {"sessions": sessions, "interactions": interactions, "stagger": args.stagger}
         run = asyncio.run(
             drive_clients(
-                served.url, args.timeout * 1000, server_pids=served.pids, warm_urls=served.app_urls, **how
+                served.url,
+                args.timeout * 1000,
+                args.think,
+                server_pids=served.pids,
+                warm_urls=served.app_urls,
+                **how,
             )
         )
         server_log, page_fetches, ids = served.logs(), served.page_fetches(), served.metrics
@@ -578,7 +602,8 @@ def main(argv: list[str] | None = None) -> int:
     print_table(
         by_kind,
         f"Load: {sessions} concurrent {args.clients} sessions x {interactions} interactions, "
-        f"{os.cpu_count()} CPUs, wall {wall:.1f} s",
+        f"{os.cpu_count()} CPUs, wall {wall:.1f} s"
+        + (f", pauses of {args.think:g} s on average between a session's interactions" if args.think else ""),
     )
     if server_cpu is not None:
         print(f"server CPU during the concurrent phase: {server_cpu:.1f} s over {wall:.1f} s wall")
@@ -607,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
             "metrics_stored": ids,
             "timeout_s": args.timeout,
             "stagger_s": args.stagger,
+            "think_s": args.think,
             "quick": args.quick,
             "replicas": args.replicas,
         },

@@ -26,8 +26,14 @@ VIEWS = (
     ("pages/compare.py", {"a": "walcl", "b": "tlt", "view": "Lead-lag", "scenario": "true"}),
     ("pages/compare.py", {"a": "spy", "b": "gld", "view": "Scatter & hedge", "lookback": "1Y"}),
     ("pages/compare.py", {"a": "spy", "b": "tlt", "view": "Rolling correlation", "roll": "63"}),
-    ("pages/compare.py", {"a": "dgs10", "b": "tlt", "view": "Overlay", "dual": "true", "transform": "Change"}),
-    ("pages/compare.py", {"a": "walcl", "b": "spy", "view": "Spread", "spread": "Residual", "lookback": "10Y"}),
+    (
+        "pages/compare.py",
+        {"a": "dgs10", "b": "tlt", "view": "Overlay", "dual": "true", "transform": "Change"},
+    ),
+    (
+        "pages/compare.py",
+        {"a": "walcl", "b": "spy", "view": "Spread", "spread": "Residual", "lookback": "10Y"},
+    ),
     ("pages/compare.py", {"a": "tlt", "b": "spy", "dates": "2020-03-02..2020-06-26"}),
     ("pages/metric.py", {"metric": "tlt"}),
     ("pages/status.py", {}),
