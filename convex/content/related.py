@@ -208,6 +208,20 @@ def changes_correlation(x: CandidateSeries, y: CandidateSeries, lookback: str) -
     return _Correlations(r, n, aligned.frequency, r_last, n_last, r_before, n_before, factor)
 
 
+def _known_correlation(
+    x_id: str, y_id: str, candidates: Mapping[str, CandidateSeries], lookback: str, known: dict | None
+) -> _Correlations | None:
+    """changes_correlation of two candidates, looked up in (and added to) `known` when given: a dict
+    the caller keeps for one set of candidates, so that rankings over the same data share the pairs
+    they have in common."""
+    if known is None:
+        return changes_correlation(candidates[x_id], candidates[y_id], lookback)
+    key = (x_id, y_id, lookback)
+    if key not in known:
+        known[key] = changes_correlation(candidates[x_id], candidates[y_id], lookback)
+    return known[key]
+
+
 def _align(x: CandidateSeries, y: CandidateSeries, a: pd.Series, b: pd.Series, lookback: str):
     return align_pair(
         a, b, freq_a=x.frequency, freq_b=y.frequency, change_a=x.metric.change, change_b=y.metric.change,
@@ -287,18 +301,20 @@ def related_pairs(
     *,
     lookback: str = "3Y",
     limit: int = 6,
+    known: dict | None = None,
 ) -> list[RelatedPair]:
     """Up to `limit` other pairs that share a metric or the domain pair with (a, b), strongest first.
 
     Never the current pair or its swap; pairs with too little data (fewer than MIN_OBSERVATIONS
-    aligned changes, or a constant series) are skipped.
+    aligned changes, or a constant series) are skipped. `known`: correlations already computed for
+    these candidates (see _known_correlation), added to.
     """
     if limit <= 0:
         return []
     candidates = _cleaned(candidates)
     found: list[RelatedPair] = []
     for x_id, y_id, link, words in _candidate_pairs(a_id, b_id, candidates).values():
-        c = changes_correlation(candidates[x_id], candidates[y_id], lookback)
+        c = _known_correlation(x_id, y_id, candidates, lookback, known)
         if c is None:
             continue
         changed = _changed(c, lookback)
@@ -343,11 +359,13 @@ def strongest_relationships(
     *,
     lookback: str = "3Y",
     limit: int = 10,
+    known: dict | None = None,
 ) -> list[Relationship]:
     """The catalog metrics with data whose changes correlate most with this one's, by |r|.
 
     Significant correlations (p < 0.05) come first, each group by |r|: a correlation of +0.40 from
     36 monthly points that could be noise should not outrank a solid -0.35 from 750 daily ones.
+    `known`: as for related_pairs.
     """
     if metric_id not in candidates or limit <= 0:
         return []
@@ -358,7 +376,7 @@ def strongest_relationships(
         other = candidates[other_id]
         if other_id == metric_id or built_from(base.metric, other.metric):
             continue
-        c = changes_correlation(base, other, lookback)
+        c = _known_correlation(metric_id, other_id, candidates, lookback, known)
         if c is None:
             continue
         low, high = fisher_interval(c.r, c.n_effective)

@@ -31,17 +31,26 @@ def candidates(version: int, location: str) -> dict[str, CandidateSeries]:
     return {i: CandidateSeries(ls.series, ls.metric, ls.frequency, ls.provenance) for i, ls in stored.items()}
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _known_correlations(version: int, location: str) -> dict:
+    """Correlations of candidate pairs computed so far for this version of the data: a new pair's
+    ranking shares every pair it has in common with earlier rankings (those sharing one metric)."""
+    return {}
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _related(a_id: str, b_id: str, lookback: str, version: int, location: str):
-    return related_pairs(a_id, b_id, candidates(version, location), lookback=lookback)
+    known = _known_correlations(version, location)
+    return related_pairs(a_id, b_id, candidates(version, location), lookback=lookback, known=known)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _strongest(metric_id: str, version: int, location: str):
-    return strongest_relationships(metric_id, candidates(version, location), lookback="3Y")
+    known = _known_correlations(version, location)
+    return strongest_relationships(metric_id, candidates(version, location), lookback="3Y", known=known)
 
 
-CACHED = (candidates, _related, _strongest)
+CACHED = (candidates, _known_correlations, _related, _strongest)
 
 
 def related_pairs_for(a_id: str, b_id: str):

@@ -184,3 +184,34 @@ def test_offline_sample_candidates_are_ranked_and_labelled_as_samples(candidates
     strongest = strongest_relationships("spy", with_sample)
     assert {r.metric_id: r.provenance for r in strongest}["qqq"] == "sample"
     assert {r.metric_id: r.provenance for r in strongest}["iwm"] == "live"
+
+
+def test_rankings_that_share_known_correlations_compute_each_pair_once(candidates, monkeypatch):
+    from convex.content import related as module
+
+    computed = []
+    original = module.changes_correlation
+
+    def counted(x, y, lookback):
+        computed.append((x.metric.id, y.metric.id))
+        return original(x, y, lookback)
+
+    monkeypatch.setattr(module, "changes_correlation", counted)
+    known: dict = {}
+    related_pairs("spy", "tlt", candidates, known=known)
+    assert len(known) == len(computed) == len(set(computed))
+    computed.clear()
+    related_pairs("spy", "gld", candidates, known=known)
+    # spy's pairs with every other metric were known, but for spy-tlt (the first ranking's own pair)
+    assert [pair for pair in computed if "spy" in pair] == [("spy", "tlt")]
+    computed.clear()
+    strongest_relationships("spy", candidates, known=known)
+    assert computed == []
+
+
+def test_known_correlations_change_no_ranking(candidates):
+    known: dict = {}
+    for a, b in (("spy", "tlt"), ("spy", "gld"), ("gld", "tlt")):
+        assert related_pairs(a, b, candidates, known=known) == related_pairs(a, b, candidates)
+    strongest = strongest_relationships("tlt", candidates)
+    assert strongest_relationships("tlt", candidates, known=known) == strongest
