@@ -49,7 +49,8 @@ def thin_for_display(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> tuple
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A Vega-Lite spec whose marks read the top-level data, and that data."""
+    """A Vega-Lite spec whose marks read the top-level data, and that data (a DataFrame, or the
+    Arrow table a page made of it once to send it many times)."""
 
     spec: dict
     data: pd.DataFrame

@@ -181,6 +181,7 @@ def metric(metric_id: str) -> Metric:
 # Loads this process made within the cache's lifetime (key -> when): one the cache holds needs no
 # spinner, whose timer thread costs more than the cache lookup. Cleared with the caches.
 LOADS_KEPT = 1024
+_RECENT_LOCK = threading.Lock()
 
 
 @st.cache_resource(show_spinner=False)
@@ -198,9 +199,10 @@ def load(metric_id: str) -> LoadedSeries:
         return load_metric(*key)
     with st.spinner(f"Loading {metric(metric_id).name}…"):
         loaded = load_metric(*key)
-    recent[key] = time.monotonic()
-    while len(recent) > LOADS_KEPT:
-        recent.pop(next(iter(recent)), None)
+    with _RECENT_LOCK:  # sessions load in threads of their own
+        recent[key] = time.monotonic()
+        while len(recent) > LOADS_KEPT:
+            del recent[next(iter(recent))]
     return loaded
 
 

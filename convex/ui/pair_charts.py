@@ -1,7 +1,8 @@
 """The compare page's chart tabs, one function per tab.
 
-Each chart is built once per view (the cached pair analysis, `analysis.PairView`) and options, its
-data already in Arrow form, and kept with the view: a rerun that shows a view again only sends it.
+Each chart is built once per pair analysis (`analysis.PairView.kept`: data, lookback and rolling
+window) and the options it depends on, its data already in Arrow form: a rerun that shows it again
+only sends it.
 """
 
 from __future__ import annotations
