@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from convex import ui
 from convex.analytics.align import LOOKBACKS
 from convex.catalog import catalog
+from convex.ui import pair_charts
 
 from .helpers import ROOT, app, fill_store, page_text, shown
 
@@ -44,10 +45,10 @@ def _page_constants(path, names):
     return found
 
 
-_COMPARE = _page_constants(
-    "pages/compare.py",
-    {"TRANSFORMS", "SPREADS", "ROLL_OPTIONS", "VIEWS", "DEFAULT_LOOKBACK"},
-)
+_COMPARE = {
+    **_page_constants("pages/compare.py", {"TRANSFORMS", "SPREADS", "ROLL_OPTIONS", "DEFAULT_LOOKBACK"}),
+    "VIEWS": list(pair_charts.TABS),  # the page's tabs (VIEWS = list(pair_charts.TABS))
+}
 _METRIC = _page_constants("pages/metric.py", {"DEFAULT_METRIC"})
 IDS = ui.metric_options()
 BOOL = None  # "true" / "false", any case
