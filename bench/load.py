@@ -277,7 +277,7 @@ class SessionPlan:
     lookback_again: str
     tab: str
     # Seconds the user pauses before each interaction (none before the first): 0 without --think.
-    pauses: tuple[float, ...] = ()
+    pauses: tuple[float, ...]
 
     @classmethod
     def of(cls, session: int, think: float = 0.0) -> SessionPlan:

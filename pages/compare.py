@@ -253,7 +253,7 @@ la, lb = loaded[a_id], loaded[b_id]
 choice = analysis.Choice(span, stats_window, None if roll == "Auto" else int(roll), spread_kind)
 view = analysis.pair_view(la, lb, choice)
 report = view.report
-aligned, stats = report.aligned, report.stats
+aligned = report.aligned
 
 
 # ---------------------------------------------------------------- header

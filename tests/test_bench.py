@@ -125,17 +125,24 @@ def test_a_row_that_raises_fails_the_run_and_is_reported(tmp_path):
     assert row["name"] == "boom_row" and "boom" in row["error"] and row["ours"] is None
 
 
+def _quick_load_report(tmp_path, *options: str, timeout: float, env: dict | None = None) -> dict:
+    """`python -m bench.load --clients websocket --quick *options` in a subprocess; its JSON report."""
+    out = tmp_path / "load.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--clients", "websocket", "--quick", *options,
+         "--json", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    assert done.returncode == 0, f"stdout:\n{done.stdout[-4000:]}\nstderr:\n{done.stderr[-4000:]}"
+    return json.loads(out.read_text())
+
+
 @pytest.mark.slow
 def test_quick_load_run_over_websockets_reports_every_interaction_without_errors(tmp_path):
     """bench.load against a real `streamlit run` on loopback: 3 websocket sessions x 5 steps."""
-    out = tmp_path / "load.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.load", "--clients", "websocket", "--quick", "--interactions", "5",
-         "--json", str(out)],
-        cwd=ROOT, env={**os.environ, "CONVEX_OFFLINE": "1"}, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert done.returncode == 0, f"stdout:\n{done.stdout[-4000:]}\nstderr:\n{done.stderr[-4000:]}"
-    report = json.loads(out.read_text())
+    report = _quick_load_report(
+        tmp_path, "--interactions", "5", env={**os.environ, "CONVEX_OFFLINE": "1"}, timeout=600
+    )
     assert report["errors"] == [] and report["config"]["clients"] == "websocket"
     assert report["summary"]["all"]["count"] == 3 * 5 == report["summary"]["all"]["ok"]
     assert {t["interaction"] for t in report["timings"]} == set(report["config"]["interactions"])
@@ -145,13 +152,6 @@ def test_quick_load_run_over_websockets_reports_every_interaction_without_errors
 @pytest.mark.slow
 def test_quick_load_run_on_two_replicas_sharing_postgresql_has_no_errors_and_no_page_fetches(tmp_path):
     """bench.load --replicas 2: PostgreSQL, a refresh worker and two replicas behind nginx, on loopback."""
-    out = tmp_path / "load.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.load", "--clients", "websocket", "--quick", "--replicas", "2",
-         "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
-    assert done.returncode == 0, f"stdout:\n{done.stdout[-4000:]}\nstderr:\n{done.stderr[-4000:]}"
-    report = json.loads(out.read_text())
+    report = _quick_load_report(tmp_path, "--replicas", "2", timeout=900)
     assert report["errors"] == [] and report["config"]["replicas"] == 2 and report["page_fetches"] == 0
     assert report["summary"]["all"]["count"] == 3 * 2 == report["summary"]["all"]["ok"]

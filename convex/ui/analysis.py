@@ -92,7 +92,7 @@ class PairView:
     metric_a: Metric
     metric_b: Metric
     # Shared by the views of one pair analysis (data, lookback, rolling window): see `kept`.
-    _kept: dict = field(default_factory=dict, repr=False)
+    _kept: dict = field(repr=False)
 
     @cached_property
     def content(self) -> PairContent:
