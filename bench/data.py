@@ -48,7 +48,7 @@ class BenchData:
 
 def synthetic(metric_id: str, years: float):
     """A catalog metric's synthetic history on its native calendar, seeded by its catalog position."""
-    from convex.catalog import catalog
+    from convex.metrics.catalog import catalog
     from tests.fakes import synthetic_series
 
     position = catalog().ids.index(metric_id)
@@ -61,7 +61,7 @@ def fill_store(folder: Path, *, years: float, metric_ids: tuple[str, ...] | None
     The default pair of the compare page is always included. Written as fresh live data, so the
     loader serves it from the store (a warm store) without trying any source.
     """
-    from convex.catalog import catalog
+    from convex.metrics.catalog import catalog
     from convex.store import Store
 
     prepare_environment(folder)
@@ -75,9 +75,10 @@ def fill_store(folder: Path, *, years: float, metric_ids: tuple[str, ...] | None
 
 def candidates(data: BenchData):
     """Every catalog metric with data, loaded the way the app loads it (derived ones computed)."""
-    from convex.catalog import catalog
     from convex.content import CandidateSeries
-    from convex.loader import Loader, NoDataError
+    from convex.data.loaded import NoDataError
+    from convex.data.loader import Loader
+    from convex.metrics.catalog import catalog
     from convex.store import Store
 
     loader = Loader(Store(data.store_path), offline=True)

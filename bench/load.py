@@ -140,7 +140,7 @@ def fill_store(store, years: float) -> list[str]:
 
 
 def metric_name(metric_id: str) -> str:
-    from convex.catalog import catalog
+    from convex.metrics.catalog import catalog
 
     return catalog().get(metric_id).name
 
@@ -382,7 +382,7 @@ async def run_ws_session(
 ) -> SessionResult:
     """The same plan as run_session, spoken over Streamlit's websocket (see bench/ws_client.py)."""
     from bench.ws_client import WsSession
-    from convex.catalog import catalog
+    from convex.metrics.catalog import catalog
 
     result = SessionResult(session)
     plan = SessionPlan.of(session, think)

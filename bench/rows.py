@@ -100,7 +100,7 @@ class Context:
 
     def aligned(self, a_id: str, b_id: str, lookback: str = "Max"):
         from convex.analytics import align_pair
-        from convex.catalog import catalog
+        from convex.metrics.catalog import catalog
 
         ma, mb = catalog().get(a_id), catalog().get(b_id)
 
@@ -130,7 +130,7 @@ def _page_report(a_id: str, b_id: str, series_a, series_b, lookback: str):
     import pandas as pd
 
     from convex.analytics import pair_report
-    from convex.catalog import catalog
+    from convex.metrics.catalog import catalog
 
     ma, mb = catalog().get(a_id), catalog().get(b_id)
     return pair_report(
@@ -226,8 +226,8 @@ def _screener_row(ctx: Context) -> Measured:
 
     from convex.analytics import screener
     from convex.content import CandidateSeries
-    from convex.loader import Loader
-    from convex.screening import LONG_WINDOWS, RECENT_WINDOWS, ScreenFilters, rank, screen, screen_inputs
+    from convex.data.loader import Loader
+    from convex.jobs.screening import LONG_WINDOWS, RECENT_WINDOWS, ScreenFilters, rank, screen, screen_inputs
     from convex.store import Store
 
     def ours():
@@ -282,8 +282,8 @@ def _bare_changes_corr(x, y, lookback_offset) -> float:
 
 
 def _content_pair(ctx: Context) -> Measured:
-    from convex.catalog import catalog
     from convex.content import pair_content
+    from convex.metrics.catalog import catalog
 
     a_id, b_id = PAGE_PAIR
     report = ctx.memo(
@@ -361,8 +361,8 @@ def _content_strongest(ctx: Context) -> Measured:
 def _content_related_full(ctx: Context) -> Measured:
     """Everything a related pair's page says: its report and its text, for each related pair."""
     from convex.analytics.align import LOOKBACKS
-    from convex.catalog import catalog
     from convex.content import pair_content, related_pairs
+    from convex.metrics.catalog import catalog
 
     a_id, b_id = PAGE_PAIR
     cands = ctx.candidates()
@@ -409,8 +409,8 @@ def _store_write(ctx: Context) -> Measured:
     """Incremental refresh: the loader's overlap window plus one new point, upserted."""
     import pandas as pd
 
-    from convex.catalog import catalog
-    from convex.loader import REFRESH_OVERLAP
+    from convex.data.loader import REFRESH_OVERLAP
+    from convex.metrics.catalog import catalog
     from convex.store import Store
 
     metric_id = PAGE_PAIR[1]

@@ -8,10 +8,11 @@ import streamlit as st
 
 from convex import ui
 from convex.analytics.align import LOOKBACKS, lookback_label
-from convex.catalog import FORMULA_DOMAIN, catalog
 from convex.content.words import short_name
-from convex.formatting import PERIOD_WORD, format_change, format_value
-from convex.loader import LoadedSeries, NoDataError
+from convex.data.loaded import LoadedSeries, NoDataError
+from convex.metrics.catalog import catalog
+from convex.metrics.formatting import PERIOD_WORD, format_change, format_value
+from convex.metrics.metric import FORMULA_DOMAIN
 from convex.ui import (
     analysis,
     digest_signup,

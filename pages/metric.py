@@ -6,8 +6,8 @@ import streamlit as st
 
 from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
-from convex.formatting import PERIOD_WORD, format_change, format_value
-from convex.loader import NoDataError
+from convex.data.loaded import NoDataError
+from convex.metrics.formatting import PERIOD_WORD, format_change, format_value
 from convex.ui import analysis, formula_input, related, upload_input, windows
 
 ui.ensure_app_navigation()

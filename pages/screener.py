@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from convex import screening, ui
-from convex.catalog import DOMAINS, FREQUENCIES
+from convex import ui
+from convex.jobs import screening
+from convex.metrics.metric import DOMAINS, FREQUENCIES
 from convex.ui import screener_panel
 
 ui.ensure_app_navigation()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from convex import ui
-from convex.catalog import catalog
+from convex.metrics.catalog import catalog
 
 ui.ensure_app_navigation()
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from convex.catalog import catalog
+from convex.metrics.catalog import catalog
 from convex.sources.base import SourceError
 
 

@@ -1,5 +1,7 @@
-"""The architecture, checked: only the view layer imports streamlit; analytics, content, chart
-builders and formatting are pure (no I/O, no clock, no mutable module state)."""
+"""The architecture, checked: the folders of convex/ draw the data flow (metrics -> sources -> store ->
+data -> analytics -> content and charts -> ui; jobs and cli beside the views), imports go one way
+with no cycle, no room is too big to read, only the view layer imports streamlit, and analytics,
+content, chart builders and formatting are pure (no I/O, no clock, no mutable module state)."""
 
 from __future__ import annotations
 
@@ -13,13 +15,28 @@ import pytest
 CONVEX = Path(__file__).resolve().parents[1] / "convex"
 PURE = sorted(
     [
-        *CONVEX.joinpath("analytics").glob("*.py"),
-        *CONVEX.joinpath("content").glob("*.py"),
-        CONVEX / "charts.py",
-        CONVEX / "formatting.py",
-        CONVEX / "derived.py",
+        *CONVEX.joinpath("analytics").rglob("*.py"),
+        *CONVEX.joinpath("content").rglob("*.py"),
+        *CONVEX.joinpath("charts").rglob("*.py"),
+        CONVEX / "metrics" / "formatting.py",
+        CONVEX / "metrics" / "derived.py",
     ]
 )
+MODULES = sorted(CONVEX.rglob("*.py"))
+# Each folder of convex/ and the folders it may import from: the data flow, one way.
+FOLDERS = {
+    "metrics": set(),
+    "sources": set(),
+    "store": set(),
+    "data": {"metrics", "sources", "store"},
+    "analytics": {"metrics"},
+    "content": {"metrics", "analytics"},
+    "charts": {"metrics"},
+    "jobs": {"metrics", "sources", "store", "data", "analytics", "content"},
+    "cli": {"metrics", "sources", "store", "data", "analytics", "content", "jobs"},
+    "ui": {"metrics", "sources", "store", "data", "analytics", "content", "charts", "jobs"},
+}
+MAX_LINES = 450
 BELOW_THE_VIEWS = sorted(p for p in CONVEX.rglob("*.py") if "ui" not in p.relative_to(CONVEX).parts)
 IO_AND_UI = {"streamlit", "requests", "httpx", "urllib", "socket", "sqlite3", "yfinance", "fredapi", "os"}
 FORBIDDEN_CALLS = {"open", "print", "input"}
@@ -42,7 +59,93 @@ def _name(path: Path) -> str:
 
 def test_the_layers_are_all_there():
     names = {_name(p) for p in PURE}
-    assert {"convex/analytics/pair_stats.py", "convex/content/pair.py", "convex/charts.py"} <= names
+    assert {"convex/analytics/pair_stats.py", "convex/content/pair.py", "convex/charts/pair.py"} <= names
+
+
+def test_only_the_entry_points_are_loose_in_the_package():
+    loose = {p.name for p in CONVEX.glob("*.py")}
+    assert loose == {"__init__.py", "__main__.py"}
+    assert {p.name for p in CONVEX.iterdir() if p.is_dir() and not p.name.startswith("__")} == set(FOLDERS)
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(CONVEX.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _convex_imports(path: Path) -> set[str]:
+    """The convex modules a module imports, anywhere in it (functions included), resolved."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "convex"}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            if module.split(".")[0] != "convex":
+                continue
+            for alias in node.names:  # `from convex.jobs import digest` imports a module
+                candidate = f"{module}.{alias.name}"
+                found.add(candidate if _path_of(candidate) else module)
+    return {m for m in found if _path_of(m)}
+
+
+def _path_of(module: str) -> Path | None:
+    base = CONVEX.parent.joinpath(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.exists():
+            return path
+    return None
+
+
+def _folder(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in FOLDERS else None
+
+
+@pytest.mark.parametrize("module", MODULES, ids=_name)
+def test_imports_flow_one_way(module):
+    own = _folder(_module_name(module))
+    if own is None:  # convex/__init__.py, __main__.py
+        return
+    for imported in _convex_imports(module):
+        other = _folder(imported)
+        allowed = other is None or other == own or other in FOLDERS[own]
+        assert allowed, f"{_name(module)} imports {imported}"
+
+
+def test_no_import_cycle_inside_convex():
+    graph = {_module_name(p): _convex_imports(p) - {_module_name(p)} for p in MODULES}
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            raise AssertionError("import cycle: " + " -> ".join([*path[path.index(module):], module]))
+        if module in done:
+            return
+        for imported in sorted(graph.get(module, ())):
+            # A package imports its own submodules (a facade); a submodule importing its package's
+            # facade back would be the cycle, and is caught from the submodule's side.
+            if not module.startswith(imported + ".") and not imported.startswith(module + "."):
+                visit(imported, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+
+
+@pytest.mark.parametrize("module", MODULES, ids=_name)
+def test_no_room_is_too_big_to_read(module):
+    assert len(module.read_text().splitlines()) <= MAX_LINES, f"{_name(module)}: split it along its names"
+
+
+def test_the_ui_facade_reads_at_a_glance():
+    assert len((CONVEX / "ui" / "__init__.py").read_text().splitlines()) <= 80
 
 
 @pytest.mark.parametrize("module", BELOW_THE_VIEWS, ids=_name)
@@ -75,7 +178,8 @@ def test_pure_modules_keep_only_constants_at_module_level(module):
 
 
 def test_importing_the_library_does_not_import_streamlit():
-    code = "import sys, convex.analytics, convex.content, convex.loader, convex.cli\n"
+    code = "import sys, convex.analytics, convex.content, convex.charts, convex.data.loader\n"
+    code += "import convex.jobs.digest, convex.cli\n"
     code += "print('streamlit' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=CONVEX.parent)  # fmt: skip

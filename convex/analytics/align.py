@@ -47,7 +47,7 @@ from convex.analytics.windows import (  # noqa: F401 (re-exported: the window is
     lookback_label,
     window_start,
 )
-from convex.catalog import AT_THE_CLOSE, CHANGE_KINDS, FREQUENCIES, Dating, Release
+from convex.metrics.metric import AT_THE_CLOSE, CHANGE_KINDS, FREQUENCIES, Dating, Release
 
 _PERIOD = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 

@@ -24,7 +24,7 @@ from convex.analytics.pair_data import (
     too_few,
 )
 from convex.analytics.serialise import JsonResult
-from convex.formatting import format_pvalue
+from convex.metrics.formatting import format_pvalue
 
 
 @dataclass(frozen=True)

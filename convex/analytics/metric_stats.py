@@ -25,7 +25,7 @@ from convex.analytics.align import (
     window_start,
 )
 from convex.analytics.serialise import JsonResult, format_date
-from convex.catalog import PERIODS_PER_YEAR
+from convex.metrics.metric import PERIODS_PER_YEAR
 
 # An annualised volatility from fewer changes than this is too noisy to show.
 MIN_VOLATILITY_CHANGES = 20

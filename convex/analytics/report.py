@@ -11,7 +11,7 @@ from convex.analytics.metric_stats import MetricStats, metric_statistics
 from convex.analytics.pair_stats import PairStats, pair_statistics
 from convex.analytics.report_text import render_text
 from convex.analytics.spreads import SPREAD_KINDS, SpreadResult, spread_series
-from convex.catalog import AT_THE_CLOSE, Dating
+from convex.metrics.metric import AT_THE_CLOSE, Dating
 
 _PAIR_KEYS_FROM_ALIGNMENT = ("name_a", "name_b", "frequency", "lookback", "n")
 

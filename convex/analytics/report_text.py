@@ -8,7 +8,7 @@ from convex.analytics.metric_stats import MetricStats
 from convex.analytics.pair_stats import PairStats
 from convex.analytics.serialise import format_date
 from convex.analytics.spreads import SpreadResult
-from convex.formatting import PERIOD_WORD, format_pvalue, format_r, format_share, periods
+from convex.metrics.formatting import PERIOD_WORD, format_pvalue, format_r, format_share, periods
 
 
 def _number(value: float | None, digits: int = 4) -> str:

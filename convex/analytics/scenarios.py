@@ -27,7 +27,7 @@ from convex.analytics.forecast import Forecast, var_forecast
 from convex.analytics.pair_data import PairData, finite_or_none
 from convex.analytics.response import Response, local_projections
 from convex.analytics.serialise import NOT_SERIALISED, JsonResult
-from convex.catalog import Dating
+from convex.metrics.metric import Dating
 
 MIN_EPISODES = 8
 DEFAULT_HORIZON = {"daily": 21, "weekly": 13, "monthly": 6, "quarterly": 4}

@@ -1,6 +1,6 @@
 """Charts of the scenario section: episode paths, the response over horizons, the forecast fan.
 
-Same contract as convex.charts: a Vega-Lite spec (Altair) and its data, no streamlit. Values are
+Same contract as every chart (convex.charts.base): a Vega-Lite spec (Altair) and its data, no streamlit. Values are
 changes shown in percent for % metrics (`scale` 100) and in the metric's units otherwise.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from convex.charts import _BASE, BAND, COLOR_A, COLOR_B, HEIGHT, ChartSpec, _cached, _spec
+from .base import BAND, BASE, COLOR_A, COLOR_B, HEIGHT, ChartSpec, cached_spec, spec_of
 
 
-@_cached
+@cached_spec
 def _paths_spec(step_title: str, value_title: str) -> dict:
     x = alt.X("step:Q", title=step_title)
     y = alt.Y("value:Q", title=value_title)
@@ -22,17 +22,17 @@ def _paths_spec(step_title: str, value_title: str) -> dict:
         alt.Tooltip("value:Q", title=value_title, format=",.2f"),
     ]
     episodes = (
-        _BASE.transform_filter("datum.episode != 'median'")
+        BASE.transform_filter("datum.episode != 'median'")
         .mark_line(color=BAND, strokeWidth=1, opacity=0.7)
         .encode(x=x, y=y, detail="episode:N", tooltip=tooltip)
     )
     median = (
-        _BASE.transform_filter("datum.episode == 'median'")
+        BASE.transform_filter("datum.episode == 'median'")
         .mark_line(color=COLOR_B, strokeWidth=3)
         .encode(x=x, y=y, tooltip=tooltip)
     )
-    zero = _BASE.mark_rule(color="#444", strokeWidth=1).encode(y=alt.datum(0))
-    return _spec(alt.layer(zero, episodes, median).properties(height=HEIGHT))
+    zero = BASE.mark_rule(color="#444", strokeWidth=1).encode(y=alt.datum(0))
+    return spec_of(alt.layer(zero, episodes, median).properties(height=HEIGHT))
 
 
 def episode_paths_chart(paths: pd.DataFrame, *, scale: float, step_title: str, value_title: str) -> ChartSpec:
@@ -41,13 +41,13 @@ def episode_paths_chart(paths: pd.DataFrame, *, scale: float, step_title: str, v
     return ChartSpec(_paths_spec(step_title, value_title), data)
 
 
-@_cached
+@cached_spec
 def _fan_spec(x_title: str, value_title: str, levels: tuple[str, ...], line_label: str) -> dict:
     x = alt.X("step:Q", title=x_title)
-    layers = [_BASE.mark_rule(color="#444", strokeWidth=1).encode(y=alt.datum(0))]
+    layers = [BASE.mark_rule(color="#444", strokeWidth=1).encode(y=alt.datum(0))]
     for level, opacity in zip(levels, (0.25, 0.45), strict=False):
         layers.append(
-            _BASE.mark_area(color=COLOR_A, opacity=opacity).encode(
+            BASE.mark_area(color=COLOR_A, opacity=opacity).encode(
                 x=x, y=alt.Y(f"low_{level}:Q", title=value_title), y2=f"high_{level}:Q"
             )
         )
@@ -58,9 +58,9 @@ def _fan_spec(x_title: str, value_title: str, levels: tuple[str, ...], line_labe
         for side in ("low", "high")
     ]
     layers.append(
-        _BASE.mark_line(color=COLOR_B, strokeWidth=2.5, point=True).encode(x=x, y="value:Q", tooltip=tooltip)
+        BASE.mark_line(color=COLOR_B, strokeWidth=2.5, point=True).encode(x=x, y="value:Q", tooltip=tooltip)
     )
-    return _spec(alt.layer(*layers).properties(height=HEIGHT))
+    return spec_of(alt.layer(*layers).properties(height=HEIGHT))
 
 
 def fan_chart(

@@ -8,6 +8,9 @@ import sys
 
 import pandas as pd
 
+from ..metrics.catalog import catalog
+from .common import err, fail, open_store
+
 FORMATS = ("text", "html", "json")
 
 
@@ -19,19 +22,17 @@ def _day(text: str) -> pd.Timestamp:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from . import digest
-    from .catalog import catalog
-    from .cli import _fail, _store
-    from .loader import Loader
+    from ..data.loader import Loader
+    from ..jobs import digest
 
-    store = _store()
+    store = open_store()
     try:
         followed = digest.followed_pairs(catalog())
     except ValueError as exc:
-        return _fail(str(exc), 2)
+        return fail(str(exc), 2)
     stored = Loader(store, offline=True).stored()  # a digest reads the store; the refresh fetches
     if len(stored) < 2:
-        return _fail("the digest needs at least two metrics with data: run `convex refresh --all` first")
+        return fail("the digest needs at least two metrics with data: run `convex refresh --all` first")
     day = args.date or pd.Timestamp.now().normalize()
     built = digest.build_digest(
         stored, catalog(), day=day, base=digest.base_url(), followed=followed, top=args.top
@@ -52,16 +53,14 @@ def _send(store, stored, built, day: pd.Timestamp) -> int:
     """The day's digest to every confirmed subscriber, each with the moves of the pairs they follow."""
     import dataclasses
 
-    from . import digest, subscriptions
-    from .catalog import catalog
-    from .cli import _err, _fail
+    from ..jobs import digest, subscriptions
 
     try:
         settings = subscriptions.SmtpSettings.from_environment()
     except ValueError as exc:
-        return _fail(str(exc), 2)
+        return fail(str(exc), 2)
     if settings is None:
-        return _fail("set CONVEX_SMTP_HOST (and _PORT, _TLS, _USER, _PASSWORD, _FROM) to send the digest", 2)
+        return fail("set CONVEX_SMTP_HOST (and _PORT, _TLS, _USER, _PASSWORD, _FROM) to send the digest", 2)
     base = digest.base_url()
 
     def render(subscriber):
@@ -76,10 +75,10 @@ def _send(store, stored, built, day: pd.Timestamp) -> int:
     try:
         sent, before = subscriptions.send_digests(store, settings, built.day, render, base)
     except (OSError, subscriptions.smtplib.SMTPException) as exc:
-        return _fail(
+        return fail(
             f"sending the digest through {settings.host}:{settings.port} failed: {type(exc).__name__}"
         )
-    _err.print(f"digest for {built.day}: sent to {sent} subscriber(s), {before} already had it")
+    err.print(f"digest for {built.day}: sent to {sent} subscriber(s), {before} already had it")
     return 0
 
 

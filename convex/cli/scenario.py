@@ -7,6 +7,9 @@ import json
 import re
 import sys
 
+from ..data.loaded import pair_options
+from .common import fail, load_pair, lookback
+
 HORIZON_UNITS = {"d": "daily", "w": "weekly", "m": "monthly", "q": "quarterly"}
 _MOVE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(%|bp)?\s*$", re.IGNORECASE)
 _HORIZON = re.compile(r"^\s*(\d+)\s*([dwmq])?\s*$", re.IGNORECASE)
@@ -41,10 +44,8 @@ def parse_horizon(text: str, frequency: str) -> int:
 
 
 def cmd_scenario(args: argparse.Namespace) -> int:
-    from .analytics.scenarios import DEFAULT_HORIZON, latest_move, scenario_alignment, scenario_report
-    from .cli import _fail, load_pair
-    from .content.scenario_text import scenario_text
-    from .loader import pair_options
+    from ..analytics.scenarios import DEFAULT_HORIZON, latest_move, scenario_alignment, scenario_report
+    from ..content.scenario_text import scenario_text
 
     loaded = load_pair(args.a, args.b)
     if isinstance(loaded, int):
@@ -59,9 +60,9 @@ def cmd_scenario(args: argparse.Namespace) -> int:
         )
         move = parse_move(args.move, la.metric.change) if args.move else latest_move(aligned, horizon)
     except ValueError as exc:
-        return _fail(str(exc), 2)
+        return fail(str(exc), 2)
     if not move:
-        return _fail(f"{la.metric.name} has no move over its latest {horizon} periods: give --move", 2)
+        return fail(f"{la.metric.name} has no move over its latest {horizon} periods: give --move", 2)
     report = scenario_report(aligned, move, horizon)
     if args.json:
         out = {"a": args.a, "b": args.b, **report.to_dict()}
@@ -71,7 +72,7 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_scenario_parser(sub, lookback_type) -> None:
+def add_scenario_parser(sub) -> None:
     p = sub.add_parser(
         "scenario", help="what B did after moves of A like this one, its response and forecast"
     )
@@ -84,7 +85,7 @@ def add_scenario_parser(sub, lookback_type) -> None:
     p.add_argument("--horizon", help="periods of the aligned data: 21d, 13w, 6m, 4q (default per frequency)")
     p.add_argument(
         "--lookback",
-        type=lookback_type,
+        type=lookback,
         default="5Y",
         help="window of the response and forecast fits (episodes use all history; default 5Y)",
     )

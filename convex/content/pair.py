@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from convex.analytics.report import PairReport
-from convex.catalog import Metric
 from convex.content import claims
 from convex.content import words as w
 from convex.content.curated import CuratedNote, curated_note
 from convex.content.domains import DomainLink, domain_link
+from convex.metrics.metric import Metric
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,8 @@ from convex.analytics.align import (
 )
 from convex.analytics.correlation import correlation_pvalue, fisher_interval, pearson_r
 from convex.analytics.pair_data import MIN_OBSERVATIONS, autocorrelation_lags, bartlett_factor
-from convex.catalog import AT_THE_CLOSE, Dating, Metric
 from convex.content import words as w
+from convex.metrics.metric import AT_THE_CLOSE, Dating, Metric
 
 SIGNIFICANCE = 0.05
 _NORMAL = NormalDist()

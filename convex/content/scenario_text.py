@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from convex.analytics.scenarios import ScenarioReport
-from convex.catalog import Metric
 from convex.content.words import short_name
-from convex.formatting import format_change, format_pvalue, format_share, periods
+from convex.metrics.formatting import format_change, format_pvalue, format_share, periods
+from convex.metrics.metric import Metric
 
 SIGNIFICANCE = 0.05
 

@@ -1,6 +1,6 @@
 """Small phrasing helpers shared by the pair content: lookbacks, periods, names, markdown safety.
 
-Numbers and period words come from `convex.formatting`; this module phrases them for running text.
+Numbers and period words come from `convex.metrics.formatting`; this module phrases them for running text.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ import re
 import pandas as pd
 
 from convex.analytics.align import date_window
-from convex.catalog import Metric
-from convex.formatting import (
+from convex.metrics.formatting import (
     PERIOD_WORD,
     PERIOD_WORDS,
     format_change,
@@ -22,8 +21,9 @@ from convex.formatting import (
 )
 
 # Re-exported: content modules phrase everything through `w`.
-from convex.formatting import format_r as signed_r  # noqa: F401
-from convex.formatting import periods as periods
+from convex.metrics.formatting import format_r as signed_r  # noqa: F401
+from convex.metrics.formatting import periods as periods
+from convex.metrics.metric import Metric
 
 # Singular and plural period words per aligned frequency, and the adjective for its changes.
 PERIOD_SINGULAR, PERIOD_PLURAL = PERIOD_WORD, PERIOD_WORDS

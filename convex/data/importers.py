@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .sources.base import SourceError, csv_rows, series_from_table, text_problem
-from .sources.cboe import parse_cboe_csv
-from .sources.coingecko import parse_coingecko_csv
-from .sources.fred import parse_fred_csv
-from .sources.yahoo import parse_yahoo_csv, yahoo_csv_header
+from convex.sources.base import SourceError, csv_rows, series_from_table, text_problem
+from convex.sources.cboe import parse_cboe_csv
+from convex.sources.coingecko import parse_coingecko_csv
+from convex.sources.fred import parse_fred_csv
+from convex.sources.yahoo import parse_yahoo_csv, yahoo_csv_header
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the largest real history (S&P 500 since 1927) is under 1 MB
 MAX_LINE_CHARS = 10_000  # a data row is ~100 characters; a longer line is not one of our layouts

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .catalog import CHANGE_KINDS, FREQUENCIES, UPLOAD_DOMAIN, Metric
-from .importers import LAYOUTS, read_series_bytes
+from convex.data.importers import LAYOUTS, read_series_bytes
+from convex.metrics.metric import CHANGE_KINDS, FREQUENCIES, UPLOAD_DOMAIN, Metric
 
 PREFIX = "u:"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

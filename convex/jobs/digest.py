@@ -18,13 +18,13 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from convex import screening
 from convex.analytics.align import compute_changes
 from convex.analytics.screener import FDR
-from convex.catalog import Catalog
 from convex.content.related import CandidateSeries
-from convex.formatting import PERIOD_WORD, format_change, format_pvalue, format_r
-from convex.loader import LoadedSeries
+from convex.data.loaded import LoadedSeries
+from convex.jobs import screening
+from convex.metrics.catalog import Catalog
+from convex.metrics.formatting import PERIOD_WORD, format_change, format_pvalue, format_r
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 TOP_DIVERGENCES = 10

@@ -20,10 +20,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .catalog import Metric
-from .loader import Loader, RefreshOutcome
-from .sources.http import RateLimiter
-from .store import Attempt, LockBusy, Store, utcnow
+from convex.data.loader import Loader, RefreshOutcome
+from convex.metrics.metric import Metric
+from convex.sources.http import RateLimiter
+from convex.store import Attempt, LockBusy, Store, utcnow
 
 LOCK = "refresh-worker"
 CYCLE_S = 60.0

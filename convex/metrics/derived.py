@@ -6,8 +6,8 @@ from functools import reduce
 
 import pandas as pd
 
-from .catalog import FREQUENCIES, Metric
-from .formulas import Unit, evaluate, formula_units, parse
+from convex.metrics.formulas import Unit, evaluate, formula_units, parse
+from convex.metrics.metric import FREQUENCIES, Metric
 
 # How old a higher-frequency input's last observation may be when sampled on a base date.
 _ASOF_TOLERANCE = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .catalog import Metric
+from convex.metrics.metric import Metric
 
 _USD_SCALES = {"Millions of USD": 1e6, "Billions of USD": 1e9}
 # One period of each frequency, in words: "over the last trading day", "a 26-week window".

@@ -27,11 +27,13 @@ from ..analytics.metric_stats import metric_statistics as compute_metric_statist
 from ..analytics.report import PairReport, pair_core, pair_spread
 from ..analytics.spreads import SPREAD_KINDS
 from ..analytics.windows import LOOKBACKS
-from ..catalog import Metric
 from ..content import PairContent, pair_content
-from ..loader import LoadedSeries, pair_options
+from ..data.loaded import LoadedSeries, pair_options
+from ..metrics.metric import Metric
 from ..store import utcnow
-from . import BY_IDENTITY, CACHE_TTL_S, STATS_WINDOWS, pages_busy, store_location
+from .data import BY_IDENTITY, CACHE_TTL_S, store_location
+from .elements import STATS_WINDOWS
+from .runs import pages_busy
 
 
 def _today() -> pd.Timestamp:

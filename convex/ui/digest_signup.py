@@ -6,9 +6,10 @@ import smtplib
 
 import streamlit as st
 
-from .. import digest, subscriptions
-from ..catalog import catalog
-from . import get_store, pair_label
+from ..jobs import digest, subscriptions
+from ..metrics.catalog import catalog
+from .data import get_store
+from .pickers import pair_label
 
 
 def _mark_submitted() -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..catalog import InvalidFormulaError, catalog
-from ..formulas import PREFIX, formula_text, is_formula_id
-from ..uploads import is_upload_id
-from . import metric_options, offered_from_url, use_metric
+from ..data.uploads import is_upload_id
+from ..metrics.catalog import catalog
+from ..metrics.formulas import PREFIX, formula_text, is_formula_id
+from ..metrics.metric import InvalidFormulaError
+from .pickers import metric_options
+from .url import offered_from_url, use_metric
 
 _KEPT = "_formulas"  # the formula ids this session has used, so the pickers can offer them
 _TEXT = "_formula_text"

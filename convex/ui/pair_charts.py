@@ -15,9 +15,9 @@ import pyarrow as pa
 import streamlit as st
 
 from .. import charts
-from ..formatting import PERIOD_WORD, change_unit_label, periods
-from . import chart
+from ..metrics.formatting import PERIOD_WORD, change_unit_label, periods
 from .analysis import PairView
+from .elements import chart
 
 SPREAD_LABELS = {
     "performance": "The performance spread",

@@ -6,8 +6,7 @@ import streamlit as st
 
 from ..analytics.align import lookback_label
 from ..analytics.report import PairReport
-from ..catalog import Metric
-from ..formatting import (
+from ..metrics.formatting import (
     PERIOD_WORD,
     PERIOD_WORDS,
     beta_in_units,
@@ -18,6 +17,7 @@ from ..formatting import (
     format_share,
     periods,
 )
+from ..metrics.metric import Metric
 
 STATE_TEXT = {
     "both_up": "both up",

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..catalog import Metric, catalog
 from ..content import CandidateSeries, related_pairs, strongest_relationships
 from ..content.words import short_name
-from ..formatting import format_pvalue
-from ..loader import Loader
-from . import _store, pair_label, redraw, store_location, store_version
+from ..data.loader import Loader
+from ..metrics.catalog import catalog
+from ..metrics.formatting import format_pvalue
+from ..metrics.metric import Metric
 from .analysis import later
+from .data import _store, store_location, store_version
+from .pickers import pair_label
+from .url import redraw
 
 RELATED_LOOKBACK = "3Y"
 # How long the section waits for a ranking still being computed before drawing the rest of the page.

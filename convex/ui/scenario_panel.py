@@ -20,15 +20,17 @@ from ..analytics.scenarios import (
     scenario_alignment,
     scenario_report,
 )
-from ..catalog import Metric
+from ..charts.scenario import episode_paths_chart, fan_chart
 from ..content.related import RelatedPair
 from ..content.scenario_text import scenario_text
 from ..content.words import short_name
-from ..formatting import PERIOD_WORDS, format_change, periods
-from ..loader import LoadedSeries, pair_options
-from ..scenario_charts import episode_paths_chart, fan_chart
-from ..screening import compare_link
-from . import BY_IDENTITY, CACHE_TTL_S, chart, pair_label, store_location
+from ..data.loaded import LoadedSeries, pair_options
+from ..jobs.screening import compare_link
+from ..metrics.formatting import PERIOD_WORDS, format_change, periods
+from ..metrics.metric import Metric
+from .data import BY_IDENTITY, CACHE_TTL_S, store_location
+from .elements import chart
+from .pickers import pair_label
 from .windows import window_params
 
 # The longest horizon a link or the input may ask for: a year of trading days.

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import screening
 from ..analytics.screener import FDR, SCREEN_MAX_LAG, RankedScreen
-from ..formatting import periods
-from . import store_location, store_version
+from ..jobs import screening
+from ..metrics.formatting import periods
+from .data import store_location, store_version
 from .related import candidates as stored_candidates
 
 SCREENS_KEPT = 8

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..catalog import CHANGE_KINDS, FREQUENCIES
-from ..loader import Loader, NoDataError, loaded_upload
-from ..uploads import UploadError, is_upload_id, read_upload
-from . import clear_caches, get_store, offered_from_url, session_series, use_metric
+from ..data.loaded import NoDataError, loaded_upload
+from ..data.loader import Loader
+from ..data.uploads import UploadError, is_upload_id, read_upload
+from ..metrics.metric import CHANGE_KINDS, FREQUENCIES
+from .caches import clear_caches
+from .data import get_store, session_series
+from .url import offered_from_url, use_metric
 
 _KEPT = "_uploads"
 _PROBLEM = "_upload_problem"

@@ -18,7 +18,7 @@ from convex.analytics.align import (
     reference_date,
     sample_as_of,
 )
-from convex.catalog import Release
+from convex.metrics.metric import Release
 from tests.analytics.synthetic import business_days, price_walk, wednesdays
 
 

@@ -10,10 +10,11 @@ from convex.analytics import pair_report
 from convex.analytics.align import align_pair
 from convex.analytics.pair_stats import pair_statistics
 from convex.analytics.sampling import aggregate_over_periods, sample_on_or_after
-from convex.catalog import Dating, Release, catalog
-from convex.derived import combine_inputs
-from convex.importers import read_series_file
-from convex.loader import with_blanks
+from convex.data.importers import read_series_file
+from convex.data.loader import with_blanks
+from convex.metrics.catalog import catalog
+from convex.metrics.derived import combine_inputs
+from convex.metrics.metric import Dating, Release
 
 WALCL_RELEASE = Release(1, "16:30")  # Wednesday's level, published Thursday after the close
 

@@ -16,8 +16,8 @@ from statsmodels.tsa.vector_ar.vecm import coint_johansen, select_order
 from convex.analytics.align import align_pair
 from convex.analytics.cointegration import johansen_max_lag
 from convex.analytics.pair_stats import DEFAULT_MAX_LAG, pair_statistics
-from convex.catalog import catalog
-from convex.importers import read_series_file
+from convex.data.importers import read_series_file
+from convex.metrics.catalog import catalog
 
 FILES = {
     "walcl": "fred/matemadrigal/WALCL_api.csv",

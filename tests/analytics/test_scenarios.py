@@ -15,8 +15,8 @@ from convex.analytics.forecast import backtest, fit_var, model_changes, var_fore
 from convex.analytics.pair_data import PairData
 from convex.analytics.response import local_projections
 from convex.analytics.scenarios import event_study, latest_move, scenario_report
-from convex.catalog import catalog
 from convex.content.scenario_text import scenario_text
+from convex.metrics.catalog import catalog
 
 DAYS = pd.bdate_range("2001-01-01", periods=5000)
 
@@ -171,7 +171,7 @@ def test_the_default_move_is_a_latest_move_over_the_horizon():
 
 def test_walcl_and_tlt_as_published_on_real_files(shared_real):
     from convex.analytics.scenarios import scenario_alignment
-    from convex.importers import read_series_file
+    from convex.data.importers import read_series_file
 
     cat = catalog()
     walcl = read_series_file(shared_real / "fred/matemadrigal/WALCL.csv").series

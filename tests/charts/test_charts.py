@@ -12,7 +12,10 @@ from altair.utils.schemapi import validate_jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convex import charts, scenario_charts
+from convex import charts
+from convex.charts import metric as metric_charts
+from convex.charts import pair as pair_charts
+from convex.charts import scenario as scenario_charts
 
 SCHEMA = alt.vegalite.v6.schema.load_schema()
 
@@ -111,13 +114,13 @@ LABELS = st.one_of(
     st.text(max_size=24), st.sampled_from(["@@name_a@@", '"@@name_b@@"', "@@title@@ x", '"', "\\"])
 )
 SPEC_BUILDERS = {
-    "side by side": (charts._side_by_side_spec, st.tuples(*[LABELS] * 4)),
-    "overlay": (charts._overlay_spec, st.tuples(*[LABELS] * 4, st.booleans(), st.booleans())),
-    "band": (charts._band_spec, st.tuples(LABELS, LABELS)),
-    "rolling": (charts._rolling_spec, st.tuples(LABELS, LABELS, st.sampled_from([None, (-1, 1)]))),
-    "lead-lag": (charts._lead_lag_spec, st.tuples(LABELS)),
-    "scatter": (charts._scatter_spec, st.tuples(*[LABELS] * 4, st.booleans(), st.booleans())),
-    "history": (charts._history_spec, st.tuples(LABELS, LABELS)),
+    "side by side": (pair_charts._side_by_side_spec, st.tuples(*[LABELS] * 4)),
+    "overlay": (pair_charts._overlay_spec, st.tuples(*[LABELS] * 4, st.booleans(), st.booleans())),
+    "band": (pair_charts._band_spec, st.tuples(LABELS, LABELS)),
+    "rolling": (pair_charts._rolling_spec, st.tuples(LABELS, LABELS, st.sampled_from([None, (-1, 1)]))),
+    "lead-lag": (pair_charts._lead_lag_spec, st.tuples(LABELS)),
+    "scatter": (pair_charts._scatter_spec, st.tuples(*[LABELS] * 4, st.booleans(), st.booleans())),
+    "history": (metric_charts._history_spec, st.tuples(LABELS, LABELS)),
     "episode paths": (scenario_charts._paths_spec, st.tuples(LABELS, LABELS)),
     "fan": (scenario_charts._fan_spec, st.tuples(LABELS, LABELS, st.just(("95", "80")), LABELS)),
 }

@@ -9,7 +9,8 @@ import pandas as pd
 
 from convex.analytics import pair_report
 from convex.analytics.report import PairReport
-from convex.catalog import FREQUENCIES, catalog
+from convex.metrics.catalog import catalog
+from convex.metrics.metric import FREQUENCIES
 
 END = "2025-06-13"
 YEARS = 7

@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from convex.catalog import catalog
 from convex.content import pair_content
+from convex.metrics.catalog import catalog
 from tests.content.synthetic import catalog_kinds, combo_report
 
 METRICS = tuple(catalog())

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from convex.analytics import pair_report
-from convex.catalog import catalog
 from convex.content import domain_link, pair_content
 from convex.content.claims import HEDGE_EFFECTIVE
+from convex.metrics.catalog import catalog
 from tests.content.synthetic import END, dates, from_changes, walk
 
 CAT = catalog()

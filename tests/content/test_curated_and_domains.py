@@ -6,7 +6,6 @@ import itertools
 
 import pytest
 
-from convex.catalog import DOMAINS, catalog
 from convex.content import (
     CURATED_NOTES,
     DOMAIN_LINKS,
@@ -16,6 +15,8 @@ from convex.content import (
     domain_link,
     pair_content,
 )
+from convex.metrics.catalog import catalog
+from convex.metrics.metric import DOMAINS
 from tests.content.synthetic import combo_report
 
 CAT = catalog()

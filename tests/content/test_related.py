@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from convex.analytics import align_pair
-from convex.catalog import catalog
 from convex.content import CandidateSeries, changes_correlation, related_pairs, strongest_relationships
+from convex.metrics.catalog import catalog
 from tests.content.synthetic import END, dates, walk
 
 CAT = catalog()
@@ -164,8 +164,8 @@ def test_related_pairs_are_fast_for_eighty_metrics_with_ten_years_of_daily_data(
 
 
 def test_a_metric_and_what_is_computed_from_it_are_never_related():
-    from convex.catalog import catalog
     from convex.content.related import built_from
+    from convex.metrics.catalog import catalog
 
     cat = catalog()
     assert built_from(cat.get("spy_tlt_ratio"), cat.get("tlt"))

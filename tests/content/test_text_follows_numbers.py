@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from convex.analytics import pair_report
-from convex.catalog import catalog
 from convex.content import pair_content
 from convex.content.claims import Context, cointegration_sentence
+from convex.metrics.catalog import catalog
 from tests.content.synthetic import END, dates, from_changes, walk
 
 CAT = catalog()

@@ -3,8 +3,9 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from convex.catalog import catalog
-from convex.loader import LoadedSeries, Loader, NoDataError
+from convex.data.loaded import LoadedSeries, NoDataError
+from convex.data.loader import Loader
+from convex.metrics.catalog import catalog
 from convex.sources.base import BadPayload, SourceUnavailable
 from convex.store import Store
 from tests.fakes import FakeClock, FakeSource, synthetic_series
@@ -325,7 +326,7 @@ def test_a_failed_first_release_fetch_keeps_the_rule_and_the_data(clock):
 
 
 def test_a_revision_with_the_same_dates_written_in_the_same_second_is_new_data():
-    from convex.ui import data_version
+    from convex.ui.data import data_version
 
     series = synthetic_series("tlt", years=2, seed=1)
     revised = series.copy()

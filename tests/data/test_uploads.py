@@ -7,13 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from convex.catalog import catalog
-from convex.loader import Loader, NoDataError
+from convex.data.loaded import NoDataError
+from convex.data.loader import Loader
+from convex.data.uploads import MAX_ROWS, UploadError, infer_frequency, is_upload_id, read_upload
+from convex.metrics.catalog import catalog
 from convex.store import Store
-from convex.uploads import MAX_ROWS, UploadError, infer_frequency, is_upload_id, read_upload
+from tests.data.test_importers import REAL_LAYOUTS
 from tests.fakes import synthetic_series
 from tests.sources.helpers import assert_contract
-from tests.test_importers import REAL_LAYOUTS
 
 FREQUENCY_OF = {"WALCL": "weekly", "M2SL": "monthly", "DGS10": "daily", "SPY": "daily", "TLT": "daily",
                 "IEF": "daily", "BTC": "daily", "VIX": "daily", "SPX": "daily", "btc": "daily"}  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from convex.importers import read_series_file
+from convex.data.importers import read_series_file
 from convex.store import Store
 from tests.conftest import SHARED_REAL
 from tests.e2e.conftest import running_app, wait_for_app

@@ -10,13 +10,13 @@ import feedparser
 import pandas as pd
 import pytest
 
-from convex import screening
 from convex.analytics.align import date_window
-from convex.catalog import catalog
 from convex.cli import main
 from convex.content.related import CandidateSeries
-from convex.digest import ATOM, build_digest
-from convex.loader import Loader
+from convex.data.loader import Loader
+from convex.jobs import screening
+from convex.jobs.digest import ATOM, build_digest
+from convex.metrics.catalog import catalog
 from convex.store import Store
 from tests.fakes import synthetic_series
 

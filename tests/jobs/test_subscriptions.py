@@ -13,12 +13,12 @@ import streamlit as st
 from aiosmtpd.controller import Controller
 from streamlit.testing.v1 import AppTest
 
-from convex import subscriptions
-from convex.catalog import catalog
 from convex.cli import main
+from convex.jobs import subscriptions
+from convex.metrics.catalog import catalog
 from convex.store import Store
 from tests.fakes import synthetic_series
-from tests.test_pages import APP
+from tests.ui.test_pages import APP
 
 # Loader and subscriptions over both store backends (SQLite, PostgreSQL).
 pytestmark = pytest.mark.usefixtures("backend")

@@ -8,11 +8,11 @@ from collections import Counter
 
 import pytest
 
-from convex.catalog import catalog
-from convex.loader import RETRY_FAILED_AFTER, Loader
+from convex.data.loader import RETRY_FAILED_AFTER, Loader
+from convex.jobs.worker import AnotherWorker, RefreshWorker, worker_lock
+from convex.metrics.catalog import catalog
 from convex.sources.base import RateLimited
 from convex.store import Store
-from convex.worker import AnotherWorker, RefreshWorker, worker_lock
 from tests.fakes import FakeClock, SyntheticSource
 
 pytestmark = pytest.mark.usefixtures("backend")

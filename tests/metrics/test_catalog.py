@@ -5,17 +5,14 @@ import tomllib
 import pandas as pd
 import pytest
 
-from convex.catalog import (
-    CATALOG_PATH,
+from convex.metrics.catalog import CATALOG_PATH, catalog, load_catalog, validate
+from convex.metrics.metric import (
     CHANGE_KINDS,
     DOMAINS,
     FREQUENCIES,
     SOURCES,
     CatalogError,
     UnknownMetricError,
-    catalog,
-    load_catalog,
-    validate,
 )
 
 REQUIRED = {
@@ -157,7 +154,7 @@ def test_featured_pairs_start_with_the_default_and_end_on_pairs_the_offline_samp
      ((("walcl", "tlt"), ("walcl", "tlt")), "twice")],
 )  # fmt: skip
 def test_featured_validation(pairs, message):
-    from convex.catalog import validate_featured
+    from convex.metrics.catalog import validate_featured
 
     with pytest.raises(CatalogError, match=message):
         validate_featured(pairs, set(catalog().ids))
@@ -181,7 +178,7 @@ def test_mechanical_links_cover_listed_identities_and_derived_metrics_both_ways(
      ([{"a": "walcl", "b": "tlt", "why": "x"}, {"a": "tlt", "b": "walcl", "why": "y"}], "twice")],
 )  # fmt: skip
 def test_mechanical_validation(entries, message):
-    from convex.catalog import _mechanical
+    from convex.metrics.catalog import _mechanical
 
     with pytest.raises(CatalogError, match=message):
         _mechanical(entries, set(catalog().ids))

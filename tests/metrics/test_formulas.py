@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convex.catalog import InvalidFormulaError, catalog
-from convex.formulas import FormulaError, canonical, evaluate, formula_units, parse, references
-from convex.loader import Loader
+from convex.data.loader import Loader
+from convex.metrics.catalog import catalog
+from convex.metrics.formulas import FormulaError, canonical, evaluate, formula_units, parse, references
+from convex.metrics.metric import InvalidFormulaError
 from convex.sources.fred import parse_fred_csv
 from convex.store import Store
 from tests.fakes import synthetic_series

@@ -17,8 +17,8 @@ import pytest
 import yfinance
 
 import convex.sources
-from convex.catalog import catalog
-from convex.loader import WORSE_FETCH_SHARE, Loader
+from convex.data.loader import WORSE_FETCH_SHARE, Loader
+from convex.metrics.catalog import catalog
 from convex.sources.base import (
     AccessDenied,
     BadPayload,

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from convex import ui
 from convex.analytics.align import LOOKBACKS
-from convex.catalog import catalog
+from convex.metrics.catalog import catalog
 from convex.ui import pair_charts
 
 from .helpers import ROOT, app, fill_store, page_text, shown

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from convex.importers import UnreadableFile, read_series_bytes
+from convex.data.importers import UnreadableFile, read_series_bytes
 from convex.sources.base import SourceError
 from convex.sources.cboe import parse_cboe_csv
 from convex.sources.coingecko import parse_coingecko_csv, parse_market_chart

@@ -13,7 +13,7 @@ import pytest
 
 import convex.sources
 from convex.cli import main as cli_main
-from convex.loader import Loader
+from convex.data.loader import Loader
 from convex.sources.base import SourceError
 from convex.sources.fred import FredSource
 from convex.sources.http import RateLimiter

@@ -23,7 +23,7 @@ import pandas as pd
 import psycopg
 import pytest
 
-from convex.catalog import catalog
+from convex.metrics.catalog import catalog
 from convex.store import Store
 from tests.fakes import synthetic_walk
 

@@ -11,9 +11,9 @@ import streamlit as st
 
 from convex.store import Store
 from convex.store.db import PostgresDatabase
-from convex.ui import VERSION_POLL_S
+from convex.ui.data import VERSION_POLL_S
 from tests.fakes import FakeSource, synthetic_series
-from tests.test_pages import metric_values, run
+from tests.ui.test_pages import metric_values, run
 
 
 @pytest.fixture

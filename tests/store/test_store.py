@@ -14,7 +14,7 @@ from convex.store import Attempt, Store, default_data_dir, default_location
 from convex.store.migrations import _BASE_SCHEMA, MIGRATIONS
 
 both = pytest.mark.usefixtures("backend")
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 
 def _series(dates, values):

@@ -10,7 +10,7 @@ import streamlit as st
 
 from convex.ui import analysis
 from convex.ui.analysis import NewestFirst
-from tests.test_pages import run, store  # noqa: F401 (the store fixture)
+from tests.ui.test_pages import run, store  # noqa: F401 (the store fixture)
 
 
 def test_jobs_run_newest_first_and_old_waiting_ones_are_dropped():

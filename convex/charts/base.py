@@ -1,0 +1,142 @@
+"""What every chart shares: a spec and its data (ChartSpec), thinning for display, the crosshair and
+zoom, and the cache of specs by shape. Chart builders: data in, a Vega-Lite spec (authored with Altair)
+and its data out. No streamlit.
+
+Every time chart gets tooltips, a crosshair that follows the pointer and x-zoom (drag to pan,
+wheel to zoom, double-click to reset). Statistics always use the full data; only what is drawn
+is thinned (see `thin_for_display`).
+
+Building a layered Altair chart costs 30-150 ms here, more than everything else on the page. The
+spec of each chart depends only on its shape (its options) and its labels (names, units, titles),
+never on the data, so it is built once per shape with placeholders for the labels, which each call
+puts in (`cached_spec`); each view passes its data beside the spec (`ChartSpec`), which Streamlit sends
+as Arrow.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+MAX_POINTS = 1500
+COLOR_A = "#1f4e79"
+COLOR_B = "#d9711c"
+BAND = "#9fb3c8"
+HEIGHT = 260
+
+
+def thin_for_display(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> tuple[pd.DataFrame, str | None]:
+    """At most `max_points` rows, by keeping the last row of each week, then of each month.
+
+    Returns the rows to draw and a note saying what was thinned (None when nothing was).
+    """
+    if len(frame) <= max_points:
+        return frame, None
+    for period, label in (("W-FRI", "weekly"), ("M", "monthly"), ("Q", "quarterly"), ("Y", "yearly")):
+        last_of_period = ~frame.index.to_period(period).duplicated(keep="last")
+        if last_of_period.sum() <= max_points:
+            thinned = frame[last_of_period]
+            note = f"chart shows {label} points ({len(thinned):,} of {len(frame):,}); statistics use all"
+            return thinned, note
+    step = int(np.ceil(len(frame) / max_points))
+    return frame.iloc[::-step][::-1], f"chart shows every {step}th point; statistics use all"
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A Vega-Lite spec whose marks read the top-level data, and that data (a DataFrame, or the
+    Arrow table a page made of it once to send it many times)."""
+
+    spec: dict
+    data: pd.DataFrame
+
+
+def spec_of(chart: alt.TopLevelMixin) -> dict:
+    """The chart's spec without Altair's placeholder for the data it was built without."""
+
+    def strip(node):
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if not (k == "data" and v == {"name": "empty"})}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    # Validating against the Vega-Lite schema costs more than building the spec; tests/test_charts.py
+    # validates every builder's output instead.
+    spec = strip(chart.to_dict(validate=False))
+    spec.get("datasets", {}).pop("empty", None)
+    if not spec.get("datasets"):
+        spec.pop("datasets", None)
+    return spec
+
+
+# A label (name, unit, title) in a spec built once per shape: "@@name_a@@" is the builder's argument
+# name_a; quoted, as json.dumps wrote it into a Vega expression, it stands for json.dumps of the label.
+_LABEL = re.compile(r'"@@(\w+)@@"|@@(\w+)@@')
+
+
+def cached_spec(builder):
+    """Cache a spec builder by the shape of its chart, not its labels: every str argument is a label
+    that Altair only copies into the spec, so the spec is built once (tens to hundreds of ms of
+    Altair) with a placeholder for each, and every caller gets a copy with its own labels put in.
+    A builder that decides anything from a label's value takes that decision as an argument."""
+    names = list(inspect.signature(builder).parameters)
+    template = lru_cache(maxsize=256)(builder)
+
+    def build(*args) -> dict:
+        labels = {name: value for name, value in zip(names, args, strict=True) if isinstance(value, str)}
+        shape = [f"@@{name}@@" if name in labels else value for name, value in zip(names, args, strict=True)]
+        return _put_labels(template(*shape), labels)
+
+    build.cache_info = template.cache_info
+    build.direct = builder  # for tests: the spec built with the labels themselves
+    return build
+
+
+def _put_labels(node, labels: dict[str, str]):
+    if isinstance(node, dict):
+        return {key: _put_labels(value, labels) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_put_labels(value, labels) for value in node]
+    if isinstance(node, str) and "@@" in node:
+        return _LABEL.sub(lambda m: json.dumps(labels[m[1]]) if m[1] else labels[m[2]], node)
+    return node
+
+
+def x_axis(title: str | None = None) -> alt.X:
+    return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", labelOverlap=True))
+
+
+# Named, so that a chart's spec is the same on every rerun.
+HOVER = alt.selection_point(
+    name="hover", nearest=True, on="pointerover", fields=["date"], empty=False, clear="pointerout"
+)
+ZOOM = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
+# Charts built without data read the data Streamlit attaches at the top level.
+BASE = alt.Chart()
+
+
+def date_tooltip(title: str = "Date") -> alt.Tooltip:
+    return alt.Tooltip("date:T", title=title, format="%Y-%m-%d")
+
+
+def crosshair_layer(base: alt.Chart, tooltip: list, *, params: bool = True) -> alt.LayerChart:
+    """Invisible points that catch the pointer, and a vertical rule on the hovered date.
+
+    Both the hover and the zoom parameters live on the catcher points only: Vega-Lite rejects a
+    parameter repeated on several views of a concatenation, and "nearest" needs point marks.
+    """
+    catcher = base.mark_point(size=60, opacity=0).encode(tooltip=tooltip)
+    if params:
+        catcher = catcher.add_params(HOVER, ZOOM)
+    rule = base.mark_rule(color="#8a94a6", strokeWidth=1).encode(
+        opacity=alt.condition(HOVER, alt.value(0.7), alt.value(0))
+    )
+    return alt.layer(catcher, rule)

@@ -1,0 +1,143 @@
+"""Claims about correlation: of changes, of levels, unit roots and cointegration."""
+
+from __future__ import annotations
+
+from convex.content import words as w
+from convex.content.claims.base import Claim, Context, interval_words, is_significant, shortfall
+
+# --------------------------------------------------------------------------- correlation
+
+
+# Below this share of n, the effective sample size is worth saying.
+_EFFECTIVE_SHARE_SAID = 0.9
+
+
+def correlation_figure(ctx: Context) -> str:
+    """ "weekly changes correlated at -0.21 (n=156, 95% interval -0.36 to -0.05, p 0.008)", with the
+    effective sample size when autocorrelation shrinks it noticeably (the interval and p use it)."""
+    c = ctx.report.stats.correlation
+    effective = ""
+    if c.n_changes_effective is not None and c.n_changes_effective < _EFFECTIVE_SHARE_SAID * c.n_changes:
+        effective = (
+            f", worth about {w.count(round(c.n_changes_effective))} independent ones given autocorrelation"
+        )
+    return (
+        f"{ctx.changes} correlated at {w.signed_r(c.changes)} (n={w.count(c.n_changes)}{effective}, "
+        f"{interval_words(c.changes_ci_low, c.changes_ci_high)}, {w.pvalue(c.changes_pvalue)})"
+    )
+
+
+def correlation(ctx: Context, expected_sign: int | None = None) -> Claim:
+    gap = shortfall(ctx)
+    if gap:
+        return Claim(gap, gap, "insufficient")
+    stats = ctx.report.stats
+    c = stats.correlation
+    r = float(c.changes)
+    significant = is_significant(c.changes_pvalue)
+    sentences = [f"{ctx.over}, {correlation_figure(ctx)}: {w.strength(r)}."]
+    if not significant:
+        sentences.append("That is not significantly different from zero at the 5% level.")
+    if not significant and expected_sign is not None:
+        usual = "positive" if expected_sign > 0 else "negative"
+        sentences.append(f"The usual {usual} relationship for this pair did not show up over this window.")
+    if significant and expected_sign is not None and r != 0:
+        if (r > 0) == (expected_sign > 0):
+            sentences.append("That is the usual sign for this pair.")
+        else:
+            sentences.append(
+                "That is the opposite of the usual sign for this pair: the textbook relationship has not "
+                "held over this window."
+            )
+    if c.changes_spearman is not None:
+        sentences.append(
+            f"The rank (Spearman) correlation, less swayed by outliers, is {w.signed_r(c.changes_spearman)}."
+        )
+    rolling = stats.rolling_correlation
+    if rolling.insufficient is None and rolling.min is not None and rolling.max is not None:
+        latest = "" if rolling.latest is None else f"; the latest is {w.signed_r(rolling.latest)}"
+        sentences.append(
+            f"Over rolling {rolling.window}-{w.WINDOW_WORD[ctx.frequency]} windows it ranged from "
+            f"{w.signed_r(rolling.min)} "
+            f"to {w.signed_r(rolling.max)}{latest}."
+        )
+    levels = levels_sentence(ctx)
+    if levels:
+        sentences.append(levels)
+    verdict = "positive" if significant and r > 0 else "negative" if significant else "uncorrelated"
+    short = f"{w.sentence_case(correlation_figure(ctx))}; {w.strength(r)}"
+    if not significant:
+        short += ", not significant"
+    return Claim(" ".join(sentences), short + ".", verdict)
+
+
+def levels_sentence(ctx: Context, opening: str = "Levels correlated") -> str | None:
+    """The levels correlation with the spurious-regression check or the cointegration result."""
+    stats = ctx.report.stats
+    c = stats.correlation
+    if c.insufficient is not None or c.levels is None:
+        return None
+    if c.levels_pvalue is not None:
+        text = (
+            f"{opening} at {w.signed_r(c.levels)} (n={w.count(c.n_levels)}, "
+            f"{interval_words(c.levels_ci_low, c.levels_ci_high)}, allowing for autocorrelation)."
+        )
+    else:
+        # A level with a unit root is not a sample of independent draws: no interval at any size.
+        note = c.levels_interval_note.removeprefix("no interval or p-value: ")
+        text = f"{opening} at {w.signed_r(c.levels)} (n={w.count(c.n_levels)}; no interval, as {note})."
+    extra = spurious_sentence(ctx)
+    if extra:
+        return f"{text} {extra}"
+    words = cointegration_sentence(ctx)
+    return f"{text} {words}" if words else text
+
+
+def _unit_root_words(ctx: Context) -> list[str]:
+    roots = ctx.report.stats.unit_roots
+    out = []
+    for name, root in ((ctx.name_a, roots.level_a), (ctx.name_b, roots.level_b)):
+        if root.stationary is False:
+            out.append(f"{name} has a unit root (ADF {w.pvalue(root.pvalue)})")
+        elif root.stationary:
+            out.append(f"{name} is stationary (ADF {w.pvalue(root.pvalue)})")
+    return out
+
+
+def spurious_sentence(ctx: Context) -> str | None:
+    c = ctx.report.stats.correlation
+    if not c.levels_possibly_spurious:
+        return None
+    roots = "; ".join(_unit_root_words(ctx))
+    return (
+        f"That levels figure is probably spurious: {roots} over the window, and the two are not shown to be "
+        "cointegrated, so unrelated trends can produce it. Judge the relationship by the correlation of "
+        "changes."
+    )
+
+
+def cointegration_sentence(ctx: Context) -> str | None:
+    """What the three cointegration tests found, in words, with their figures."""
+    co = ctx.report.stats.cointegration
+    if co.insufficient is not None or co.verdict is None:
+        return None
+    if co.verdict == "not_applicable":
+        return f"Cointegration is not tested: {co.reason}."
+    figures = (
+        f"Engle-Granger {w.pvalue(co.a_on_b.pvalue)} with {ctx.name_a} on {ctx.name_b} and "
+        f"{w.pvalue(co.b_on_a.pvalue)} the other way; Johansen's trace {w.number(co.johansen_trace)} against "
+        f"{w.number(co.johansen_critical_5pct)} at 5%"
+    )
+    if co.verdict == "cointegrated":
+        return (
+            f"They are cointegrated by all three tests ({figures}): their levels have kept a stable long-run "
+            "relationship, so gaps between them have tended to close."
+        )
+    if co.verdict == "mixed":
+        return (
+            f"The cointegration tests disagree ({figures}), so the pair is not called cointegrated: the "
+            "evidence for a stable long-run relationship is mixed."
+        )
+    return f"They are not cointegrated ({figures})."
+
+

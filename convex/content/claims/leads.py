@@ -1,0 +1,145 @@
+"""Claims about who moves first: lead-lag and Granger."""
+
+from __future__ import annotations
+
+from convex.analytics.pair_data import MIN_OBSERVATIONS
+from convex.content import words as w
+from convex.content.claims.base import Claim, Context, is_significant, shortfall
+
+_SAME_PERIOD = {
+    "daily": "same-day",
+    "weekly": "same-week",
+    "monthly": "same-month",
+    "quarterly": "same-quarter",
+}
+
+
+# --------------------------------------------------------------------------- lead-lag
+
+
+def lead_lag(ctx: Context) -> Claim:
+    gap = shortfall(ctx)
+    if gap:
+        return Claim(gap, gap, "insufficient")
+    stats = ctx.report.stats
+    ll, c = stats.lead_lag, stats.correlation
+    a, b = ctx.name_a, ctx.name_b
+    if ll.insufficient is not None or ll.best_lag is None or ll.correlation is None or ll.band is None:
+        text = f"There are too few consecutive {ctx.changes} over {ctx.lookback} to test whether one leads."
+        return Claim(text, text, "insufficient")
+    if ll.max_lag < 1:
+        text = (
+            f"The {w.count(ll.n)} {ctx.changes} over {ctx.lookback} are too few to test leads: every lag "
+            f"needs at least {MIN_OBSERVATIONS} pairs."
+        )
+        return Claim(text, text, "insufficient")
+    tried = len(ll.lags)
+    bar = ll.band_adjusted
+    clears = bool(ll.significant_adjusted)
+    window = f"±{ctx.periods(ll.max_lag)}"
+    k, r = ll.best_lag, ll.correlation
+    pairs = dict(zip(ll.lags, ll.n_pairs, strict=True)).get(k, ll.n)
+    by_lag = dict(zip(ll.lags, ll.correlations, strict=True))
+    r0 = by_lag.get(0)
+    same = _SAME_PERIOD[ctx.frequency]
+    same_text = "" if r0 is None else f" {w.sentence_case(same)} changes correlate at {w.signed_r(r0)}."
+    if k != 0 and clears:
+        leader, follower = (a, b) if k > 0 else (b, a)
+        lead = ctx.periods(abs(k))
+        text = (
+            f"{leader} has led {follower} by {lead} over {ctx.lookback}: {leader}'s {ctx.changes} correlated "
+            f"at {w.signed_r(r)} with {follower}'s {lead} later (n={w.count(pairs)}), beyond the "
+            f"±{w.number(bar)} noise band that allows for the {tried} lags tried (lag {k:+d}, where a "
+            f"positive lag means {a} moves first).{same_text}"
+        )
+        short = f"{leader} leads {follower} by {lead} (r {w.signed_r(r)} at lag {k:+d}, n={w.count(pairs)})."
+        return Claim(text, short, "a_leads_b" if k > 0 else "b_leads_a")
+    same_r = r0 if r0 is not None else c.changes
+    together = is_significant(c.changes_pvalue)
+    if k == 0:
+        detail = (
+            f"the strongest correlation is at lag 0, where {same} changes correlate at {w.signed_r(r)} "
+            f"(n={w.count(ll.n)})"
+        )
+        detail += (
+            f"; {a} and {b} react in the same {ctx.period} rather than one leading."
+            if together
+            else ", itself not significant."
+        )
+    else:
+        ahead = f"{(a if k > 0 else b)} {ctx.periods(abs(k))} ahead"
+        if ll.significant:
+            why = (
+                f"clears the ±{w.number(ll.band)} band for a single lag but not the ±{w.number(bar)} band "
+                f"for the {tried} lags tried, so it is likely chance"
+            )
+        else:
+            why = f"is inside the ±{w.number(bar)} noise band for the {tried} lags tried"
+        detail = f"the strongest lagged correlation, {w.signed_r(r)} with {ahead}, {why}."
+        if together:
+            detail += (
+                f" {w.sentence_case(same)} changes do correlate, at {w.signed_r(same_r)} "
+                f"(n={w.count(ll.n)}): {a} and {b} react in the same {ctx.period} rather than one leading."
+            )
+    text = f"No significant lead within {window} over {ctx.lookback}: {detail}"
+    if together:
+        return Claim(
+            text, f"No significant lead within {window}; they react in the same {ctx.period}.", "together"
+        )
+    return Claim(text, f"No significant lead within {window}.", "none")
+
+
+# --------------------------------------------------------------------------- Granger
+
+
+def granger(ctx: Context) -> Claim:
+    gap = shortfall(ctx)
+    if gap:
+        return Claim(gap, gap, "insufficient")
+    g = ctx.report.stats.granger
+    if g.lag is None:
+        why = g.insufficient or "the regressions could not be estimated"
+        text = f"Predictive power is not tested over {ctx.lookback}: {why}."
+        return Claim(text, f"Not tested: {why}.", "insufficient")
+    lag = ctx.periods(g.lag)
+    chosen = (
+        f"at a lag of {lag}, the shortest there is (AIC chose none)"
+        if g.lag_by_aic == 0
+        else f"at a lag of {lag}, chosen by AIC for both series' changes together"
+    )
+    names = {"a_to_b": (ctx.name_a, ctx.name_b), "b_to_a": (ctx.name_b, ctx.name_a)}
+    sentences, shorts, predicts = [], [], []
+    for key, direction in (("a_to_b", g.a_to_b), ("b_to_a", g.b_to_a)):
+        cause, effect = names[key]
+        if direction.insufficient is not None or direction.pvalue is None:
+            sentences.append(f"Whether past {cause} changes help predict {effect} could not be tested.")
+        elif direction.significant:
+            predicts.append(key)
+            sentences.append(
+                f"Past {cause} changes help predict {effect}'s beyond what {effect}'s own past does "
+                f"(Granger {w.pvalue(direction.pvalue)})."
+            )
+            shorts.append(f"past {cause} changes help predict {effect} ({w.pvalue(direction.pvalue)})")
+        else:
+            sentences.append(
+                f"Past {cause} changes do not help predict {effect}'s ({w.pvalue(direction.pvalue)})."
+            )
+    if predicts:
+        sentences.append("Predicting is not causing: both may answer to a common driver at different speeds.")
+    verdict = {
+        0: "neither",
+        1: "a_predicts_b" if predicts == ["a_to_b"] else "b_predicts_a",
+        2: "both",
+    }[len(predicts)]
+    figures = "; ".join(
+        f"{d.cause} → {d.effect} {w.pvalue(d.pvalue)}" for d in (g.a_to_b, g.b_to_a) if d.pvalue is not None
+    )
+    short = (
+        w.sentence_case("; ".join(shorts)) + "."
+        if shorts
+        else f"Neither helps predict the other ({figures}, lag {lag})."
+    )
+    text = f"{ctx.over}, tested {chosen}: " + " ".join(sentences)
+    return Claim(text, short, verdict)
+
+

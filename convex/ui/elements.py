@@ -1,0 +1,187 @@
+"""What several pages draw the same way: provenance badges and ages, the sources footer, one
+metric's statistics, a chart, the pair's text sections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from ..analytics.windows import window_start
+from ..charts import ChartSpec
+from ..data.loaded import LoadedSeries
+from ..metrics.catalog import catalog
+from ..metrics.formatting import format_change, format_number, format_value
+from ..metrics.metric import Metric
+from ..store import utcnow
+
+
+def humanize_age(then: datetime | None, now: datetime | None = None) -> str:
+    if then is None:
+        return "unknown time"
+    seconds = max(0.0, ((now or utcnow()) - then).total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def provenance_badge(loaded: LoadedSeries) -> tuple[str, str]:
+    """A short label and a colour for where the data comes from and how fresh it is."""
+    if loaded.provenance == "sample":
+        return f"Offline sample · {loaded.detail.split(' (')[0]}", "orange"
+    if loaded.provenance == "import":
+        return f"Imported file · {loaded.detail or ''}".rstrip(" ·"), "violet"
+    age = humanize_age(loaded.fetched_at)
+    if loaded.stale:
+        return f"Stored {age} · source failed" if "failed" in (
+            loaded.stale_reason or ""
+        ) else f"Stored {age}", "red"
+    return f"Live · fetched {age}", "green"
+
+
+def data_origin(loaded: LoadedSeries) -> str:
+    """Where the numbers shown came from, in a few words: the live source, or the file or package
+    they were read from instead."""
+    m = loaded.metric
+    if loaded.provenance == "sample":
+        return f"offline sample from {loaded.detail}"
+    if loaded.provenance == "import" and not m.is_derived:
+        return f"imported file {loaded.detail or ''}".rstrip()
+    return m.source_name
+
+
+def footer(metrics: Iterable[Metric], loaded: dict[str, LoadedSeries] | None = None) -> None:
+    """Each metric's source; where the data shown came from elsewhere (an offline sample, an
+    imported file), that first, and the live source it stands in for after it."""
+    st.divider()
+    lines = []
+    for m in metrics:
+        shown = (loaded or {}).get(m.id)
+        if m.source == "upload":
+            line = f"- **{m.name}**: {shown.detail if shown is not None else 'a file you uploaded'}"
+        elif m.is_derived:
+            inputs = ", ".join(catalog().get(i.id).name for i in m.inputs)
+            line = f"- **{m.name}**: computed by Convex from {inputs} ({m.symbol})"
+            if shown is not None and shown.provenance != "live":
+                line += f"; {shown.detail}"
+        elif shown is not None and shown.provenance != "live":
+            line = (
+                f"- **{m.name}**: {data_origin(shown)}; its live source is "
+                f"[{m.source_name}, {m.symbol}]({m.source_url})"
+            )
+        else:
+            line = f"- **{m.name}**: [{m.source_name}, {m.symbol}]({m.source_url})"
+        lines.append(line)
+    st.caption("Data sources\n" + "\n".join(lines))
+    st.caption(
+        "Convex is information, not financial advice. Statistics describe the past and can change "
+        "as data are revised."
+    )
+
+
+STATS_WINDOWS = {
+    "90D": "90-Day",
+    "1Y": "1-Year",
+    "3Y": "3-Year",
+    "5Y": "5-Year",
+    "10Y": "10-Year",
+    "Max": "Full-History",
+}
+
+
+def _format_spread(value: float | None, metric: Metric) -> str:
+    """A dispersion in the metric's units; a spread of percent levels is in percentage points."""
+    if value is None:
+        return "n/a"
+    if metric.units == "Percent":
+        return f"{value:,.2f} pp"
+    return format_value(value, metric)
+
+
+def metric_stats_table(metric: Metric, stats) -> pd.DataFrame:
+    """One metric's statistics as rows of (statistic, value) for display."""
+    rows = [("Latest", f"{format_value(stats.latest_value, metric)} on {stats.latest_date:%Y-%m-%d}")]
+    for item in stats.changes:
+        reason = item.insufficient or "not enough history"
+        rows.append(
+            (
+                f"Change, {item.label}",
+                format_change(item.change, metric) if item.change is not None else f"n/a ({reason})",
+            )
+        )
+    rows += [
+        ("High", f"{format_value(stats.high, metric)} on {stats.high_date:%Y-%m-%d}"),
+        ("Low", f"{format_value(stats.low, metric)} on {stats.low_date:%Y-%m-%d}"),
+        ("Mean", format_value(stats.mean, metric)),
+        ("Standard deviation", _format_spread(stats.std, metric)),
+        ("Latest within the range (0 = low, 100 = high)", format_number(stats.range_position, 0)),
+        ("Percentile of latest, window", format_number(stats.percentile_in_window, 0)),
+        ("Percentile of latest, all history", format_number(stats.percentile_in_history, 0)),
+    ]
+    if stats.frequency == "daily":
+        vol = stats.annualised_volatility
+        unit = "%" if stats.change == "pct" else f" {metric.units.lower()}"
+        scale = 100 if stats.change == "pct" else 1
+        rows.append(
+            (
+                "Annualised volatility of changes",
+                f"{vol * scale:,.2f}{unit}" if vol is not None else f"n/a ({stats.volatility_insufficient})",
+            )
+        )
+    if stats.change == "pct":
+        dd = stats.drawdown_window
+        rows.append(
+            (
+                "Maximum drawdown, window",
+                f"{dd.max_drawdown * 100:.1f}%" if dd.max_drawdown is not None else "n/a",
+            )
+        )
+    rows.append(("Observations in window", f"{stats.n:,}"))
+    return pd.DataFrame(rows, columns=["Statistic", "Value"])
+
+
+def _built(key: tuple, build):
+    return build()
+
+
+def metric_stats_panel(metric: Metric, stats, kept=_built) -> None:
+    """One metric's statistics. `kept(key, build)` may keep the table made for these statistics
+    (as `analysis.PairView.kept` does), so that a rerun only sends it."""
+    st.markdown(f"**{STATS_WINDOWS[stats.window]} Statistics · {metric.name}**")
+    if stats.insufficient:
+        st.info(f"{metric.name}: {stats.insufficient}")
+        return
+    table = kept(
+        ("statistics table", metric.id, stats.window),
+        # The Arrow table Streamlit would make of the frame on every send.
+        lambda: pa.Table.from_pandas(metric_stats_table(metric, stats)),
+    )
+    st.table(table, hide_index=True, hide_header=True)
+    for note in stats.notes:
+        st.caption(note)
+
+
+def chart(spec: ChartSpec) -> None:
+    """Draw a chart: its cached Vega-Lite spec, with its data sent beside it as Arrow."""
+    st.vega_lite_chart(spec.data, spec.spec, width="stretch")
+
+
+def pair_content_sections(content) -> None:
+    """The pair's text sections and FAQ (content.PairContent), all built from the numbers."""
+    st.subheader("Why this comparison matters")
+    st.markdown(content.why_it_matters)
+    st.subheader("Cross-asset analysis")
+    st.markdown(content.cross_asset)
+    st.subheader("FAQ")
+    for item in content.faq:
+        with st.expander(item.question):
+            st.markdown(item.answer)
+
+
+def lookback_start(series: pd.Series, lookback: str) -> pd.Timestamp | None:
+    return window_start(series.index[-1], lookback) if len(series) else None
