@@ -15,8 +15,8 @@ RUN pip install -r requirements.txt
 COPY . .
 RUN pip install --no-deps . \
     && useradd --create-home --uid 10001 convex \
-    && mkdir -p /data \
-    && chown convex:convex /data
+    && mkdir -p /data /app/static \
+    && chown convex:convex /data /app/static
 
 USER convex
 EXPOSE 8501

@@ -1,11 +1,16 @@
 """Convex: compare any two macro or market series. Run with `make run`."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from convex import ui
+from convex.ui.server import ensure_digest_feed, refuse_client_cache_clearing
 
 st.set_page_config(page_title="Convex", page_icon="📈", layout="wide")
 ui.apply_secrets()
+refuse_client_cache_clearing()  # a visitor cannot empty every user's caches
+ensure_digest_feed(Path(__file__).with_name("static"))
 
 pages = [
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", default=True),

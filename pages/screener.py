@@ -8,6 +8,7 @@ from convex import ui
 from convex.jobs import screening
 from convex.metrics.metric import DOMAINS, FREQUENCIES
 from convex.ui import screener_panel
+from convex.ui.url import whole_number
 
 ui.ensure_app_navigation()
 
@@ -19,7 +20,7 @@ MIN_POINTS_RANGE = (3, 500)
 
 
 def valid_min_points(value: str) -> bool:
-    return value.isdigit() and MIN_POINTS_RANGE[0] <= int(value) <= MIN_POINTS_RANGE[1]
+    return whole_number(value, *MIN_POINTS_RANGE) is not None
 
 
 notices = ui.check_url(

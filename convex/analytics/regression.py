@@ -74,9 +74,29 @@ def newey_west_ols(x: np.ndarray, y: np.ndarray, lags: int) -> _Fit:
     """OLS of y on a constant and x with Newey-West (Bartlett kernel) standard errors, as
     `sm.OLS(y, add_constant(x)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})` gives them.
 
-    Solved with x centred, where the cross-product matrix is diagonal (x is not constant: the
-    caller checks), so no inverse is taken; the intercept's variance is mapped back exactly.
+    Computed on x and y divided by their largest magnitudes, so that no square overflows whatever
+    the data's scale (a file of values near 1e300), and mapped back: OLS is equivariant to scaling.
     """
+    sx, sy = _scale(x), _scale(y)
+    fit = _newey_west_ols_scaled(x / sx, y / sy, lags)
+    return _Fit(
+        alpha=fit.alpha * sy,
+        beta=fit.beta * (sy / sx),
+        alpha_stderr=fit.alpha_stderr * sy,
+        beta_stderr=fit.beta_stderr * (sy / sx),
+        r2=fit.r2,
+        residual_std=fit.residual_std * sy,
+    )
+
+
+def _scale(values: np.ndarray) -> float:
+    largest = float(np.max(np.abs(values))) if len(values) else 0.0
+    return largest if largest > 0 and np.isfinite(largest) else 1.0
+
+
+def _newey_west_ols_scaled(x: np.ndarray, y: np.ndarray, lags: int) -> _Fit:
+    """The fit with x centred, where the cross-product matrix is diagonal (x is not constant: the
+    caller checks), so no inverse is taken; the intercept's variance is mapped back exactly."""
     n = len(x)
     x_mean, y_mean = float(x.mean()), float(y.mean())
     xc = x - x_mean

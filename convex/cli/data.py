@@ -58,7 +58,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..data.importers import UnreadableFile, read_series_file
+    from ..data.importers import UnreadableFile, import_problem, read_series_file
 
     metric = catalog().get(args.id)
     if metric.is_derived:
@@ -69,7 +69,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         imported = read_series_file(Path(args.file))
     except UnreadableFile as exc:
         return fail(str(exc))
-    result = open_store().write_series(
+    store = open_store()
+    meta = store.meta(metric.id)
+    # Offline samples stand in until real data comes: any file may replace them.
+    stored = store.read_series(metric.id) if meta is not None and meta.provenance != "sample" else None
+    problem = import_problem(imported, metric.symbol, stored)
+    if problem and not args.replace:
+        return fail(
+            f"{Path(args.file).name} was not imported into {metric.id}: {problem}. Nothing was changed; "
+            "pass --replace to store it anyway"
+        )
+    result = store.write_series(
         metric.id, imported.series, provenance="import", source=metric.source, detail=Path(args.file).name
     )
     s = imported.series
@@ -144,6 +154,11 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("import", help="load a CSV file into the store")
     p.add_argument("id")
     p.add_argument("file")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="store the file even if it names another series or disagrees with the stored values",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="write a stored series as date,value CSV")

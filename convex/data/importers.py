@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from convex.sources.base import SourceError, csv_rows, series_from_table, text_problem
@@ -24,6 +25,9 @@ from convex.sources.yahoo import parse_yahoo_csv, yahoo_csv_header
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the largest real history (S&P 500 since 1927) is under 1 MB
 MAX_LINE_CHARS = 10_000  # a data row is ~100 characters; a longer line is not one of our layouts
 _HEAD_LINES = 8
+# Larger values are no market or macro series in any unit Convex shows (the Fed's balance sheet is
+# 9e12 in dollars), and their squares, summed over a long history, would leave floating point.
+MAX_MAGNITUDE = 1e15
 
 EXPECTED = (
     "expected a CSV in one of these layouts: FRED (observation_date,ID or DATE,ID or date,ID); "
@@ -140,6 +144,14 @@ def read_series_text(text: str, *, name: str = "text") -> ImportedSeries:
         # A last resort: a parser bug must still reach the user as a readable refusal.
         reason = f"read as a {LAYOUTS[layout]}, but it could not be parsed (unexpected {type(exc).__name__})"
         raise UnreadableFile(name, reason, expected="") from None
+    if len(series) and float(series.abs().max()) > MAX_MAGNITUDE:
+        where = series.abs().idxmax()
+        raise UnreadableFile(
+            name,
+            f"it holds {series[where]:.3g} on {where:%Y-%m-%d}, beyond the ±{MAX_MAGNITUDE:.0e} Convex "
+            "accepts: rescale the values (to thousands, millions or billions) and try again",
+            expected="",
+        )
     return ImportedSeries(series=series, layout=layout, name=series_name)
 
 
@@ -202,3 +214,37 @@ def _parse(layout: str, text: str, head: list[list[str]]) -> tuple[pd.Series, st
         return parse_coingecko_csv(text), None
     header = yahoo_csv_header(head)
     return parse_yahoo_csv(text), (header[2] if header else None)
+
+
+# How far an imported value may stand from the stored one on the same date before the file is taken
+# for another series or other units (a WTREGEN in billions over one in millions is 1000x): wider
+# than revisions (a few percent at most) and than two Yahoo downloads' dividend adjustments (<1%).
+AGREEMENT = 0.10
+# Layouts whose header names the series (a FRED id, a Yahoo ticker), not just a column ("Close").
+_NAMING_LAYOUTS = ("fred", "fredapi", "yahoo_multiindex", "yahoo_multiindex_malformed")
+
+
+def import_problem(imported: ImportedSeries, symbol: str, stored: pd.Series | None) -> str | None:
+    """Why a file should not replace a metric's stored series, or None: the file names another
+    series than `symbol` (a FRED column, a Yahoo ticker), or its values disagree with the stored
+    ones on their common dates by more than AGREEMENT of the stored series' typical size."""
+    named = imported.layout in _NAMING_LAYOUTS and imported.name
+    if named and imported.name.strip().upper() != symbol.strip().upper():
+        return f"the file holds {imported.name[:40]}, not {symbol}"
+    if stored is None or stored.empty:
+        return None
+    common = imported.series.index.intersection(stored.index)
+    if common.empty:
+        return None
+    new, old = imported.series.loc[common], stored.loc[common]
+    typical = float(old.abs().median())
+    allowed = AGREEMENT * np.maximum(old.abs().to_numpy(), typical)
+    far = np.abs(new.to_numpy() - old.to_numpy()) > allowed
+    if not far.any():
+        return None
+    first = common[int(np.argmax(far))]
+    return (
+        f"on {first:%Y-%m-%d} the file has {new[first]:,.6g} where the store has {old[first]:,.6g} "
+        f"({int(far.sum()):,} of {len(common):,} common dates differ by more than {AGREEMENT:.0%}): "
+        "another series, or other units"
+    )

@@ -42,6 +42,9 @@ class LoadedSeries:
     frequency: str  # the data's own frequency; a sample can be coarser than the live metric
     # When each value was first published (ALFRED, stored on refresh with a FRED key), or None.
     first_releases: pd.Series | None = field(default=None, compare=False, repr=False)
+    # A user's upload that only their session holds (kept in no store): what is computed from it
+    # lives and ends with that session.
+    held_by_session: bool = False
 
     @property
     def last_date(self) -> pd.Timestamp:
@@ -86,7 +89,7 @@ def loaded_upload(upload: Upload, frequency: str, change: str) -> LoadedSeries:
     """An upload as read from its file, with the frequency and change kind its user chose: what a
     session holds when the upload is kept in no store."""
     return LoadedSeries(
-        metric=upload_metric(upload.id, upload.name, frequency, change),
+        metric=upload_metric(upload.metric_id(frequency, change), upload.name, frequency, change),
         series=upload.series,
         provenance="import",
         detail=upload.detail,
@@ -94,4 +97,5 @@ def loaded_upload(upload: Upload, frequency: str, change: str) -> LoadedSeries:
         stale=False,
         stale_reason=None,
         frequency=frequency,
+        held_by_session=True,
     )

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .formulas import (
+    MAX_NAME,
     PREFIX,
     FormulaError,
     Unit,
@@ -40,6 +41,7 @@ from .metric import (
     Metric,
     UnknownMetricError,
 )
+from .names import UnusableName, check_name, taken_names
 
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -90,6 +92,13 @@ class Catalog:
                 kept.clear()
             kept[metric_id] = formula_metric(metric_id, self)
         return kept[metric_id]
+
+    @property
+    def taken_names(self) -> frozenset[str]:
+        """What the catalog's metrics are called: names a user's series may not take."""
+        if "_taken" not in self.__dict__:
+            object.__setattr__(self, "_taken", taken_names(self.metrics))
+        return self._taken  # type: ignore[attr-defined]
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -192,9 +201,11 @@ def formula_metric(metric_id: str, cat: Catalog) -> Metric:
     gives; its id is the name and the formula written one way."""
     try:
         name, text = named(formula_text(metric_id))
+        if name is not None:
+            check_name(name, cat.taken_names, limit=MAX_NAME)
         tree = parse(text, cat.ids)
         units = formula_units(tree, lambda i: cat.get(i).units)
-    except FormulaError as exc:
+    except (FormulaError, UnusableName) as exc:
         raise InvalidFormulaError(metric_id, str(exc)) from None
     inputs = [cat.get(i) for i in references(tree)]
     slowest = max(inputs, key=lambda m: FREQUENCIES.index(m.frequency))

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .names import UnusableName, check_name
+
 PREFIX = "f:"
 MAX_LENGTH = 200
 MAX_DEPTH = 25
 MAX_INPUTS = 8
 MAX_PERIODS = 1000
 MAX_NAME = 40
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .&()'-]{0,39}", re.ASCII)
 FUNCTIONS = {"log": 1, "exp": 1, "rebase": 1, "lag": 2, "pct": 2, "diff": 2}
 _TOKEN = re.compile(
     r"\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(.))",
@@ -94,10 +95,10 @@ def named(text: str) -> tuple[str | None, str]:
     if "=" not in text:
         return None, text
     name, formula = (part.strip() for part in text.split("=", 1))
-    if not _NAME.fullmatch(name):
-        raise FormulaError(
-            f"A formula's name is 1 to {MAX_NAME} letters, digits, spaces and - . & ( ) ' before the “=”."
-        )
+    try:
+        check_name(name, frozenset(), limit=MAX_NAME)
+    except UnusableName as exc:
+        raise FormulaError(f"The formula's name before the “=”: {exc}") from None
     return name, formula
 
 

@@ -241,8 +241,20 @@ def parse_dates(raw, *, source: str, symbol: str) -> pd.DatetimeIndex:
         raise BadPayload(source, symbol, f"impossible date {ancient!r} (before 1800)")
     try:
         return pd.DatetimeIndex(pd.to_datetime(iso, format="%Y-%m-%d"))
-    except (ValueError, TypeError) as exc:
-        raise BadPayload(source, symbol, f"impossible date ({exc})") from None
+    except (ValueError, TypeError):
+        # pandas' message gives its own advice ("passing format='ISO8601'..."): name the row instead.
+        row = next(i for i, d in enumerate(iso) if not _real_day(d))
+        shown = str(raw[row]).strip()[:24]
+        reason = f"impossible date {shown!r} in data row {row + 1} (no such day)"
+        raise BadPayload(source, symbol, reason) from None
+
+
+def _real_day(iso: str) -> bool:
+    try:
+        date.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
 
 
 def series_from_table(

@@ -22,12 +22,18 @@ import pandas as pd
 from platformdirs import user_cache_dir
 
 from . import blobs
+from . import uploads as kept_uploads
 from .db import LockBusy, open_database
 from .migrations import migrate
+from .uploads import UploadQuota
 
 __all__ = ["PROVENANCES", "LockBusy", "SeriesMeta", "Store", "WriteResult", "default_data_dir", "utcnow"]
 
 PROVENANCES = ("live", "import", "sample")
+
+
+class UploadTooLarge(ValueError):
+    """An upload bigger than everything this deployment keeps: the message says the limit."""
 # Attempts older than this are dropped from the log when the worker prunes it.
 ATTEMPTS_KEPT_DAYS = 30
 
@@ -157,13 +163,15 @@ class Store:
         return self.db.exclusive(name, wait=wait)
 
     @contextmanager
-    def _series_write(self) -> Iterator[tuple[object, int]]:
+    def _series_write(self, *, bump: bool = True) -> Iterator[tuple[object, int]]:
         """A write transaction that changes series data: it bumps the store version first, which also
-        makes every such transaction wait for the one before it (on PostgreSQL, the row lock)."""
+        makes every such transaction wait for the one before it (on PostgreSQL, the row lock). A
+        write no cached computation depends on (a user's upload) leaves the version as it is."""
         with self.db.transaction() as conn:
-            version = conn.execute(
-                "UPDATE store_version SET version = version + 1 RETURNING version"
-            ).fetchone()[0]
+            statement = "UPDATE store_version SET version = version + 1 RETURNING version"
+            if not bump:
+                statement = "SELECT version FROM store_version"
+            version = conn.execute(statement).fetchone()[0]
             yield conn, version
 
     # ------------------------------------------------------------------ reads
@@ -205,6 +213,7 @@ class Store:
         detail: str | None = None,
         replace: bool = True,
         fetched_at: datetime | None = None,
+        bump_version: bool = True,
     ) -> WriteResult:
         """Store `series` for `metric_id` in one transaction.
 
@@ -214,7 +223,7 @@ class Store:
         if provenance not in PROVENANCES:
             raise ValueError(f"provenance must be one of {PROVENANCES}")
         now = fetched_at or utcnow()
-        with self._series_write() as (conn, version):
+        with self._series_write(bump=bump_version) as (conn, version):
             before = _read_series(conn, metric_id)
             overlap = series.index.intersection(before.index)
             revised = int((series.loc[overlap] != before.loc[overlap]).sum())
@@ -272,18 +281,38 @@ class Store:
             conn.executemany("INSERT INTO release_dates (metric_id, date, released) VALUES (?, ?, ?)", rows)
 
     def write_upload(
-        self, metric_id: str, name: str, frequency: str, change: str, series: pd.Series, detail: str
-    ) -> None:
-        """Keep a user's uploaded series, then how to read it: an upload exists for readers once
-        its row in `uploads` does, and by then its series is whole."""
-        self.write_series(metric_id, series, provenance="import", source="upload", detail=detail)
-        with self.db.transaction() as conn:
-            conn.execute(
-                """INSERT INTO uploads (metric_id, name, frequency, change, created_at) VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT(metric_id) DO UPDATE SET name = excluded.name,
-                   frequency = excluded.frequency, change = excluded.change""",
-                (metric_id, name, frequency, change, _iso(utcnow())),
+        self,
+        metric_id: str,
+        name: str,
+        frequency: str,
+        change: str,
+        series: pd.Series,
+        detail: str,
+        *,
+        quota: UploadQuota | None = None,
+    ) -> bool:
+        """Keep a user's uploaded series, then how to read it (an upload exists for readers once its
+        row in `uploads` does, and by then its series is whole), unless this store holds it already:
+        a stored upload is never overwritten (store/uploads.py). True when written. The uploads used
+        least recently make room for it within the quota; UploadTooLarge when it alone exceeds it."""
+        quota = quota or UploadQuota.from_environment()
+        if self.read_upload(metric_id) is not None:
+            self.touch_upload(metric_id)
+            return False
+        incoming = kept_uploads.stored_bytes(series)
+        if incoming > quota.bytes:
+            raise UploadTooLarge(
+                f"the upload takes {incoming / 1e6:.1f} MB kept; this deployment keeps at most "
+                f"{quota.bytes / 1e6:.0f} MB of uploads"
             )
+        with self.db.transaction() as conn:
+            kept_uploads.evict(conn, quota, incoming)
+        self.write_series(
+            metric_id, series, provenance="import", source="upload", detail=detail, bump_version=False
+        )
+        with self.db.transaction() as conn:
+            kept_uploads.keep(conn, metric_id, name, frequency, change, _iso(utcnow()))
+        return True
 
     def read_upload(self, metric_id: str) -> tuple[str, str, str] | None:
         """(name, frequency, change) of a stored upload, or None."""
@@ -292,6 +321,15 @@ class Store:
                 "SELECT name, frequency, change FROM uploads WHERE metric_id = ?", (metric_id,)
             ).fetchone()
         return None if row is None else (row[0], row[1], row[2])
+
+    def touch_upload(self, metric_id: str, *, now: datetime | None = None) -> None:
+        """Mark a kept upload as used now (at most once per TOUCH_EVERY): the last to be evicted."""
+        now = now or utcnow()
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE uploads SET last_used_at = ? WHERE metric_id = ? AND last_used_at < ?",
+                (_iso(now), metric_id, _iso(now - kept_uploads.TOUCH_EVERY)),
+            )
 
     def write_digest(self, day: str, body: str, *, built_at: datetime | None = None) -> None:
         """Keep the day's digest (JSON), replacing an earlier build of the same day."""

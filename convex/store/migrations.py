@@ -148,12 +148,20 @@ def _attempts(conn, db) -> None:
     conn.execute("CREATE INDEX attempts_by_time ON attempts (started_at)")
 
 
+def _upload_use(conn, db) -> None:
+    """When each kept upload was last used: the least recently used go first when the kept uploads
+    outgrow their quota (store/uploads.py)."""
+    conn.execute("ALTER TABLE uploads ADD COLUMN last_used_at TEXT")
+    conn.execute("UPDATE uploads SET last_used_at = created_at")
+
+
 # Applied in this order, each once. Names are kept forever: a store records them.
 MIGRATIONS: tuple[tuple[str, Callable], ...] = (
     ("0001_base_schema", _base_schema),
     ("coingecko_close_dates", _redate_coingecko_closes),  # named before migrations were numbered
     ("0003_series_as_blobs", _series_as_blobs),
     ("0004_attempts", _attempts),
+    ("0006_upload_use", _upload_use),
 )
 
 

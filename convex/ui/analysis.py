@@ -31,7 +31,7 @@ from ..content import PairContent, pair_content
 from ..data.loaded import LoadedSeries, pair_options
 from ..metrics.metric import Metric
 from ..store import utcnow
-from .data import BY_IDENTITY, CACHE_TTL_S, store_location
+from .data import BY_IDENTITY, CACHE_TTL_S, cached_by_identity, store_location
 from .elements import STATS_WINDOWS
 from .runs import pages_busy
 
@@ -40,7 +40,7 @@ def _today() -> pd.Timestamp:
     return pd.Timestamp(utcnow().date())
 
 
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
+@cached_by_identity(max_entries=256)
 def _core(la: LoadedSeries, lb: LoadedSeries, lookback: str, rolling_window: int | None, location: str):
     return pair_core(
         la.series, lb.series, lookback=lookback, today=_today(), rolling_window=rolling_window,
@@ -48,7 +48,7 @@ def _core(la: LoadedSeries, lb: LoadedSeries, lookback: str, rolling_window: int
     )  # fmt: skip
 
 
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
+@cached_by_identity(max_entries=256)
 def _spread(
     la: LoadedSeries, lb: LoadedSeries, lookback: str, rolling_window: int | None, kind: str, location: str
 ):
@@ -56,7 +56,7 @@ def _spread(
     return pair_spread(aligned, stats, kind, rolling_window=rolling_window)
 
 
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
+@cached_by_identity(max_entries=256)
 def _metric_statistics(ls: LoadedSeries, window: str, location: str):
     return compute_metric_statistics(
         ls.series, frequency=ls.frequency, change=ls.metric.change, window=window, today=_today()
@@ -112,9 +112,7 @@ class PairView:
             return self._kept.setdefault(key, build())
 
 
-@st.cache_resource(
-    ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs={**BY_IDENTITY, Choice: astuple}
-)
+@cached_by_identity(max_entries=256, hash_funcs={Choice: astuple})
 def _view(la: LoadedSeries, lb: LoadedSeries, choice: Choice, location: str) -> PairView:
     # Assembled from the cached parts, so that a change of one setting computes only its part.
     lookback, roll = choice.lookback, choice.rolling_window
@@ -129,7 +127,7 @@ def _view(la: LoadedSeries, lb: LoadedSeries, choice: Choice, location: str) -> 
     return PairView(report, la.metric, lb.metric, _kept(la, lb, lookback, roll, location))
 
 
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs=BY_IDENTITY)
+@cached_by_identity(max_entries=256)
 def _kept(la: LoadedSeries, lb: LoadedSeries, lookback: str, rolling_window: int | None, location: str):
     return {}  # what the views of one pair analysis draw (PairView.kept)
 

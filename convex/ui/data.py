@@ -3,6 +3,7 @@ this session's own uploads, and the cache keys of loaded series."""
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 
@@ -141,6 +142,29 @@ def loaded_identity(loaded: LoadedSeries) -> tuple:
 # Cached computations take the loaded series themselves (a session's upload is in no store), keyed
 # by their identity.
 BY_IDENTITY = {LoadedSeries: loaded_identity}
+
+
+def cached_by_identity(*, max_entries: int, hash_funcs: dict | None = None):
+    """st.cache_resource for computations from loaded series, keyed by their identity and shared by
+    every session, except those from a series one session holds (its own upload, in no store): they
+    are cached in that session only (Streamlit's session scope), so they are freed when it ends and
+    no other session's cache holds them."""
+    options = dict(ttl=CACHE_TTL_S, max_entries=max_entries, show_spinner=False,
+                   hash_funcs={**BY_IDENTITY, **(hash_funcs or {})})  # fmt: skip
+
+    def wrap(compute):
+        shared = st.cache_resource(**options)(compute)
+        own = st.cache_resource(**options, scope="session")(compute)
+
+        @functools.wraps(compute)
+        def cached(*args):
+            held = any(isinstance(arg, LoadedSeries) and arg.held_by_session for arg in args)
+            return (own if held else shared)(*args)
+
+        cached.clear = lambda: (shared.clear(), own.clear())  # type: ignore[attr-defined]
+        return cached
+
+    return wrap
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

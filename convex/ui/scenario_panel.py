@@ -6,8 +6,6 @@ choice of data and settings, shared across sessions.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -28,16 +26,17 @@ from ..data.loaded import LoadedSeries, pair_options
 from ..jobs.screening import compare_link
 from ..metrics.formatting import PERIOD_WORDS, format_change, periods
 from ..metrics.metric import Metric
-from .data import BY_IDENTITY, CACHE_TTL_S, store_location
+from .data import cached_by_identity, store_location
 from .elements import chart
 from .pickers import pair_label
+from .url import decimal_number, whole_number
 from .windows import window_params
 
 # The longest horizon a link or the input may ask for: a year of trading days.
 MAX_HORIZON = 252
 
 
-@st.cache_resource(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False, hash_funcs=BY_IDENTITY)
+@cached_by_identity(max_entries=64)
 def _scenario(
     la: LoadedSeries, lb: LoadedSeries, lookback: str, move: float | None, horizon: int, location: str
 ):
@@ -50,16 +49,13 @@ def _scenario(
 
 
 def valid_move(text: str) -> bool:
-    """A move from a link: a finite, non-zero number."""
-    try:
-        value = float(text)
-    except ValueError:
-        return False
-    return math.isfinite(value) and value != 0
+    """A move from a link: a plain, non-zero decimal number."""
+    value = decimal_number(text)
+    return value is not None and value != 0
 
 
 def valid_horizon(text: str) -> bool:
-    return text.isdigit() and 1 <= int(text) <= MAX_HORIZON
+    return whole_number(text, 1, MAX_HORIZON) is not None
 
 
 def _move_in_units(metric: Metric, shown: float | None) -> float | None:

@@ -10,14 +10,18 @@ from ..data.loaded import NoDataError, loaded_upload
 from ..data.loader import Loader
 from ..data.uploads import UploadError, is_upload_id, read_upload
 from ..metrics.metric import CHANGE_KINDS, FREQUENCIES
-from .caches import clear_caches
+from ..store import UploadTooLarge
 from .data import get_store, session_series
 from .url import offered_from_url, use_metric
 
 _KEPT = "_uploads"
 _PROBLEM = "_upload_problem"
 _KEEP = "_upload_keep"
+_NOTICE = "_upload_notice"
 _CHANGE_WORDS = {"pct": "percent changes", "diff": "differences"}
+# What one session may hold in memory of its own uploads (kept uploads are bounded by the store).
+MAX_SESSION_UPLOADS = 5
+MAX_SESSION_MB = 5  # about three files of 100,000 daily rows (16 bytes a row)
 
 
 def upload_options(keys: tuple[str, ...], notices: list[str]) -> list[str]:
@@ -37,9 +41,11 @@ def upload_options(keys: tuple[str, ...], notices: list[str]) -> list[str]:
 
 def _stored(metric_id: str) -> str | None:
     try:
-        return Loader(get_store(), offline=True).upload(metric_id).id
+        found = Loader(get_store(), offline=True).upload(metric_id).id
     except NoDataError:
         return None
+    get_store().touch_upload(found)  # opened from a link: used, so among the last to be evicted
+    return found
 
 
 def _use(key: str) -> None:
@@ -52,17 +58,42 @@ def _use(key: str) -> None:
     except UploadError as exc:
         st.session_state[_PROBLEM] = str(exc)
         return
-    frequency = st.session_state.get(f"_upload_frequency_{upload.id}") or upload.frequency
-    change = st.session_state.get(f"_upload_change_{upload.id}") or upload.change
+    frequency = st.session_state.get(f"_upload_frequency_{upload.key}") or upload.frequency
+    change = st.session_state.get(f"_upload_change_{upload.key}") or upload.change
+    metric_id = upload.metric_id(frequency, change)
     if st.session_state.get(_KEEP):
-        get_store().write_upload(upload.id, upload.name, frequency, change, upload.series, upload.detail)
-        Loader(get_store(), offline=True).upload(upload.id)  # the catalog knows it, as uploaded now
-        clear_caches()  # the upload may have been read before with another frequency or change
-        session_series().pop(upload.id, None)
+        # A stored upload is never overwritten: the same id is the same file read the same way.
+        try:
+            get_store().write_upload(metric_id, upload.name, frequency, change, upload.series, upload.detail)
+        except UploadTooLarge as exc:
+            st.session_state[_PROBLEM] = f"{upload.name} cannot be kept: {exc}. Use it without keeping it."
+            return
+        Loader(get_store(), offline=True).upload(metric_id)  # the catalog knows it from now on
+        session_series().pop(metric_id, None)
     else:
-        session_series()[upload.id] = loaded_upload(upload, frequency, change)
+        held = session_series()
+        held[metric_id] = loaded_upload(upload, frequency, change)
+        let_go = _within_session_quota(held, in_use={st.session_state.get(k) for k in ("a", "b", "metric")})
+        if let_go:
+            st.session_state[_NOTICE] = (
+                f"This session keeps at most {MAX_SESSION_UPLOADS} uploads and {MAX_SESSION_MB} MB of them: "
+                f"{', '.join(let_go)} (the earliest) {'was' if len(let_go) == 1 else 'were'} let go."
+            )
     st.session_state.pop(_PROBLEM, None)
-    use_metric(key, upload.id, _KEPT)
+    use_metric(key, metric_id, _KEPT)
+
+
+def _within_session_quota(held: dict, in_use: set) -> list[str]:
+    """Let the session's earliest uploads go, those not on screen first, until it holds at most
+    MAX_SESSION_UPLOADS of at most MAX_SESSION_MB together; the names of those let go. The newest
+    (the one just added) always stays."""
+    size = {i: int(ls.series.memory_usage(index=True, deep=True)) for i, ls in held.items()}
+    let_go = []
+    for metric_id in sorted(list(held)[:-1], key=lambda i: i in in_use):
+        if len(held) <= MAX_SESSION_UPLOADS and sum(size[i] for i in held) <= MAX_SESSION_MB * 1_000_000:
+            break
+        let_go.append(held.pop(metric_id).metric.name)
+    return let_go
 
 
 def upload_field() -> None:
@@ -92,13 +123,13 @@ def upload_field() -> None:
                 "Frequency",
                 FREQUENCIES,
                 index=FREQUENCIES.index(upload.frequency),
-                key=f"_upload_frequency_{upload.id}",
+                key=f"_upload_frequency_{upload.key}",
             )
             right.selectbox(
                 "Changes",
                 CHANGE_KINDS,
                 index=CHANGE_KINDS.index(upload.change),
-                key=f"_upload_change_{upload.id}",
+                key=f"_upload_change_{upload.key}",
                 format_func=_CHANGE_WORDS.get,
             )
         st.checkbox(
@@ -113,6 +144,9 @@ def upload_field() -> None:
         problem = st.session_state.get(_PROBLEM)
         if problem:
             st.error(problem, icon=":material/error:")
+        notice = st.session_state.pop(_NOTICE, None)
+        if notice:
+            st.info(notice, icon=":material/info:")
 
 
 def session_only(metric_ids) -> list[str]:

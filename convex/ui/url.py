@@ -3,10 +3,28 @@ uploads a link names, redraws that keep a view's notices, and the share link of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
 import streamlit as st
+
+# Numbers in a link: ASCII digits only (str.isdigit and float accept "²", "１２", "1_000", " 1e3 ").
+_WHOLE = re.compile(r"[0-9]{1,9}", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})", re.ASCII)
+
+
+def whole_number(text: object, low: int, high: int) -> int | None:
+    """A whole number from a link, if it is written in ASCII digits and within [low, high]."""
+    if not (isinstance(text, str) and _WHOLE.fullmatch(text)):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def decimal_number(text: object) -> float | None:
+    """A plain decimal number from a link ("-2", "0.5"): no exponent, no inf or nan, ASCII only."""
+    return float(text) if isinstance(text, str) and _DECIMAL.fullmatch(text) else None
 
 
 def sanitize_choice(value: object, allowed: Iterable[str]) -> str | None:

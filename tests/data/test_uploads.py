@@ -26,7 +26,13 @@ def test_every_real_layout_uploads_with_its_frequency(shared_real, relative):
     upload = read_upload(relative.rsplit("/", 1)[-1], data)
     assert upload.layout == REAL_LAYOUTS[relative]
     assert_contract(upload.series)
-    assert is_upload_id(upload.id) and upload.id == read_upload("other-name.csv", data).id  # named by content
+    # Named by content and by what is shown for it: the same file under the same name is the same
+    # upload; under another name, or read at another frequency, it is another (issue 28: a stored
+    # upload's title can never be changed by someone uploading the same bytes).
+    assert is_upload_id(upload.id) and upload.id == read_upload(relative.rsplit("/", 1)[-1], data).id
+    assert upload.id != read_upload("other-name.csv", data).id
+    other = "monthly" if upload.frequency != "monthly" else "weekly"
+    assert upload.metric_id(other, upload.change) != upload.id
     expected = next(f for key, f in FREQUENCY_OF.items() if key in relative)
     assert upload.frequency == expected
     assert upload.change == ("pct" if upload.series.min() > 0 else "diff")

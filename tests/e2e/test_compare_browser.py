@@ -92,14 +92,8 @@ def test_a_formula_link_draws_the_pair_and_keeps_the_formula_in_the_url(page, ap
     assert_healthy(page)
 
 
-def test_an_uploaded_file_is_compared_with_walcl_and_its_link_restores_it(page, app_url, tmp_path):
-    days = pd.bdate_range("2021-01-01", "2026-11-18")
-    values = 100 * np.exp(np.cumsum(np.random.default_rng(5).normal(0, 0.01, len(days))))
-    path = tmp_path / "browser fund.csv"
-    path.write_text(
-        "date,value\n" + "".join(f"{d:%Y-%m-%d},{v:.4f}\n" for d, v in zip(days, values, strict=True))
-    )
-    page.goto(f"{app_url}/?a=spy&b=walcl")
+def keep_and_use_as_a(page, path) -> None:
+    """Upload a daily file in the sidebar's "Your data" box, keep it in the store, use it as A."""
     wait_for_app(page)
     box = page.locator("[data-testid='stExpander']").filter(has_text="Your data")
     box.get_by_text("Your data").click()
@@ -109,6 +103,17 @@ def test_an_uploaded_file_is_compared_with_walcl_and_its_link_restores_it(page, 
     box.get_by_text("Keep it in this deployment's store").click()  # so that its link works elsewhere
     wait_for_app(page)
     box.get_by_role("button", name="Use as A").click()
+
+
+def test_an_uploaded_file_is_compared_with_walcl_and_its_link_restores_it(page, app_url, tmp_path):
+    days = pd.bdate_range("2021-01-01", "2026-11-18")
+    values = 100 * np.exp(np.cumsum(np.random.default_rng(5).normal(0, 0.01, len(days))))
+    path = tmp_path / "browser fund.csv"
+    path.write_text(
+        "date,value\n" + "".join(f"{d:%Y-%m-%d},{v:.4f}\n" for d, v in zip(days, values, strict=True))
+    )
+    page.goto(f"{app_url}/?a=spy&b=walcl")
+    keep_and_use_as_a(page, path)
     heading = page.get_by_role("heading", name="browser fund vs Fed Balance Sheet")
     try:
         heading.wait_for(timeout=60_000)
@@ -226,3 +231,33 @@ def test_a_fresh_server_opened_on_a_page_address_keeps_the_app_navigation(browse
         assert labels == ["Compare", "Metric explorer", "Screener", "Data status"]
         assert_healthy(page)
         context.close()
+
+
+def test_an_upload_named_in_markdown_renders_as_text_for_every_visitor(page, browser, app_url, tmp_path):
+    # Issue 28, 1: the name drew an image and a phishing link on every page of its shared link.
+    days = pd.bdate_range("2022-01-03", "2026-11-18")
+    values = 50 * np.exp(np.cumsum(np.random.default_rng(8).normal(0, 0.01, len(days))))
+    path = tmp_path / "![t](https:evil.example)[Verify your account](https:evil.example).csv"
+    path.write_text(
+        "date,value\n" + "".join(f"{d:%Y-%m-%d},{v:.4f}\n" for d, v in zip(days, values, strict=True))
+    )
+    page.goto(f"{app_url}/?a=spy&b=walcl")
+    keep_and_use_as_a(page, path)
+    page.wait_for_function(
+        "() => (new URLSearchParams(location.search).get('a') || '').startsWith('u:')", timeout=60_000
+    )
+    link = page.url
+    visitor = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    requested: list[str] = []
+    visitor.on("request", lambda request: requested.append(request.url))
+    visitor.goto(link)  # another visitor opens the shared link
+    wait_for_app(visitor)
+    heading = visitor.locator("h1").first
+    heading.wait_for(timeout=60_000)
+    assert "Verify your account" in heading.inner_text()
+    # (Streamlit's own anchor to a heading, "#t-https-evil-example-...", stays on the page.)
+    evil = "[href*='evil']:not([href^='#']), [src*='evil']"
+    assert visitor.locator(evil).count() == 0 and page.locator(evil).count() == 0
+    assert not [url for url in requested if "evil" in url]
+    assert visitor.locator("[data-testid='stException']").count() == 0
+    visitor.context.close()

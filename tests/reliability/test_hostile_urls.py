@@ -419,7 +419,34 @@ def test_generated_links_to_the_metric_explorer(part, count):
     tally(count, "urls_explorer", tried)
 
 
+# The same generated links against a PostgreSQL store (issue 28: a NUL in an upload id reached it).
+POSTGRES_EXAMPLES = 100
+
+
+@pytest.mark.parametrize(
+    ("page", "allowed", "defaults"),
+    [(None, COMPARE, COMPARE_DEFAULTS), ("pages/metric.py", EXPLORER, EXPLORER_DEFAULTS)],
+    ids=["compare", "explorer"],
+)
+def test_generated_links_on_a_postgresql_store(page, allowed, defaults, monkeypatch, pg_url, count):
+    monkeypatch.setenv("CONVEX_DATABASE_URL", pg_url)
+    fill_store(STORED, years=2)
+    corpus = Corpus(page)
+    tried = []
+
+    @settings(max_examples=POSTGRES_EXAMPLES, **SETTINGS)
+    @given(pairs=query_strategy(allowed))
+    @example(pairs=[("a" if page is None else "metric", "u:" + "\x00" * 12)])
+    def one_link(pairs):
+        tried.append(check_link(page, allowed, pairs, corpus, defaults, generated=True))
+
+    one_link()
+    assert len(tried) >= POSTGRES_EXAMPLES
+    count("urls_tried_postgres", len(tried))
+
+
 # ------------------------------------------------------------------- fixed regressions
+@pytest.mark.usefixtures("backend")
 @pytest.mark.parametrize(
     "pairs",
     [

@@ -224,8 +224,51 @@ def test_an_upload_is_stored_whole_with_how_to_read_it():
     store.write_upload("u:0123456789ab", "fund", "daily", "pct", s, "uploaded file fund.csv")
     assert store.read_upload("u:0123456789ab") == ("fund", "daily", "pct")
     assert store.read_series("u:0123456789ab").tolist() == [1.0, 2.0, 3.0]
-    store.write_upload("u:0123456789ab", "fund", "weekly", "diff", s, "uploaded file fund.csv")
-    assert store.read_upload("u:0123456789ab") == ("fund", "weekly", "diff")
+    # Issue 28: an id is one file read one way, so a second write of it (by anyone) changes nothing.
+    assert not store.write_upload("u:0123456789ab", "phishing", "weekly", "diff", s * 2, "x.csv")
+    assert store.read_upload("u:0123456789ab") == ("fund", "daily", "pct")
+    assert store.read_series("u:0123456789ab").tolist() == [1.0, 2.0, 3.0]
+
+
+@both
+def test_keeping_an_upload_does_not_change_the_store_version():
+    store = Store()
+    spy = _series(["2024-01-01", "2024-01-02"], [1.0, 2.0])
+    store.write_series("spy", spy, provenance="live", source="t")
+    before = store.version()
+    s = _series(["2024-01-01", "2024-01-02", "2024-01-03"], [1.0, 2.0, 3.0])
+    assert store.write_upload("u:0123456789ab", "fund", "daily", "pct", s, "uploaded file fund.csv")
+    assert store.version() == before  # every user's cached computations stay valid
+
+
+@both
+def test_kept_uploads_stay_within_their_quota_least_recently_used_first_out():
+    from datetime import timedelta
+
+    from convex.store.uploads import UploadQuota, stored_bytes
+
+    store = Store()
+    s = _series([f"2024-01-{d:02d}" for d in range(1, 29)], [float(d) for d in range(1, 29)])
+    quota = UploadQuota(count=3, bytes=10 * stored_bytes(s))
+    ids = [f"u:{i:012x}" for i in range(5)]
+    start = store_module.utcnow()
+    for i in ids[:3]:
+        assert store.write_upload(i, "fund", "daily", "pct", s, "f.csv", quota=quota)
+    with store.transaction() as conn:  # written a day apart, the second used most recently
+        for n, i in enumerate(ids[:3]):
+            conn.execute("UPDATE uploads SET last_used_at = ?, created_at = ? WHERE metric_id = ?",
+                         (store_module._iso(start - timedelta(days=10 - n)),) * 2 + (i,))  # fmt: skip
+    store.touch_upload(ids[1], now=start)
+    store.write_upload(ids[3], "fund", "daily", "pct", s, "f.csv", quota=quota)
+    kept = [i for i in ids if store.read_upload(i) is not None]
+    assert kept == [ids[1], ids[2], ids[3]]  # the least recently used (ids[0]) went, series and all
+    assert store.read_series(ids[0]).empty and store.meta(ids[0]) is None
+    small = UploadQuota(count=10, bytes=2 * stored_bytes(s))  # bytes bound: two fit, not three
+    store.write_upload(ids[4], "fund", "daily", "pct", s, "f.csv", quota=small)
+    # ids[2] and ids[1] go (ids[1] was used before ids[3] was kept)
+    assert [i for i in ids if store.read_upload(i) is not None] == [ids[3], ids[4]]
+    with pytest.raises(store_module.UploadTooLarge):
+        store.write_upload("u:0000000000ff", "big", "daily", "pct", s, "f.csv", quota=UploadQuota(10, 10))
 
 
 @both

@@ -1,0 +1,83 @@
+"""Uploads users keep in a deployment's store: never overwritten, bounded, least recently used first out.
+
+An upload's id is its content and what is shown for it (convex.data.uploads), so a second write of
+the same id is the same file read the same way: it only marks the upload as used. Kept uploads are
+bounded by count and by bytes per store (CONVEX_MAX_KEPT_UPLOADS, CONVEX_MAX_KEPT_UPLOAD_MB); a new
+one beyond either bound removes the uploads used least recently until it fits. None of this bumps
+the store version: uploads are in no ranking, so no cached computation depends on them, and one
+user's upload must not empty every other user's caches.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pandas as pd
+
+from . import blobs
+
+DEFAULT_MAX_COUNT = 100
+DEFAULT_MAX_MB = 100
+# Marking an upload as used is a write: at most this often per upload, so that page views of a
+# popular link do not write on every open.
+TOUCH_EVERY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class UploadQuota:
+    count: int
+    bytes: int
+
+    @classmethod
+    def from_environment(cls) -> UploadQuota:
+        def positive(name: str, default: int) -> int:
+            text = os.environ.get(name, "").strip()
+            if not text:
+                return default
+            if not (text.isascii() and text.isdigit() and int(text) > 0):
+                raise ValueError(f"{name} must be a positive whole number, not {text[:20]!r}")
+            return int(text)
+
+        return cls(
+            positive("CONVEX_MAX_KEPT_UPLOADS", DEFAULT_MAX_COUNT),
+            positive("CONVEX_MAX_KEPT_UPLOAD_MB", DEFAULT_MAX_MB) * 1_000_000,
+        )
+
+
+def stored_bytes(series: pd.Series) -> int:
+    dates, values = blobs.encode(series)
+    return len(dates) + len(values)
+
+
+def keep(conn, metric_id: str, name: str, frequency: str, change: str, now: str) -> None:
+    """The upload's row, once its series is written in the same transaction."""
+    conn.execute(
+        """INSERT INTO uploads (metric_id, name, frequency, change, created_at, last_used_at)
+           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(metric_id) DO NOTHING""",
+        (metric_id, name, frequency, change, now, now),
+    )
+
+
+def evict(conn, quota: UploadQuota, incoming_bytes: int) -> list[str]:
+    """Remove the least recently used uploads until one more of `incoming_bytes` fits; their ids."""
+    rows = conn.execute(
+        """SELECT u.metric_id, COALESCE(length(s.dates), 0) + COALESCE(length(s.vals), 0)
+           FROM uploads u LEFT JOIN series s ON s.metric_id = u.metric_id
+           ORDER BY u.last_used_at, u.created_at, u.metric_id"""
+    ).fetchall()
+    count, size = len(rows), sum(r[1] for r in rows)
+    removed = []
+    for metric_id, row_bytes in rows:
+        if count + 1 <= quota.count and size + incoming_bytes <= quota.bytes:
+            break
+        for table in ("uploads", "series", "series_meta"):
+            conn.execute(f"DELETE FROM {table} WHERE metric_id = ?", (metric_id,))
+        count, size = count - 1, size - row_bytes
+        removed.append(metric_id)
+    return removed
+
+
+def due_for_touch(last_used: datetime | None, now: datetime) -> bool:
+    return last_used is None or now - last_used >= TOUCH_EVERY
