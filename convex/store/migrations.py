@@ -8,6 +8,7 @@ database at once apply each migration exactly once.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -148,6 +149,102 @@ def _attempts(conn, db) -> None:
     conn.execute("CREATE INDEX attempts_by_time ON attempts (started_at)")
 
 
+def _signup_safety(conn, db) -> None:
+    """Digest signups that cannot reset a subscriber or mail-bomb an address (jobs/subscriptions.py).
+
+    A subscriber's confirmed pairs stay apart from the pairs a signup asks for (pending until its
+    link is opened); the one token that both confirmed and unsubscribed, kept in clear, becomes a
+    confirm token (pending rows) or an unsubscribe link (confirmed or unsubscribed rows), each stored
+    only as its sha256; every signup is logged, by hashes, for the rate limits. Addresses are
+    lower-cased (rows that differ only in case are merged, the active one kept)."""
+    conn.execute(db.ddl(
+        """CREATE TABLE subscribers_new (
+            email           TEXT PRIMARY KEY,
+            pairs           TEXT NOT NULL,
+            pending_pairs   TEXT,
+            confirm_hash    TEXT UNIQUE,
+            confirm_sent_at TEXT,
+            created_at      TEXT NOT NULL,
+            confirmed_at    TEXT,
+            unsubscribed_at TEXT
+        )"""
+    ))  # fmt: skip
+    conn.execute(db.ddl(
+        """CREATE TABLE unsubscribe_links (
+            token_hash TEXT PRIMARY KEY,
+            email      TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    ))  # fmt: skip
+    conn.execute(db.ddl(
+        """CREATE TABLE signup_requests (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            email_hash   TEXT NOT NULL,
+            client_hash  TEXT NOT NULL,
+            requested_at TEXT NOT NULL
+        )"""
+    ))  # fmt: skip
+    conn.execute("CREATE INDEX signup_requests_by_email ON signup_requests (email_hash, requested_at)")
+    conn.execute("CREATE INDEX signup_requests_by_client ON signup_requests (client_hash, requested_at)")
+
+    rows = conn.execute(
+        "SELECT email, pairs, token, created_at, confirmed_at, unsubscribed_at FROM subscribers"
+    ).fetchall()
+    kept: dict[str, tuple] = {}
+    for row in rows:
+        address = row[0].lower()
+        if address not in kept or _standing(row) > _standing(kept[address]):
+            kept[address] = row
+    for row in rows:
+        email, pairs, token, created_at, confirmed_at, unsubscribed_at = row
+        # The same sha256 as subscriptions.token_hash, written out so that this migration never changes.
+        token_hash = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        if confirmed_at is None and unsubscribed_at is None:
+            # Never confirmed: its token only ever went out in a confirmation message. It stays that,
+            # dated from the row's creation (the latest issue is not recorded), so it may expire early
+            # but never lives longer than a new confirm link would.
+            if row is kept[email.lower()]:
+                conn.execute(
+                    """INSERT INTO subscribers_new (email, pairs, pending_pairs, confirm_hash,
+                           confirm_sent_at, created_at) VALUES (?, '[]', ?, ?, ?, ?)""",
+                    (email.lower(), pairs, token_hash, created_at, created_at),
+                )
+            continue
+        # Confirmed once: the token is in the unsubscribe link of every digest sent to it, which must
+        # keep working; it no longer confirms anything.
+        conn.execute(
+            "INSERT INTO unsubscribe_links (token_hash, email, created_at) VALUES (?, ?, ?)",
+            (token_hash, email.lower(), created_at),
+        )
+        if row is kept[email.lower()]:
+            conn.execute(
+                """INSERT INTO subscribers_new (email, pairs, created_at, confirmed_at, unsubscribed_at)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (email.lower(), pairs, created_at, confirmed_at, unsubscribed_at),
+            )
+    conn.execute("DROP TABLE subscribers")
+    conn.execute("ALTER TABLE subscribers_new RENAME TO subscribers")
+
+    # Deliveries are keyed by address too: lower-case them, one per day and address.
+    mixed = conn.execute(
+        "SELECT day, email, sent_at FROM digests_sent WHERE email <> lower(email)"
+    ).fetchall()
+    for day, email, _ in mixed:
+        conn.execute("DELETE FROM digests_sent WHERE day = ? AND email = ?", (day, email))
+    for day, email, sent_at in mixed:
+        conn.execute(
+            "INSERT INTO digests_sent (day, email, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (day, email.lower(), sent_at),
+        )
+
+
+def _standing(row: tuple) -> tuple[bool, bool, str]:
+    """Which of two old rows for one address to keep: the active one, else one ever confirmed, else the
+    newest."""
+    _, _, _, created_at, confirmed_at, unsubscribed_at = row
+    return (confirmed_at is not None and unsubscribed_at is None, confirmed_at is not None, created_at)
+
+
 def _upload_use(conn, db) -> None:
     """When each kept upload was last used: the least recently used go first when the kept uploads
     outgrow their quota (store/uploads.py)."""
@@ -161,6 +258,7 @@ MIGRATIONS: tuple[tuple[str, Callable], ...] = (
     ("coingecko_close_dates", _redate_coingecko_closes),  # named before migrations were numbered
     ("0003_series_as_blobs", _series_as_blobs),
     ("0004_attempts", _attempts),
+    ("0005_signup_safety", _signup_safety),
     ("0006_upload_use", _upload_use),
 )
 
