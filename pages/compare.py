@@ -260,8 +260,7 @@ aligned = report.aligned
 # ---------------------------------------------------------------- header
 def metric_header(ls: LoadedSeries, mstats) -> None:
     m = ls.metric
-    label, color = ui.provenance_badge(ls)
-    st.markdown(f":gray-badge[{ui.describe_metric(m)}] :{color}-badge[{label}]")
+    st.markdown(f":gray-badge[{ui.describe_metric(m)}] {ui.freshness_badges(ls)}")
     if mstats.insufficient:
         st.info(f"{m.name}: {mstats.insufficient}")
         return
@@ -272,7 +271,7 @@ def metric_header(ls: LoadedSeries, mstats) -> None:
         format_change(one.change, m) if one.change is not None else None,
         help=f"{m.description} Units: {m.units}. The change is over the last {PERIOD_WORD[ls.frequency]}.",
     )
-    st.caption(f"As of {mstats.latest_date:%b %d, %Y} · {ui.data_origin(ls)}")
+    st.caption(ui.freshness_caption(ls))
     if ls.stale:
         st.warning(
             f"{m.name}: showing stored data fetched {ui.humanize_age(ls.fetched_at)}; {ls.stale_reason}.",

@@ -56,7 +56,6 @@ if isinstance(loaded, NoDataError):
     st.stop()
 
 mstats = analysis.metric_statistics(loaded, window)
-label, color = ui.provenance_badge(loaded)
 c1, c2, c3 = st.columns(3)
 one = mstats.change_over("1 period")
 c1.metric(
@@ -87,7 +86,8 @@ elif loaded.provenance == "live":
     origin = f"[{metric.source_name}, {metric.symbol}]({metric.source_url})"
 else:
     origin = ui.data_origin(loaded)
-st.markdown(f":{color}-badge[{label}] · as of {mstats.latest_date:%b %d, %Y} · {origin}")
+words = ui.freshness_of(loaded).words()
+st.markdown(f"{ui.freshness_badges(loaded)} · {words[0].upper()}{words[1:]} · {origin}")
 if loaded.stale:
     st.warning(
         f"Showing stored data fetched {ui.humanize_age(loaded.fetched_at)}; {loaded.stale_reason}.",

@@ -41,6 +41,8 @@ from convex.analytics.serialise import NOT_SERIALISED, JsonResult, format_date
 from convex.analytics.windows import (  # noqa: F401 (re-exported: the window is part of aligning)
     DATES_YEARS,
     LOOKBACKS,
+    NATIVE_PERIOD_DAYS,
+    Window,
     check_lookback,
     date_window,
     dates_text,
@@ -52,15 +54,10 @@ from convex.metrics.metric import AT_THE_CLOSE, CHANGE_KINDS, FREQUENCIES, Datin
 _PERIOD = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 
 FREQUENCY_RANK = {name: rank for rank, name in enumerate(FREQUENCIES)}
-# Calendar days in one native period, rounded up (a month can be 31 days, a quarter 92).
-NATIVE_PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92}
 STALE_AFTER_PERIODS = 2
 # The longest gap between two aligned dates that is still one period: a long weekend or an
 # exchange closure (9/11 closed US markets for four days), a week that ends on a holiday.
 MAX_PERIOD_DAYS = {"daily": 7, "weekly": 10, "monthly": 35, "quarterly": 100}
-# A window that ends more than this many periods of its slower series before today is flagged.
-OLD_AFTER_PERIODS = 2
-
 # Column names every consumer relies on.
 LEVEL_A, LEVEL_B, CHANGE_A, CHANGE_B = "a", "b", "a_chg", "b_chg"
 FRAME_COLUMNS = (LEVEL_A, LEVEL_B, CHANGE_A, CHANGE_B)
@@ -177,30 +174,29 @@ class AlignedPair(JsonResult):
         return self.frame.index[-1] if self.n else None
 
     @property
+    def window(self) -> Window:
+        """The span asked and the span held (see analytics/windows.py)."""
+        return Window(self.lookback, self.start, self.end, self.n, self.frequency, self.as_of)
+
+    @property
     def days_before_today(self) -> int | None:
         """How long before `today` the window ends."""
-        if self.end is None or self.as_of is None:
-            return None
-        return int((self.as_of - self.end).days)
+        return self.window.days_before
 
     @property
     def old(self) -> bool:
         """The window ends more than OLD_AFTER_PERIODS periods of its slower series before today."""
-        age = self.days_before_today
-        return age is not None and age > OLD_AFTER_PERIODS * NATIVE_PERIOD_DAYS[self.frequency]
+        return self.window.old
 
     def describe(self) -> str:
         if not self.n:
             return f"No common dates for {self.name_a} and {self.name_b}. Method: {self.method}."
         points = "point" if self.n == 1 else "points"
-        ends = ""
-        if self.days_before_today is not None and self.days_before_today > 0:
-            ends = f", which ends {self.days_before_today:,} days before today"
-            if self.old:
-                ends += " (old: more than two periods)"
+        window = self.window
+        age = window.age_words()
         text = (
-            f"Aligned {self.frequency}: {self.n:,} {points} from {format_date(self.start)} "
-            f"to {format_date(self.end)}{ends} ({lookback_label(self.lookback)}). {self.method}."
+            f"Aligned {self.frequency}: {self.n:,} {points} over {window.words()}"
+            f"{f', which {age}' if age else ''}. {self.method}."
         )
         if self.tolerance_days is not None:
             text += f" Samples older than {self.tolerance_days} days are not used"

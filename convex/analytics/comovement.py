@@ -35,7 +35,7 @@ class Comovement(JsonResult):
     b_down_when_a_up: float | None
     b_up_when_a_down: float | None
     b_down_when_a_down: float | None
-    # Change over the window from the level before its first counted change to the last level.
+    # Change over the window from the level on its first date to the last level.
     a_change_over_window: float | None
     b_change_over_window: float | None
     # The state of the latest period and how many consecutive periods (back to `since`) share it;
@@ -73,8 +73,9 @@ def run_at_end(labels: np.ndarray) -> tuple[int, int]:
 
 
 def _change_over_window(levels_history: np.ndarray, first: int, change: str) -> float | None:
-    # Base: the level before the first counted change, as that change measures from it.
-    base = float(levels_history[max(first - 1, 0)])
+    # Base: the level on the window's first date, as every change over a window (the text, the
+    # tiles, the rebased chart, the downloads) is measured from it.
+    base = float(levels_history[first])
     last = float(levels_history[-1])
     if change == "diff":
         return last - base
@@ -101,9 +102,8 @@ def comovement(data: PairData) -> Comovement:
 
     a_change = b_change = None
     if n:
-        first = data.offset + int(np.argmax(data.both))
-        a_change = _change_over_window(history[LEVEL_A].to_numpy(), first, data.change_a)
-        b_change = _change_over_window(history[LEVEL_B].to_numpy(), first, data.change_b)
+        a_change = _change_over_window(history[LEVEL_A].to_numpy(), data.offset, data.change_a)
+        b_change = _change_over_window(history[LEVEL_B].to_numpy(), data.offset, data.change_b)
 
     if n_moving < MIN_OBSERVATIONS:
         reason = too_few(n_moving, "periods in which both series moved")

@@ -11,8 +11,10 @@ import pandas as pd
 
 from convex.analytics.align import date_window
 from convex.metrics.formatting import (
+    MONTH_NAMES,
     PERIOD_WORD,
     PERIOD_WORDS,
+    day_text,
     format_change,
     format_number,
     format_pvalue,
@@ -42,7 +44,6 @@ _LOOKBACK_WORDS = {
     "5Y": "the last 5 years",
     "10Y": "the last 10 years",
 }
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)\s*$")
 
@@ -66,8 +67,8 @@ def date_words(value: pd.Timestamp | None, frequency: str) -> str:
     if frequency == "quarterly":
         return f"{stamp.year} Q{(stamp.month - 1) // 3 + 1}"
     if frequency == "monthly":
-        return f"{_MONTHS[stamp.month - 1]} {stamp.year}"
-    return f"{stamp.day} {_MONTHS[stamp.month - 1]} {stamp.year}"
+        return f"{MONTH_NAMES[stamp.month - 1]} {stamp.year}"
+    return day_text(stamp)
 
 
 def short_name(metric: Metric) -> str:

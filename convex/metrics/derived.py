@@ -22,8 +22,9 @@ def aligned_inputs(parts: dict[str, tuple[pd.Series, Metric]]) -> pd.DataFrame:
     """The inputs on the dates of the lowest-frequency one, one column per id.
 
     Inputs at that frequency must have an observation on the date itself; higher-frequency inputs
-    contribute their last observation on or before it (never a later one). Dates where any input
-    has no value are left out.
+    contribute their last observation on or before it (never a later one, and none after their
+    own last date: an input that stopped is not carried forward). Dates where any input has no
+    value are left out.
     """
     base_freq = max((m.frequency for _, m in parts.values()), key=FREQUENCIES.index)
     base_dates = reduce(
@@ -35,7 +36,8 @@ def aligned_inputs(parts: dict[str, tuple[pd.Series, Metric]]) -> pd.DataFrame:
             columns[metric_id] = series.reindex(base_dates)
         else:
             tolerance = _ASOF_TOLERANCE[source.frequency]
-            columns[metric_id] = series.reindex(base_dates, method="ffill", tolerance=tolerance)
+            sampled = series.reindex(base_dates, method="ffill", tolerance=tolerance)
+            columns[metric_id] = sampled.where(base_dates <= series.index[-1]) if len(series) else sampled
     return pd.DataFrame(columns, index=base_dates).dropna()
 
 

@@ -10,6 +10,12 @@ _USD_SCALES = {"Millions of USD": 1e6, "Billions of USD": 1e9}
 # One period of each frequency, in words: "over the last trading day", "a 26-week window".
 PERIOD_WORD = {"daily": "trading day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 PERIOD_WORDS = {"daily": "trading days", "weekly": "weeks", "monthly": "months", "quarterly": "quarters"}
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(value) -> str:
+    """ "8 Mar 2023": the one way a day is written in labels and text (a date or a Timestamp)."""
+    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 def _is_missing(value: float | None) -> bool:

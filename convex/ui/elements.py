@@ -15,6 +15,7 @@ from ..charts import ChartSpec
 from ..data.loaded import LoadedSeries
 from ..metrics.catalog import catalog
 from ..metrics.formatting import format_change, format_number, format_value
+from ..metrics.freshness import Freshness, freshness
 from ..metrics.metric import Metric
 from ..store import utcnow
 
@@ -42,6 +43,29 @@ def provenance_badge(loaded: LoadedSeries) -> tuple[str, str]:
             loaded.stale_reason or ""
         ) else f"Stored {age}", "red"
     return f"Live · fetched {age}", "green"
+
+
+def freshness_of(loaded: LoadedSeries) -> Freshness:
+    """When the loaded metric's next value is due and whether it is stale, as of now."""
+    return freshness(loaded.metric, loaded.last_date, utcnow())
+
+
+def freshness_badges(loaded: LoadedSeries) -> str:
+    """The provenance badge, and a stale badge with the observation's age when the next value
+    should have come and did not (convex/metrics/freshness.py)."""
+    label, color = provenance_badge(loaded)
+    badges = f":{color}-badge[{label}]"
+    state = freshness_of(loaded)
+    if state.stale:
+        badges += f" :orange-badge[Stale · latest {state.age_days:,} days old]"
+    return badges
+
+
+def freshness_caption(loaded: LoadedSeries) -> str:
+    """ "Latest 4 Mar 2026, 277 days old: stale (the next value was due 12 Mar 2026) · imported
+    file WALCL.csv": the observation's age and where the data came from, beside every value."""
+    words = freshness_of(loaded).words()
+    return f"{words[0].upper()}{words[1:]} · {data_origin(loaded)}"
 
 
 def data_origin(loaded: LoadedSeries) -> str:

@@ -163,8 +163,20 @@ def test_sample_as_of_equals_pandas_merge_asof():
         right_index=True,
         direction="backward",
         tolerance=tolerance,
-    )["v"].to_numpy()
+    )["v"].to_numpy(copy=True)
+    # Never past the series' end (issue 29): merge_asof's tolerance carries the last value on.
+    past_the_end = dates > series.index[-1]
+    assert np.isfinite(expected[past_the_end]).any()  # the data exercise it
+    expected[past_the_end] = np.nan
     np.testing.assert_array_equal(ours, expected)
+
+
+def test_a_series_that_stops_is_not_carried_past_its_end():
+    # TLT's file ends on a Monday (2026-02-23), WALCL has the Wednesday after: no zero TLT change.
+    walcl = pd.Series(1.0, index=pd.date_range("2025-01-01", "2026-03-04", freq="W-WED"))
+    tlt = pd.Series(np.linspace(90, 95, 300), index=pd.bdate_range(end="2026-02-23", periods=300))
+    aligned = align_pair(walcl, tlt, freq_a="weekly", freq_b="daily", change_a="pct", change_b="pct")
+    assert aligned.end == pd.Timestamp("2026-02-18") and (aligned.frame["b_chg"].iloc[1:] != 0).all()
 
 
 @settings(max_examples=60, deadline=None)
@@ -362,7 +374,7 @@ def test_two_dates_cut_the_window_and_its_history_to_exactly_those_dates():
     pd.testing.assert_frame_equal(window.frame, inside)  # first row keeps its change from the day before
     assert window.history.index[-1] == pd.Timestamp("2019-06-28")  # nothing after the window is used
     assert window.days_before_today is None and not window.old  # chosen dates are not stale data
-    assert "(dates 2019-03-04 to 2019-06-28)" in window.describe()
+    assert "over the chosen dates (4 Mar 2019 to 28 Jun 2019)." in window.describe()
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         align_pair(a, b, lookback="2019-06-28..2019-03-04", **options)
 

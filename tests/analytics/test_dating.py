@@ -130,7 +130,7 @@ def test_the_window_says_how_long_before_today_it_ends_and_flags_an_old_one():
     assert fresh.days_before_today == 1 and not fresh.old
     stale = align_pair(a, a * 2, **kwargs, today=pd.Timestamp("2023-07-21"))
     assert stale.days_before_today == 386 and stale.old
-    assert "which ends 386 days before today (old" in stale.describe()
+    assert "which ends 386 days before 21 Jul 2023, old data." in stale.describe()
 
 
 # --------------------------------------------------------------------------- real files

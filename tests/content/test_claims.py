@@ -330,8 +330,9 @@ def test_a_window_that_ends_long_before_today_says_so_and_is_flagged_old():
     r = pair_report(a, b, freq_a="weekly", freq_b="weekly", change_a="pct", change_b="pct", lookback="3Y",
                     today=index[-1] + pd.Timedelta(days=385))  # fmt: skip
     text = answer(pair_content(WALCL, ICSA, r), "How have")
-    assert ", which ends 385 days before today, old data)" in text
-    assert "which ends 385 days before today (old" in r.aligned.describe()
+    today = index[-1] + pd.Timedelta(days=385)
+    assert f"), which ends 385 days before {today.day} {today:%b %Y}, old data" in text
+    assert f"which ends 385 days before {today.day} {today:%b %Y}, old data." in r.aligned.describe()
 
 
 def test_dollar_signs_are_escaped_for_markdown():

@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass
 from functools import cached_property
 
-from convex.analytics.align import NATIVE_PERIOD_DAYS
 from convex.analytics.pair_data import MIN_OBSERVATIONS
 from convex.analytics.report import PairReport
 from convex.content import words as w
@@ -45,17 +44,12 @@ class Context:
 
     @cached_property
     def lookback(self) -> str:
-        """ "the last 3 years (8 Mar 2023 to 4 Mar 2026)", with how long ago that ends when it is
-        more than a period before today, and a flag when it is old."""
-        aligned = self.report.aligned
-        words = w.lookback_words(aligned.lookback)
-        if aligned.start is None or aligned.end is None:
-            return words
-        words += f" ({self.date(aligned.start)} to {self.date(aligned.end)}"
-        age = aligned.days_before_today
-        if age is not None and age > NATIVE_PERIOD_DAYS[self.frequency]:
-            words += f", which ends {w.count(age)} days before today" + (", old data" if aligned.old else "")
-        return words + ")"
+        """The span held (analytics.windows.Window.words): "the last 3 years (8 Mar 2023 to 4 Mar
+        2026)", or "7 months held (16 Jul 2025 to 23 Feb 2026) of the 5 years asked", with how long
+        before today it ends when that is more than a period, and a flag when it is old."""
+        window = self.report.aligned.window
+        age = window.age_words()
+        return f"{window.words()}, which {age}" if age else window.words()
 
     @cached_property
     def over(self) -> str:
