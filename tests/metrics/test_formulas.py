@@ -251,3 +251,17 @@ def test_a_formula_can_carry_a_name_that_is_safe_to_show():
     for hostile in ("<b>x</b>=spy", "=spy", "x" * 41 + "=spy", "a_b=spy", "[link](http://x)=spy", "é=spy"):
         with pytest.raises(InvalidFormulaError, match="name is 1 to 40"):
             catalog().get("f:" + hostile)
+
+
+def test_an_input_that_stops_is_not_carried_past_its_end():
+    # Issue 29: a weekly formula over a daily input that stopped ends where that input does.
+    store = Store()
+    walcl = synthetic_series("walcl", years=2, seed=1)
+    tga = synthetic_series("wtregen", years=2, seed=2)
+    rrp = synthetic_series("rrpontsyd", years=2, seed=3)
+    rrp = rrp[rrp.index <= walcl.index[-10]]  # the reverse repo's file ends ten weeks earlier
+    for metric_id, series in (("walcl", walcl), ("wtregen", tga), ("rrpontsyd", rrp)):
+        store.write_series(metric_id, series, provenance="live", source="fred")
+    loaded = Loader(store, offline=True).load("f:walcl-wtregen-rrpontsyd")
+    assert loaded.series.index[-1] <= rrp.index[-1]
+    assert loaded.series.index[-1] == walcl.index[walcl.index <= rrp.index[-1]][-1]
