@@ -1,7 +1,7 @@
 """Charts of the scenario section: episode paths, the response over horizons, the forecast fan.
 
-Same contract as every chart (convex.charts.base): a Vega-Lite spec (Altair) and its data, no streamlit. Values are
-changes shown in percent for % metrics (`scale` 100) and in the metric's units otherwise.
+Same contract as every chart (convex.charts.base): a Vega-Lite spec (Altair) and its data, no streamlit.
+Values are changes shown in percent for % metrics (`scale` 100) and in the metric's units otherwise.
 """
 
 from __future__ import annotations
