@@ -23,9 +23,33 @@ from platformdirs import user_cache_dir
 
 from . import blobs
 from .db import LockBusy, open_database
+from .errors import (
+    StoreDamaged,
+    StoreError,
+    StoreFull,
+    StoreNotWritable,
+    StoreReadOnly,
+    StoreUnavailable,
+    StoreUnusable,
+)
 from .migrations import migrate
 
-__all__ = ["PROVENANCES", "LockBusy", "SeriesMeta", "Store", "WriteResult", "default_data_dir", "utcnow"]
+__all__ = [
+    "PROVENANCES",
+    "LockBusy",
+    "SeriesMeta",
+    "Store",
+    "StoreDamaged",
+    "StoreError",
+    "StoreFull",
+    "StoreNotWritable",
+    "StoreReadOnly",
+    "StoreUnavailable",
+    "StoreUnusable",
+    "WriteResult",
+    "default_data_dir",
+    "utcnow",
+]
 
 PROVENANCES = ("live", "import", "sample")
 # Attempts older than this are dropped from the log when the worker prunes it.
@@ -45,7 +69,8 @@ def default_location() -> str:
 # Keyed by the setting they read: pages ask for the location many times a run.
 @lru_cache(maxsize=16)
 def _data_dir(configured: str | None) -> Path:
-    return Path(configured) if configured else Path(user_cache_dir("convex"))
+    # `~/x` is the user's folder x, as a shell would read it (a quoted setting keeps the tilde).
+    return Path(configured).expanduser() if configured else Path(user_cache_dir("convex"))
 
 
 @lru_cache(maxsize=16)
@@ -122,10 +147,21 @@ _META_COLUMNS = (
 
 class Store:
     """The store at `location`: a PostgreSQL URL or a SQLite file path (default: see
-    `default_location`), created and migrated on first use."""
+    `default_location`), created and migrated on first use.
 
-    def __init__(self, location: Path | str | None = None, *, application_name: str = "convex"):
-        self.db = open_database(location or default_location(), application_name)
+    A store that cannot be used raises a StoreError (errors.py): StoreUnavailable when its database
+    does not answer within `timeout` seconds, StoreReadOnly or StoreFull when a write is impossible,
+    StoreDamaged when its file is not a database. A SQLite file that cannot be written is opened
+    read-only: it is read as usual, and every write raises StoreReadOnly."""
+
+    def __init__(
+        self,
+        location: Path | str | None = None,
+        *,
+        application_name: str = "convex",
+        timeout: float | None = None,
+    ):
+        self.db = open_database(location or default_location(), application_name, timeout=timeout)
         migrate(self.db)
 
     @property
@@ -133,6 +169,26 @@ class Store:
         """Whether app replicas share this store (PostgreSQL): page views then only read it, and one
         refresh worker fetches the sources."""
         return self.db.shared
+
+    @property
+    def kind(self) -> str:
+        """"sqlite" or "postgresql"."""
+        return self.db.kind
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this store was opened read-only (its SQLite file or folder cannot be written)."""
+        return self.db.read_only
+
+    def write_problem(self) -> StoreNotWritable | None:
+        """Why this store cannot be written now (opened read-only, or a recent write found the disk
+        full or the file read-only), or None."""
+        return self.db.write_problem()
+
+    def require_writable(self) -> None:
+        """StoreReadOnly at once for a store opened read-only (before any work that would write)."""
+        if self.db.read_only:
+            raise self.db.not_writable()
 
     @property
     def path(self) -> Path:
