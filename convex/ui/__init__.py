@@ -1,9 +1,10 @@
 """The streamlit helpers the pages share; with its submodules, the only part of `convex/` that
 imports streamlit.
 
-runs: page runs; secrets: keys into the environment; data: the store and cached loads; url: the
-URL as state; pickers: metric pickers; elements: what several pages draw alike. Each page's own
-panels are modules of their own (analysis, pair_charts, pair_panel, scenario_panel, ...).
+runs: page runs; store_guard: the store's trouble said on every page; secrets: keys into the
+environment; data: the store and cached loads; url: the URL as state; pickers: metric pickers;
+elements: what several pages draw alike. Each page's own panels are modules of their own
+(analysis, pair_charts, pair_panel, scenario_panel, ...).
 """
 
 import gc
@@ -32,6 +33,7 @@ from .pickers import (
 )
 from .runs import ensure_app_navigation, page_run
 from .secrets import apply_secrets
+from .store_guard import run_page
 from .url import check_url, share_url, view_notices
 
 # The modules imported above (streamlit, pandas, statsmodels, altair: about 200,000 objects) live as
@@ -64,6 +66,7 @@ __all__ = [
     "pair_label",
     "pairs_with_data",
     "provenance_badge",
+    "run_page",
     "share_url",
     "sync_choice_with_url",
     "try_load",

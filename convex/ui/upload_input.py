@@ -10,6 +10,7 @@ from ..data.loaded import NoDataError, loaded_upload
 from ..data.loader import Loader
 from ..data.uploads import UploadError, is_upload_id, read_upload
 from ..metrics.metric import CHANGE_KINDS, FREQUENCIES
+from ..store import StoreError
 from .caches import clear_caches
 from .data import get_store, session_series
 from .url import offered_from_url, use_metric
@@ -54,14 +55,24 @@ def _use(key: str) -> None:
         return
     frequency = st.session_state.get(f"_upload_frequency_{upload.id}") or upload.frequency
     change = st.session_state.get(f"_upload_change_{upload.id}") or upload.change
+    problem, kept = None, False
     if st.session_state.get(_KEEP):
-        get_store().write_upload(upload.id, upload.name, frequency, change, upload.series, upload.detail)
-        Loader(get_store(), offline=True).upload(upload.id)  # the catalog knows it, as uploaded now
+        try:
+            get_store().write_upload(upload.id, upload.name, frequency, change, upload.series, upload.detail)
+            Loader(get_store(), offline=True).upload(upload.id)  # the catalog knows it, as uploaded now
+            kept = True
+        except StoreError as exc:
+            # A callback runs before the page, outside the page's guard: said here, and used all the same.
+            problem = f"It could not be kept in the store ({exc.public}); it is used in this session only."
+    if kept:
         clear_caches()  # the upload may have been read before with another frequency or change
         session_series().pop(upload.id, None)
     else:
         session_series()[upload.id] = loaded_upload(upload, frequency, change)
-    st.session_state.pop(_PROBLEM, None)
+    if problem:
+        st.session_state[_PROBLEM] = problem
+    else:
+        st.session_state.pop(_PROBLEM, None)
     use_metric(key, upload.id, _KEPT)
 
 
