@@ -70,22 +70,20 @@ def masked(url: str) -> str:
     if not sep:
         return url
     # libpq reads credentials up to the first "@" that comes before any "/" (a "?" may be in them).
-    end = min((i for i in (rest.find("@"), rest.find("/")) if i >= 0), default=-1)
-    if end >= 0 and rest[end] == "@":
-        user, colon, _ = rest[:end].partition(":")
-        rest = f"{user}:***{rest[end:]}" if colon else rest
-        query_from = end
-    else:
-        query_from = 0
-    head, question, query = rest[query_from:].partition("?")
+    at, slash = rest.find("@"), rest.find("/")
+    credentials = ""
+    if at >= 0 and (slash < 0 or at < slash):
+        user, colon, _ = rest[:at].partition(":")
+        credentials, rest = (f"{user}:***@" if colon else f"{user}@"), rest[at + 1 :]
+    where, question, query = rest.partition("?")
     if not question:
-        return f"{scheme}://{rest}"
+        return f"{scheme}://{credentials}{rest}"
     params = []
     for param in query.split("&"):
         name, equals, _ = param.partition("=")
         secret = equals and any(word in unquote(name).lower() for word in SECRET_WORDS)
         params.append(f"{name}=***" if secret else param)
-    return f"{scheme}://{rest[:query_from]}{head}?{'&'.join(params)}"
+    return f"{scheme}://{credentials}{where}?{'&'.join(params)}"
 
 
 # ------------------------------------------------------------------------------------- SQLite

@@ -75,6 +75,7 @@ def test_every_page_says_postgresql_is_down_within_seconds_and_shows_data_again_
     own_server.stop()
     for page in PAGES:  # views not in any cache: another pair, and every other page
         at, seconds = run_page(page, {"a": "spy", "b": "gld", "metric": "spy"})
+        print(f"PostgreSQL down: {page or 'compare'} said so in {seconds:.1f} s")  # shown with -s
         assert seconds < SAID_WITHIN_S, (page, seconds)
         assert not at.exception, (page, [e.value for e in at.exception])
         errors = [e.value for e in at.error]
@@ -98,6 +99,7 @@ def test_the_cli_says_postgresql_is_down_in_one_line_within_seconds(own_server):
     own_server.stop()
     for command in (["status"], ["export", "tlt"], ["stats", "walcl", "tlt"]):
         done, seconds = cli({"CONVEX_DATABASE_URL": url}, *command)
+        print(f"PostgreSQL down: convex {' '.join(command)} said so in {seconds:.1f} s")  # shown with -s
         assert seconds < SAID_WITHIN_S, (command, seconds)
         assert done.returncode == STORE_FAILED, (command, done.stderr)
         line = one_error_line(done)

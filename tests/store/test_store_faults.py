@@ -44,6 +44,7 @@ UNAVAILABLE_WITHIN_S = 15.0
         ("postgres://me:p%40ss@db/convex", "postgres://me:***@db/convex"),
         # libpq reads credentials up to the first "@" before any "/": a "?" may be in a password.
         ("postgresql://me:a?b@db/convex", "postgresql://me:***@db/convex"),
+        ("postgresql://me:a-much-longer-password@db?password=x", "postgresql://me:***@db?password=***"),
         ("postgresql://db/convex?password=hunter2", "postgresql://db/convex?password=***"),
         ("postgresql://db/convex?PASSWORD=hunter2&sslmode=require", "postgresql://db/convex?PASSWORD=***&sslmode=require"),
         ("postgresql://db/convex?sslmode=require&sslpassword=k3y", "postgresql://db/convex?sslmode=require&sslpassword=***"),
