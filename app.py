@@ -20,4 +20,4 @@ pages = [
     st.Page("pages/subscribe.py", title="Daily digest", url_path="subscribe", visibility="hidden"),
 ]
 with ui.page_run():  # work done ahead in the background waits while pages run
-    st.navigation(pages).run()
+    ui.run_page(st.navigation(pages))  # a store that cannot be used is said, not raised

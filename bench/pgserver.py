@@ -49,6 +49,42 @@ def _as_server_user(folder: Path) -> list[str]:
     return ["runuser", "-u", "postgres", "--"]
 
 
+class Cluster:
+    """A throwaway cluster in a temporary folder that can be stopped and started again on the same
+    port (what the store-fault tests do to a database that goes away and comes back)."""
+
+    def __init__(self):
+        self.bin = bindir()
+        self.folder = Path(tempfile.mkdtemp(prefix="convex-pg-"))
+        self.prefix = _as_server_user(self.folder)
+        self.data, self.log = self.folder / "data", self.folder / "server.log"
+        initdb = [self.bin / "initdb", "-D", self.data, "-A", "trust", "-U", USER, "-E", "UTF8", "--no-sync"]
+        subprocess.run([*self.prefix, *initdb], check=True, capture_output=True, text=True)
+        self.port = free_port()
+        self.url = f"postgresql://{USER}@127.0.0.1:{self.port}/{USER}"
+
+    def start(self) -> None:
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c max_connections=200"
+        command = [self.bin / "pg_ctl", "-D", self.data, "-o", options, "-l", self.log, "-w", "start"]
+        subprocess.run([*self.prefix, *command], check=True, capture_output=True, text=True)
+
+    def create_database(self) -> None:
+        """The empty database `convex` that `url` names (once, after the first start)."""
+        import psycopg
+
+        with psycopg.connect(self.url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {USER}")
+
+    def stop(self) -> None:
+        """Fast shutdown: every session is ended (as in a server restart), then the server stops."""
+        command = [self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"]
+        subprocess.run([*self.prefix, *command], capture_output=True)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 @contextmanager
 def postgres_server() -> Iterator[str]:
     """A running server with an empty database `convex`; its URL. Stopped (fast) and removed on exit.
@@ -57,26 +93,13 @@ def postgres_server() -> Iterator[str]:
     if configured:
         yield configured
         return
-    bin_ = bindir()
-    folder = Path(tempfile.mkdtemp(prefix="convex-pg-"))
-    prefix = _as_server_user(folder)
-    data, log = folder / "data", folder / "server.log"
-    run = dict(check=True, capture_output=True, text=True)
-    initdb = [bin_ / "initdb", "-D", data, "-A", "trust", "-U", USER, "-E", "UTF8", "--no-sync"]
-    subprocess.run([*prefix, *initdb], **run)
-    port = free_port()
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=200"
-    subprocess.run([*prefix, bin_ / "pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "start"], **run)
+    cluster = Cluster()
+    cluster.start()
     try:
-        import psycopg
-
-        with psycopg.connect(f"postgresql://{USER}@127.0.0.1:{port}/postgres", autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {USER}")
-        yield f"postgresql://{USER}@127.0.0.1:{port}/{USER}"
+        cluster.create_database()
+        yield cluster.url
     finally:
-        subprocess.run(
-            [*prefix, bin_ / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"], capture_output=True
-        )
+        cluster.stop()
 
 
 def with_schema(url: str, schema: str) -> str:

@@ -64,9 +64,13 @@ mode = (
     if loader.offline
     else "shared by app replicas: pages only read it, the refresh worker (`convex worker`) fetches"
     if store.shared
+    else "read-only: what is stored is shown, nothing is fetched"
+    if store.read_only
     else "online: stale data is refreshed on view"
 )
-st.caption(f"Store: `{store.location}` · Mode: {mode}")
+# Which kind of store, never where: a file path or a server address is not for every visitor.
+kind = "PostgreSQL, shared by the app replicas" if store.shared else "SQLite, one file on this server"
+st.caption(f"Store: {kind} · Mode: {mode}")
 
 only_with_data = st.toggle("Only metrics with data", key="with_data", bind="query-params")
 shown = stored if only_with_data else table
@@ -118,9 +122,11 @@ choice = st.selectbox("Metric", fetchable, format_func=ui.metric_label, key="ref
 if st.button(
     "Refresh now",
     icon=":material/refresh:",
-    disabled=loader.offline,
+    disabled=loader.offline or store.read_only,
     help="Offline mode is on: unset CONVEX_OFFLINE to fetch."
     if loader.offline
+    else "The store is read-only: what is fetched could not be kept."
+    if store.read_only
     else "Fetch from the source even if the stored data is fresh.",
 ):
     with st.spinner(f"Fetching {catalog().get(choice).name}…"):

@@ -62,7 +62,7 @@ def pg_url(postgres_server) -> str:
     import psycopg
 
     from bench.pgserver import with_schema
-    from convex.store.db import close_pools
+    from convex.store.postgres import close_pools
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(postgres_server, autocommit=True) as conn:
@@ -81,3 +81,25 @@ def backend(request, monkeypatch) -> str:
     if request.param == "postgres":
         monkeypatch.setenv("CONVEX_DATABASE_URL", request.getfixturevalue("pg_url"))
     return request.param
+
+
+@pytest.fixture
+def own_server():
+    """A PostgreSQL server of the test's own, which it may stop and start again on the same port (what
+    a database that goes away and comes back looks like): bench/pgserver.Cluster, removed afterwards."""
+    from bench.pgserver import Cluster, NoPostgres
+    from convex.store.postgres import close_pools
+
+    try:
+        cluster = Cluster()
+    except NoPostgres as exc:
+        if os.environ.get("CONVEX_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required here: {exc}")
+        pytest.skip(str(exc))
+    try:
+        cluster.start()
+        cluster.create_database()
+        yield cluster
+    finally:
+        close_pools(cluster.url)
+        cluster.remove()

@@ -59,12 +59,16 @@ def synthetic_series(
 class SyntheticSource:
     """A source that answers for any symbol: a business-day random walk from 1990, fixed by the symbol
     and `generation` (so a test can tell which fetch a stored series came from). `rows` caps its
-    length; `delay` seconds pass before each answer; every call is counted."""
+    length; `delay` seconds pass before each answer; every call is counted, and with `log` (a file
+    path) also appended to that file as "<wall-clock time> <source> <symbol>" when it starts (how a
+    test counts the fetches of a child process)."""
 
     min_interval = 0.0
 
-    def __init__(self, name: str, *, rows: int = 2_000, generation: int = 0, delay: float = 0.0):
-        self.name, self.rows, self.generation, self.delay = name, rows, generation, delay
+    def __init__(
+        self, name: str, *, rows: int = 2_000, generation: int = 0, delay: float = 0.0, log: str | None = None
+    ):
+        self.name, self.rows, self.generation, self.delay, self.log = name, rows, generation, delay, log
         self.calls: list[str] = []
 
     def fetch(self, symbol: str, start: date | None = None) -> pd.Series:
@@ -72,6 +76,9 @@ class SyntheticSource:
         import zlib
 
         self.calls.append(symbol)
+        if self.log:
+            with open(self.log, "a") as handle:
+                handle.write(f"{time.time():.6f} {self.name} {symbol}\n")
         time.sleep(self.delay)
         series = synthetic_walk(zlib.crc32(f"{self.name}:{symbol}".encode()), self.rows, self.generation)
         return series[series.index >= pd.Timestamp(start)] if start else series

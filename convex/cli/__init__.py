@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from ..metrics.metric import InvalidFormulaError, UnknownMetricError
+from ..store import StoreError
 from . import data, digest, scenario, stats
 from .common import fail
+
+# The exit code of a command stopped by its store: unavailable, read-only, full, damaged.
+STORE_FAILED = 4
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,12 +38,17 @@ def _attach_negative_values(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(_attach_negative_values(sys.argv[1:] if argv is None else argv))
+    # The pool's every failed connection attempt (several lines each) would bury the one line that
+    # says the store is unavailable; its errors still show.
+    logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     try:
         return args.func(args)
     except InvalidFormulaError as exc:
         return fail(f"{exc}", 2)
     except UnknownMetricError as exc:
         return fail(f"{exc}; `python -m convex status` lists the catalog ids", 2)
+    except StoreError as exc:  # what failed, which store (a URL's password masked) and what to do
+        return fail(str(exc), STORE_FAILED)
 
 
 if __name__ == "__main__":

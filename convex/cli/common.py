@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
 from ..data.loaded import NoDataError
 from ..data.loader import Loader
@@ -15,6 +16,7 @@ from ..metrics.catalog import catalog
 from ..metrics.formulas import is_formula_id
 from ..metrics.metric import UnknownMetricError
 from ..store import Store
+from ..store.postgres import CLI_TIMEOUT_S
 
 err = Console(stderr=True)
 
@@ -25,11 +27,13 @@ def out() -> Console:
 
 
 def open_store() -> Store:
-    return Store()
+    """The configured store, or a StoreError (which `main` says in one line) within seconds."""
+    return Store(timeout=CLI_TIMEOUT_S)
 
 
 def fail(message: str, code: int = 1) -> int:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    # One line, however long (a terminal wraps it, a log keeps it whole), taken as text, not markup.
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return code
 
 

@@ -11,15 +11,18 @@ from rich.table import Table
 
 from ..data.loader import Loader
 from ..metrics.catalog import catalog
-from ..store import Store
+from ..store import Store, StoreNotWritable
+from ..store.postgres import WORKER_TIMEOUT_S
 from .common import check_ids, err, fail, open_store, out
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     ids = list(catalog().ids) if args.all or not args.ids else check_ids(args.ids)
-    loader = Loader(open_store(), actor="cli")
+    store = open_store()
+    loader = Loader(store, actor="cli")
     if loader.offline:
         return fail("CONVEX_OFFLINE is set: refresh never touches the network")
+    store.require_writable()  # a read-only store: say so, rather than "read-only" for every metric
     outcomes = [
         loader.refresh(i, force=args.force) for i in track(ids, description="Refreshing", console=err)
     ]
@@ -38,20 +41,20 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from ..jobs.worker import AnotherWorker, RefreshWorker, worker_lock
+    from ..jobs.worker import AnotherWorker, RefreshWorker, serve
 
-    store = Store(application_name="convex worker")
+    store = Store(application_name="convex worker", timeout=WORKER_TIMEOUT_S)
     worker = RefreshWorker(store)
     if worker.loader.offline:
         return fail("CONVEX_OFFLINE is set: the refresh worker never touches the network")
+    store.require_writable()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):  # finish the metric under way, then exit
         signal.signal(signum, lambda *_: stop.set())
+    err.print(f"refresh worker on {store.location}: every {args.interval:g} s", highlight=False)
     try:
-        with worker_lock(store, wait=args.wait):
-            err.print(f"refresh worker on {store.location}: every {args.interval:g} s", highlight=False)
-            worker.run(once=args.once, interval=args.interval, stop=stop)
+        serve(worker, wait=args.wait, once=args.once, interval=args.interval, stop=stop)
     except AnotherWorker as exc:
         return fail(str(exc), 3)
     return 0
@@ -113,7 +116,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     store = open_store()
-    Loader(store, offline=True).seed_samples()  # report what the app serves, samples included
+    if not store.read_only:
+        try:
+            Loader(store, offline=True).seed_samples()  # report what the app serves, samples included
+        except StoreNotWritable as exc:  # what is stored is still worth listing
+            note = f"note: offline samples not stored: {exc}"
+            err.print(note, markup=False, highlight=False, soft_wrap=True)
+    else:
+        note = f"note: the store {store.location} is read-only: listing what it holds (no samples added)"
+        err.print(note, markup=False, highlight=False, soft_wrap=True)
     metas = store.all_meta()
     table = Table("metric", "provenance", "first", "last", "points", "fetched", "last error", title="Store")
     for metric in catalog():

@@ -5,7 +5,9 @@
 - Nothing stored: fetch; if that fails, the offline sample where one exists; else `NoDataError`.
 - `CONVEX_OFFLINE=1` never touches the network.
 - A read-only loader (page views of a store that replicas share) never fetches and never writes:
-  the refresh worker keeps that store fresh (worker.py).
+  the refresh worker keeps that store fresh (worker.py). Neither does a loader of a store that
+  cannot be written (a read-only SQLite file; page views after a write found the disk full): it
+  serves what is stored, and offline samples without keeping them.
 - Derived metrics are computed from their inputs' loaded data, never stored.
 - Every fetch is logged in the store's attempt log, with who made it (page, cli, worker).
 """
@@ -26,7 +28,7 @@ from convex.metrics.derived import combine_inputs
 from convex.metrics.metric import Metric
 from convex.sources.base import Source, SourceError
 from convex.sources.sample import SAMPLES, SampleSeries, has_sample, load_sample
-from convex.store import Attempt, SeriesMeta, Store, utcnow
+from convex.store import Attempt, SeriesMeta, Store, StoreNotWritable, utcnow
 
 # How long a successful fetch counts as current, by native frequency.
 FRESH_FOR = {
@@ -84,10 +86,14 @@ class Loader:
         self.store = store
         self.catalog = cat or catalog()
         self.offline = offline_mode() if offline is None else offline
-        self.read_only = read_only
+        # A store opened read-only is read as such: fetched data could not be kept.
+        self.read_only = read_only or store.read_only
         self.actor = actor  # who fetches, in the attempt log: page, cli or worker
         self._sources = dict(sources or {})
         self._clock = clock
+        # Called right before each fetch from a source: the refresh worker checks there that it still
+        # holds its lock (and raises when it does not, so that nothing is fetched).
+        self.before_fetch: Callable[[], None] = lambda: None
 
     def source_for(self, metric: Metric) -> Source:
         if metric.source not in self._sources:
@@ -108,9 +114,14 @@ class Loader:
             and not self.offline
             and not self.read_only
             and self.needs_refresh(metric, meta)
+            and self.store.write_problem() is None  # what a fetch brings could not be kept
         ):
-            outcome = self.refresh(metric_id)
-            failure = outcome.reason if outcome.status in ("failed", "stale") else None
+            try:
+                outcome = self.refresh(metric_id)
+                failure = outcome.reason if outcome.status in ("failed", "stale") else None
+            except StoreNotWritable:
+                # Said without the store's location: this reason is shown on pages.
+                failure = "the data fetched could not be stored (the store cannot be written)"
             meta = self.store.meta(metric_id)
         elif meta is not None and self._recently_failed(meta):
             failure = meta.last_error
@@ -183,7 +194,9 @@ class Loader:
         if sample is None:
             raise NoDataError(metric.id, f"{why}, and no offline sample covers it")
         if not self.read_only:
-            self._store_sample(metric.id, sample)
+            # Served all the same when it cannot be kept: the store's trouble is told elsewhere.
+            with contextlib.suppress(StoreNotWritable):
+                self._store_sample(metric.id, sample)
         return LoadedSeries(
             metric=metric,
             series=sample.series,
@@ -313,7 +326,12 @@ class Loader:
         if self.offline:
             return RefreshOutcome(metric_id, "offline", reason="offline mode (CONVEX_OFFLINE=1)")
         if self.read_only:
-            return RefreshOutcome(metric_id, "read-only", reason="page views only read this shared store")
+            reason = (
+                "the store cannot be written"
+                if self.store.read_only
+                else "page views only read this shared store"
+            )
+            return RefreshOutcome(metric_id, "read-only", reason=reason)
         meta = self.store.meta(metric_id)
         if (
             not force
@@ -337,6 +355,7 @@ class Loader:
         metric_id = metric.id
         incremental = meta is not None and meta.has_data and meta.provenance == "live"
         start = (meta.last_date - REFRESH_OVERLAP[metric.frequency]).date() if incremental else HISTORY_START
+        self.before_fetch()
         try:
             fetched = self.source_for(metric).fetch(metric.symbol, start)
         except SourceError as exc:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,20 +22,42 @@ import pandas as pd
 from platformdirs import user_cache_dir
 
 from . import blobs
-from . import uploads as kept_uploads
 from .db import LockBusy, open_database
+from .errors import (
+    StoreDamaged,
+    StoreError,
+    StoreFull,
+    StoreNotWritable,
+    StoreReadOnly,
+    StoreUnavailable,
+    StoreUnusable,
+)
+from .logs import Attempt, Logs
 from .migrations import migrate
-from .uploads import UploadQuota
+from .times import _iso, _parse_ts, utcnow
+from .uploads import KeptUploads, UploadQuota, UploadTooLarge
 
-__all__ = ["PROVENANCES", "LockBusy", "SeriesMeta", "Store", "WriteResult", "default_data_dir", "utcnow"]
+__all__ = [
+    "PROVENANCES",
+    "Attempt",
+    "LockBusy",
+    "SeriesMeta",
+    "Store",
+    "StoreDamaged",
+    "StoreError",
+    "StoreFull",
+    "StoreNotWritable",
+    "StoreReadOnly",
+    "StoreUnavailable",
+    "StoreUnusable",
+    "UploadQuota",
+    "UploadTooLarge",
+    "WriteResult",
+    "default_data_dir",
+    "utcnow",
+]
 
 PROVENANCES = ("live", "import", "sample")
-
-
-class UploadTooLarge(ValueError):
-    """An upload bigger than everything this deployment keeps: the message says the limit."""
-# Attempts older than this are dropped from the log when the worker prunes it.
-ATTEMPTS_KEPT_DAYS = 30
 
 
 def default_data_dir() -> Path:
@@ -51,24 +73,13 @@ def default_location() -> str:
 # Keyed by the setting they read: pages ask for the location many times a run.
 @lru_cache(maxsize=16)
 def _data_dir(configured: str | None) -> Path:
-    return Path(configured) if configured else Path(user_cache_dir("convex"))
+    # `~/x` is the user's folder x, as a shell would read it (a quoted setting keeps the tilde).
+    return Path(configured).expanduser() if configured else Path(user_cache_dir("convex"))
 
 
 @lru_cache(maxsize=16)
 def _sqlite_location(data_dir: str | None) -> str:
     return str(_data_dir(data_dir) / "convex.sqlite3")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _iso(ts: datetime | None) -> str | None:
-    return ts.astimezone(UTC).isoformat(timespec="seconds") if ts else None
-
-
-def _parse_ts(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 @dataclass(frozen=True)
@@ -105,33 +116,29 @@ class WriteResult:
     total_points: int
 
 
-@dataclass(frozen=True)
-class Attempt:
-    """One try to fetch a metric, as the log keeps it."""
-
-    metric_id: str
-    source: str | None
-    actor: str  # page, cli or worker
-    started_at: datetime
-    finished_at: datetime
-    status: str
-    new_points: int
-    revised_points: int
-    error: str | None
-
-
 _META_COLUMNS = (
     "metric_id, provenance, source, detail, first_date, last_date, points, fetched_at, last_attempt_at, "
     "last_error"
 )
 
 
-class Store:
+class Store(KeptUploads, Logs):
     """The store at `location`: a PostgreSQL URL or a SQLite file path (default: see
-    `default_location`), created and migrated on first use."""
+    `default_location`), created and migrated on first use.
 
-    def __init__(self, location: Path | str | None = None, *, application_name: str = "convex"):
-        self.db = open_database(location or default_location(), application_name)
+    A store that cannot be used raises a StoreError (errors.py): StoreUnavailable when its database
+    does not answer within `timeout` seconds, StoreReadOnly or StoreFull when a write is impossible,
+    StoreDamaged when its file is not a database. A SQLite file that cannot be written is opened
+    read-only: it is read as usual, and every write raises StoreReadOnly."""
+
+    def __init__(
+        self,
+        location: Path | str | None = None,
+        *,
+        application_name: str = "convex",
+        timeout: float | None = None,
+    ):
+        self.db = open_database(location or default_location(), application_name, timeout=timeout)
         migrate(self.db)
 
     @property
@@ -139,6 +146,26 @@ class Store:
         """Whether app replicas share this store (PostgreSQL): page views then only read it, and one
         refresh worker fetches the sources."""
         return self.db.shared
+
+    @property
+    def kind(self) -> str:
+        """"sqlite" or "postgresql"."""
+        return self.db.kind
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this store was opened read-only (its SQLite file or folder cannot be written)."""
+        return self.db.read_only
+
+    def write_problem(self) -> StoreNotWritable | None:
+        """Why this store cannot be written now (opened read-only, or a recent write found the disk
+        full or the file read-only), or None."""
+        return self.db.write_problem()
+
+    def require_writable(self) -> None:
+        """StoreReadOnly at once for a store opened read-only (before any work that would write)."""
+        if self.db.read_only:
+            raise self.db.not_writable()
 
     @property
     def path(self) -> Path:
@@ -279,117 +306,6 @@ class Store:
         with self._series_write() as (conn, _):
             conn.execute("DELETE FROM release_dates WHERE metric_id = ?", (metric_id,))
             conn.executemany("INSERT INTO release_dates (metric_id, date, released) VALUES (?, ?, ?)", rows)
-
-    def write_upload(
-        self,
-        metric_id: str,
-        name: str,
-        frequency: str,
-        change: str,
-        series: pd.Series,
-        detail: str,
-        *,
-        quota: UploadQuota | None = None,
-    ) -> bool:
-        """Keep a user's uploaded series, then how to read it (an upload exists for readers once its
-        row in `uploads` does, and by then its series is whole), unless this store holds it already:
-        a stored upload is never overwritten (store/uploads.py). True when written. The uploads used
-        least recently make room for it within the quota; UploadTooLarge when it alone exceeds it."""
-        quota = quota or UploadQuota.from_environment()
-        if self.read_upload(metric_id) is not None:
-            self.touch_upload(metric_id)
-            return False
-        incoming = kept_uploads.stored_bytes(series)
-        if incoming > quota.bytes:
-            raise UploadTooLarge(
-                f"the upload takes {incoming / 1e6:.1f} MB kept; this deployment keeps at most "
-                f"{quota.bytes / 1e6:.0f} MB of uploads"
-            )
-        with self.db.transaction() as conn:
-            kept_uploads.evict(conn, quota, incoming)
-        self.write_series(
-            metric_id, series, provenance="import", source="upload", detail=detail, bump_version=False
-        )
-        with self.db.transaction() as conn:
-            kept_uploads.keep(conn, metric_id, name, frequency, change, _iso(utcnow()))
-        return True
-
-    def read_upload(self, metric_id: str) -> tuple[str, str, str] | None:
-        """(name, frequency, change) of a stored upload, or None."""
-        with self.db.connect() as conn:
-            row = conn.execute(
-                "SELECT name, frequency, change FROM uploads WHERE metric_id = ?", (metric_id,)
-            ).fetchone()
-        return None if row is None else (row[0], row[1], row[2])
-
-    def touch_upload(self, metric_id: str, *, now: datetime | None = None) -> None:
-        """Mark a kept upload as used now (at most once per TOUCH_EVERY): the last to be evicted."""
-        now = now or utcnow()
-        with self.db.transaction() as conn:
-            conn.execute(
-                "UPDATE uploads SET last_used_at = ? WHERE metric_id = ? AND last_used_at < ?",
-                (_iso(now), metric_id, _iso(now - kept_uploads.TOUCH_EVERY)),
-            )
-
-    def write_digest(self, day: str, body: str, *, built_at: datetime | None = None) -> None:
-        """Keep the day's digest (JSON), replacing an earlier build of the same day."""
-        with self.db.transaction() as conn:
-            conn.execute(
-                """INSERT INTO digests (day, built_at, body) VALUES (?, ?, ?)
-                   ON CONFLICT(day) DO UPDATE SET built_at = excluded.built_at, body = excluded.body""",
-                (day, _iso(built_at or utcnow()), body),
-            )
-
-    def read_digests(self, limit: int = 30) -> list[tuple[str, datetime, str]]:
-        """The latest digests, newest first: (day, built at, JSON body)."""
-        with self.db.connect() as conn:
-            rows = conn.execute(
-                "SELECT day, built_at, body FROM digests ORDER BY day DESC LIMIT ?", (limit,)
-            ).fetchall()
-        return [(day, _parse_ts(built), body) for day, built, body in rows]
-
-    def record_attempt(self, metric_id: str, error: str | None, *, at: datetime | None = None) -> None:
-        """Note a fetch attempt that stored nothing: when, and why it failed (None: no error)."""
-        with self._series_write() as (conn, version):
-            conn.execute(
-                """INSERT INTO series_meta (metric_id, last_attempt_at, last_error, version)
-                   VALUES (?, ?, ?, ?) ON CONFLICT(metric_id) DO UPDATE SET
-                       last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error,
-                       version = excluded.version""",
-                (metric_id, _iso(at or utcnow()), error, version),
-            )
-
-    def log_attempt(self, attempt: Attempt) -> None:
-        """Add one fetch attempt to the log (whatever its outcome)."""
-        with self.db.transaction() as conn:
-            conn.execute(
-                """INSERT INTO attempts (metric_id, source, actor, started_at, finished_at, status,
-                       new_points, revised_points, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    attempt.metric_id, attempt.source, attempt.actor, _iso(attempt.started_at),
-                    _iso(attempt.finished_at), attempt.status, attempt.new_points, attempt.revised_points,
-                    attempt.error,
-                ),
-            )  # fmt: skip
-
-    def attempts(self, *, since: datetime | None = None, limit: int = 1000) -> list[Attempt]:
-        """The logged attempts, newest first (those started at or after `since`)."""
-        with self.db.connect() as conn:
-            rows = conn.execute(
-                """SELECT metric_id, source, actor, started_at, finished_at, status, new_points,
-                       revised_points, error FROM attempts WHERE started_at >= ?
-                   ORDER BY started_at DESC, id DESC LIMIT ?""",
-                (_iso(since) or "", limit),
-            ).fetchall()
-        return [
-            Attempt(m, src, actor, _parse_ts(start), _parse_ts(end), status, new, revised, error)
-            for m, src, actor, start, end, status, new, revised, error in rows
-        ]
-
-    def prune_attempts(self, *, now: datetime | None = None) -> None:
-        cutoff = (now or utcnow()) - pd.Timedelta(days=ATTEMPTS_KEPT_DAYS)
-        with self.db.transaction() as conn:
-            conn.execute("DELETE FROM attempts WHERE started_at < ?", (_iso(cutoff),))
 
 
 def _as_dates(dates: list[str]) -> pd.DatetimeIndex:

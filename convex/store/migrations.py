@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from . import blobs
+from .errors import StoreReadOnly
 
 _BASE_SCHEMA = (
     """CREATE TABLE IF NOT EXISTS observations (
@@ -274,8 +275,14 @@ def pending(db) -> list[str]:
 
 def migrate(db) -> list[str]:
     """Apply what is missing, all in one transaction under the migration lock; the names applied."""
-    if not pending(db):
+    missing = pending(db)
+    if not missing:
         return []
+    if db.read_only:
+        raise StoreReadOnly(
+            f"the store {db} was made by an older Convex and must be upgraded ({', '.join(missing)}), "
+            "but it cannot be written: make it writable once, or open it with the Convex that made it"
+        )
     with db.transaction() as conn:
         db.transaction_lock(conn, "migrations")
         conn.execute(

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from . import blobs
+from .times import _iso, utcnow
 
 DEFAULT_MAX_COUNT = 100
 DEFAULT_MAX_MB = 100
@@ -81,3 +82,62 @@ def evict(conn, quota: UploadQuota, incoming_bytes: int) -> list[str]:
 
 def due_for_touch(last_used: datetime | None, now: datetime) -> bool:
     return last_used is None or now - last_used >= TOUCH_EVERY
+
+
+class UploadTooLarge(ValueError):
+    """An upload bigger than everything this deployment keeps: the message says the limit."""
+
+
+class KeptUploads:
+    """The store's kept uploads (a mixin of Store, which gives `db` and `write_series`)."""
+
+    def write_upload(
+        self,
+        metric_id: str,
+        name: str,
+        frequency: str,
+        change: str,
+        series: pd.Series,
+        detail: str,
+        *,
+        quota: UploadQuota | None = None,
+    ) -> bool:
+        """Keep a user's uploaded series, then how to read it (an upload exists for readers once its
+        row in `uploads` does, and by then its series is whole), unless this store holds it already:
+        a stored upload is never overwritten (store/uploads.py). True when written. The uploads used
+        least recently make room for it within the quota; UploadTooLarge when it alone exceeds it."""
+        quota = quota or UploadQuota.from_environment()
+        if self.read_upload(metric_id) is not None:
+            self.touch_upload(metric_id)
+            return False
+        incoming = stored_bytes(series)
+        if incoming > quota.bytes:
+            raise UploadTooLarge(
+                f"the upload takes {incoming / 1e6:.1f} MB kept; this deployment keeps at most "
+                f"{quota.bytes / 1e6:.0f} MB of uploads"
+            )
+        with self.db.transaction() as conn:
+            evict(conn, quota, incoming)
+        self.write_series(
+            metric_id, series, provenance="import", source="upload", detail=detail, bump_version=False
+        )
+        with self.db.transaction() as conn:
+            keep(conn, metric_id, name, frequency, change, _iso(utcnow()))
+        return True
+
+    def read_upload(self, metric_id: str) -> tuple[str, str, str] | None:
+        """(name, frequency, change) of a stored upload, or None."""
+        with self.db.connect() as conn:
+            row = conn.execute(
+                "SELECT name, frequency, change FROM uploads WHERE metric_id = ?", (metric_id,)
+            ).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def touch_upload(self, metric_id: str, *, now: datetime | None = None) -> None:
+        """Mark a kept upload as used now (at most once per TOUCH_EVERY): the last to be evicted."""
+        now = now or utcnow()
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE uploads SET last_used_at = ? WHERE metric_id = ? AND last_used_at < ?",
+                (_iso(now), metric_id, _iso(now - TOUCH_EVERY)),
+            )

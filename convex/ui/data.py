@@ -4,6 +4,7 @@ this session's own uploads, and the cache keys of loaded series."""
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 import time
 
@@ -14,9 +15,11 @@ from ..data.loader import Loader
 from ..data.uploads import is_upload_id
 from ..metrics.catalog import catalog
 from ..metrics.metric import Metric
-from ..store import Store, default_location
+from ..store import Store, StoreNotWritable, default_location
+from ..store.postgres import PAGE_TIMEOUT_S
 
 CACHE_TTL_S = 300
+log = logging.getLogger("convex.ui")
 
 
 def store_location() -> str:
@@ -26,12 +29,19 @@ def store_location() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _store(location: str) -> Store:
-    store = Store(location)
-    if not store.shared:
+    # A store that cannot be opened raises a StoreError, which st.cache_resource does not keep: the
+    # next run tries again (and store_guard says why meanwhile).
+    store = Store(location, timeout=PAGE_TIMEOUT_S)
+    if not store.shared and not store.read_only:
         # Every series the app can serve is in the store from the first view on, offline samples
         # included, so that counts and rankings never depend on which pages were opened first.
         # (A shared store is seeded by its refresh worker: page views only read it.)
-        Loader(store, offline=True).seed_samples()
+        try:
+            Loader(store, offline=True).seed_samples()
+        except StoreNotWritable as exc:
+            # The store still opens: pages show what it holds and say why nothing new is kept
+            # (store.write_problem()); samples are served without being stored.
+            log.warning("offline samples not stored: %s", exc)
     return store
 
 

@@ -16,6 +16,7 @@ from ..data.loader import Loader
 from ..metrics.catalog import catalog
 from ..metrics.formatting import format_pvalue
 from ..metrics.metric import Metric
+from ..store import StoreError
 from .analysis import later
 from .data import _store, store_location, store_version
 from .pickers import pair_label
@@ -87,7 +88,12 @@ def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
 def _ranking(key: tuple) -> None:
     """While the ranking computes: say so, and redraw the page once it is ready (the page then reads
     like any view whose ranking was cached)."""
-    if later(key, None, wait_s=0) is not None:
+    try:
+        ready = later(key, None, wait_s=0) is not None
+    except StoreError as exc:  # a fragment's own run is not the page's: its guard is not around it
+        st.caption(f"Related pairs cannot be ranked now: {exc.public}")
+        return
+    if ready:
         redraw()
     st.caption("Ranking related pairs…")
 

@@ -10,7 +10,7 @@ from ..data.loaded import NoDataError, loaded_upload
 from ..data.loader import Loader
 from ..data.uploads import UploadError, is_upload_id, read_upload
 from ..metrics.metric import CHANGE_KINDS, FREQUENCIES
-from ..store import UploadTooLarge
+from ..store import StoreError, UploadTooLarge
 from .data import get_store, session_series
 from .url import offered_from_url, use_metric
 
@@ -61,14 +61,20 @@ def _use(key: str) -> None:
     frequency = st.session_state.get(f"_upload_frequency_{upload.key}") or upload.frequency
     change = st.session_state.get(f"_upload_change_{upload.key}") or upload.change
     metric_id = upload.metric_id(frequency, change)
+    problem, kept = None, False
     if st.session_state.get(_KEEP):
         # A stored upload is never overwritten: the same id is the same file read the same way.
         try:
             get_store().write_upload(metric_id, upload.name, frequency, change, upload.series, upload.detail)
+            Loader(get_store(), offline=True).upload(metric_id)  # the catalog knows it from now on
+            kept = True
         except UploadTooLarge as exc:
             st.session_state[_PROBLEM] = f"{upload.name} cannot be kept: {exc}. Use it without keeping it."
             return
-        Loader(get_store(), offline=True).upload(metric_id)  # the catalog knows it from now on
+        except StoreError as exc:
+            # A callback runs before the page, outside the page's guard: said here, and used all the same.
+            problem = f"It could not be kept in the store ({exc.public}); it is used in this session only."
+    if kept:
         session_series().pop(metric_id, None)
     else:
         held = session_series()
@@ -79,7 +85,10 @@ def _use(key: str) -> None:
                 f"This session keeps at most {MAX_SESSION_UPLOADS} uploads and {MAX_SESSION_MB} MB of them: "
                 f"{', '.join(let_go)} (the earliest) {'was' if len(let_go) == 1 else 'were'} let go."
             )
-    st.session_state.pop(_PROBLEM, None)
+    if problem:
+        st.session_state[_PROBLEM] = problem
+    else:
+        st.session_state.pop(_PROBLEM, None)
     use_metric(key, metric_id, _KEPT)
 
 
@@ -94,6 +103,7 @@ def _within_session_quota(held: dict, in_use: set) -> list[str]:
             break
         let_go.append(held.pop(metric_id).metric.name)
     return let_go
+
 
 
 def upload_field() -> None:

@@ -5,7 +5,7 @@ load test start (this folder goes first on their PYTHONPATH; product code is not
 - CONVEX_TEST_FRED_CSV_URL points FRED's keyless CSV download at a loopback server;
 - CONVEX_TEST_SYNTHETIC_ROWS swaps every source for tests.fakes.SyntheticSource, with that many rows
   (CONVEX_TEST_SYNTHETIC_GENERATION: which version of the data; CONVEX_TEST_SYNTHETIC_DELAY: seconds
-  each fetch takes).
+  each fetch takes; CONVEX_TEST_FETCH_LOG: a file where each fetch appends one line as it starts).
 """
 
 import functools
@@ -31,4 +31,5 @@ if os.environ.get("CONVEX_TEST_SYNTHETIC_ROWS"):
             rows=int(os.environ["CONVEX_TEST_SYNTHETIC_ROWS"]),
             generation=int(os.environ.get("CONVEX_TEST_SYNTHETIC_GENERATION", "1")),
             delay=float(os.environ.get("CONVEX_TEST_SYNTHETIC_DELAY", "0")),
+            log=os.environ.get("CONVEX_TEST_FETCH_LOG"),
         )

