@@ -11,7 +11,7 @@ from convex.analytics.align import LOOKBACKS, lookback_label
 from convex.content.words import short_name
 from convex.data.loaded import LoadedSeries, NoDataError
 from convex.metrics.catalog import catalog
-from convex.metrics.formatting import PERIOD_WORD, format_change, format_value
+from convex.metrics.formatting import PERIOD_WORD, day_text, format_change, format_value
 from convex.metrics.metric import FORMULA_DOMAIN
 from convex.ui import (
     analysis,
@@ -271,7 +271,10 @@ def metric_header(ls: LoadedSeries, mstats) -> None:
         format_change(one.change, m) if one.change is not None else None,
         help=f"{m.description} Units: {m.units}. The change is over the last {PERIOD_WORD[ls.frequency]}.",
     )
-    st.caption(ui.freshness_caption(ls))
+    caption = ui.freshness_caption(ls)
+    if dates:  # the header shows each metric as it stood on the chosen dates' last day
+        caption = f"On {day_text(mstats.latest_date)}, the last of the chosen dates · {caption}"
+    st.caption(caption)
     if ls.stale:
         st.warning(
             f"{m.name}: showing stored data fetched {ui.humanize_age(ls.fetched_at)}; {ls.stale_reason}.",

@@ -32,6 +32,8 @@ notices = ui.check_url(
         "min": valid_min_points,
         "mechanical": None,
         "leads": None,
+        "samples": None,
+        "apart": None,
     },
     multi=["domain", "freq"],
 )
@@ -73,6 +75,22 @@ with st.sidebar:
         help="Pairs built from the same data (a derived metric and its inputs) or "
         "linked by a pricing identity the catalog lists",
     )
+    with_samples = st.checkbox(
+        "Rank offline samples beside stored data",
+        value=False,
+        key="samples",
+        bind="query-params",
+        help="The offline samples (real data shipped in Python packages, ending 2009-2019) are ranked "
+        "only while nothing else is stored, unless this is ticked.",
+    )
+    with_apart = st.checkbox(
+        "Rank old or short windows too",
+        value=False,
+        key="apart",
+        bind="query-params",
+        help="Pairs whose windows end more than two periods before today, or hold less than 90% of the "
+        "changes asked of a window, are listed apart below the ranking unless this is ticked.",
+    )
     leads_only = st.checkbox(
         "Only pairs whose lead-lag shifted",
         value=False,
@@ -98,7 +116,9 @@ if len(candidates) < 2:
     st.page_link("pages/status.py", label="See what is stored, and refresh", icon=":material/database:")
     st.stop()
 
-filters = screening.ScreenFilters(tuple(domains), tuple(frequencies), int(min_points), exclude)
+filters = screening.ScreenFilters(
+    tuple(domains), tuple(frequencies), int(min_points), exclude, with_samples or None, with_apart
+)
 ranked = screening.rank(result, candidates, filters)
 st.markdown(screener_panel.summary(ranked, len(result.table), len(candidates), result.end, int(min_points)))
 if not len(ranked.table):
@@ -124,6 +144,20 @@ else:
         file_name=f"convex-screen-{recent}-{long}.csv",
         mime="text/csv",
         on_click="ignore",
+    )
+
+apart = ranked.set_apart
+if apart is not None and len(apart):
+    heading = f"{len(apart):,} pairs set apart: their windows end long before today or hold too little"
+    with st.expander(heading):
+        st.caption("Not ranked and not in the Benjamini-Hochberg correction: a window that ended long ago is "
+                   "not this week's news, and one that holds a fraction of its span is not the comparison "
+                   "asked for. Tick “Rank old or short windows too” to rank them.")  # fmt: skip
+        st.dataframe(screener_panel.set_apart_table(ranked), hide_index=True)
+if ranked.samples_left_out:
+    st.caption(
+        f"{ranked.samples_left_out:,} pairs with an offline sample are not ranked beside stored data; "
+        "tick “Rank offline samples beside stored data” to include them."
     )
 
 with st.expander("How the screen is computed"):

@@ -7,6 +7,8 @@ import streamlit as st
 
 from convex import ui
 from convex.metrics.catalog import catalog
+from convex.metrics.freshness import freshness
+from convex.store import utcnow
 
 ui.ensure_app_navigation()
 
@@ -15,6 +17,7 @@ store = ui.get_store()
 loader = ui.get_loader()
 metas = store.all_meta()
 
+now = utcnow()
 rows = []
 for m in catalog():
     meta = metas.get(m.id)
@@ -31,11 +34,14 @@ for m in catalog():
                 "First": None,
                 "Last": None,
                 "Points": None,
+                "Latest age (days)": None,
+                "Stale": None,
                 "Fetched": "",
                 "Last error": "",
             }
         )
         continue
+    state = freshness(m, meta.last_date, now) if meta and meta.last_date is not None else None
     rows.append(
         {
             "Metric": m.name,
@@ -46,6 +52,10 @@ for m in catalog():
             "First": meta.first_date.date() if meta and meta.first_date is not None else None,
             "Last": meta.last_date.date() if meta and meta.last_date is not None else None,
             "Points": meta.points if meta else 0,
+            # The observation's age and the fetch's age are different facts: a file imported a
+            # minute ago can hold data that stopped months ago (convex/metrics/freshness.py).
+            "Latest age (days)": state.age_days if state else None,
+            "Stale": state.stale if state else None,
             "Fetched": ui.humanize_age(meta.fetched_at) if meta and meta.fetched_at else "",
             "Last error": (meta.last_error or "") if meta else "",
         }

@@ -291,6 +291,7 @@ def _screen_frequency(items, wide, frequency, recent, long) -> pd.DataFrame:
                 cp, fp = c[pick], f[pick]
                 columns[f"r_{name}"][pick] = r[cp, fp]
                 columns[f"n_{name}"][pick] = n[cp, fp]
+                columns[f"asked_{name}"][pick] = periods_between(lo, hi, frequency)
                 columns[f"factor_{name}"][pick] = factor[cp, fp]
                 # The matrices hold "c leads f by k": turned to "a leads b by k".
                 sign = np.where(c[pick] == first[pick], 1.0, -1.0)
@@ -322,8 +323,21 @@ _RAW_COLUMNS = [
     "lead_recent",
     "lead_r_recent",
     "spread_z",
+    # The changes each window would hold with every period present (a window asked for 3 years of
+    # a pair whose shorter series started 7 months ago holds far fewer): see periods_between.
+    "asked_long",
+    "asked_recent",
     "end",
 ]
+
+
+def periods_between(after: pd.Timestamp, until: pd.Timestamp, frequency: str) -> int:
+    """The periods of the screen's calendar in (after, until]: weekdays, weeks ending Friday, month
+    or quarter ends, as `_period_values` puts every series on."""
+    start = after + pd.Timedelta(days=1)
+    if frequency == "daily":
+        return len(pd.bdate_range(start, until))
+    return len(pd.date_range(start, until, freq=PERIOD_RULES[frequency]))
 
 
 def _empty_table() -> pd.DataFrame:
@@ -370,6 +384,9 @@ class RankedScreen:
     # Shifts expected if no pair had a relationship at any lag: a spurious call in one window or
     # the other, each at most SIGNIFICANCE_LEVEL (Bonferroni over its lags).
     lead_shifts_by_chance: float = 0.0
+    # Pairs the filters keep but the ranking leaves out, with why (`apart`): see jobs/screening.rank.
+    set_apart: pd.DataFrame | None = None
+    samples_left_out: int = 0  # pairs with an offline sample, not ranked beside other data
 
 
 def rank_screen(

@@ -11,7 +11,8 @@ from rich.table import Table
 
 from ..data.loader import Loader
 from ..metrics.catalog import catalog
-from ..store import Store, StoreNotWritable
+from ..metrics.freshness import freshness
+from ..store import Store, StoreNotWritable, utcnow
 from ..store.postgres import WORKER_TIMEOUT_S
 from .common import check_ids, err, fail, open_store, out
 
@@ -126,20 +127,25 @@ def cmd_status(args: argparse.Namespace) -> int:
         note = f"note: the store {store.location} is read-only: listing what it holds (no samples added)"
         err.print(note, markup=False, highlight=False, soft_wrap=True)
     metas = store.all_meta()
-    table = Table("metric", "provenance", "first", "last", "points", "fetched", "last error", title="Store")
+    table = Table("metric", "provenance", "first", "last", "points", "age (days)", "next due", "fetched",
+                  "last error", title="Store")  # fmt: skip
+    now = utcnow()
     for metric in catalog():
         if metric.is_derived:
             continue
         m = metas.get(metric.id)
         if m is None:
-            table.add_row(metric.id, "-", "", "", "0", "", "")
+            table.add_row(metric.id, "-", "", "", "0", "", "", "", "")
             continue
+        state = freshness(metric, m.last_date, now) if m.last_date is not None else None
         table.add_row(
             metric.id,
             m.provenance or "-",
             f"{m.first_date:%Y-%m-%d}" if m.first_date is not None else "",
             f"{m.last_date:%Y-%m-%d}" if m.last_date is not None else "",
             str(m.points),
+            "" if state is None else f"{state.age_days:,}" + (" [yellow]stale[/]" if state.stale else ""),
+            "" if state is None else f"{state.next_due:%Y-%m-%d %H:%M}",
             f"{m.fetched_at:%Y-%m-%d %H:%M}" if m.fetched_at else "",
             m.last_error or "",
         )

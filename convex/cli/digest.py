@@ -67,7 +67,7 @@ def _send(store, stored, built, day: pd.Timestamp) -> int:
         own = dataclasses.replace(
             built,
             moves=digest.moves(stored, subscriber.pairs, base, day=day),
-            problems=digest.problems(stored, catalog(), subscriber.pairs, base),
+            problems=digest.problems(stored, catalog(), subscriber.pairs, base, day=day),
         )
         subject = f"Convex digest for {built.day}: {built.discoveries} divergences pass BH"
         return subject, digest.render_text(own), digest.render_html(own)

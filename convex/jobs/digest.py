@@ -24,7 +24,8 @@ from convex.content.related import CandidateSeries
 from convex.data.loaded import LoadedSeries
 from convex.jobs import screening
 from convex.metrics.catalog import Catalog
-from convex.metrics.formatting import PERIOD_WORD, format_change, format_pvalue, format_r
+from convex.metrics.formatting import PERIOD_WORD, day_text, format_change, format_pvalue, format_r
+from convex.metrics.freshness import freshness
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 TOP_DIVERGENCES = 10
@@ -63,6 +64,12 @@ class Divergence:
     qvalue: float
     passes: bool
     link: str
+    # The windows' dates ("19 Nov 2023 to 19 Aug 2026") and which metric is an offline sample;
+    # empty and False in digests stored before they were kept.
+    long_dates: str = ""
+    recent_dates: str = ""
+    sample_a: bool = False
+    sample_b: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,7 @@ def build_digest(
     }
     recent, long = screening.DEFAULT_RECENT, screening.DEFAULT_LONG
     result = screening.screen(candidates, recent, long)
-    ranked = screening.rank(result, candidates, screening.ScreenFilters())
+    ranked = screening.rank(result, candidates, screening.ScreenFilters(), as_of=day)
     table = ranked.table.head(top)
     divergences = [
         Divergence(
@@ -151,6 +158,9 @@ def build_digest(
             float(r.qvalue),
             bool(r.passes),
             _link(base, screening.compare_params(r.a, r.b, r.frequency, recent, long, r.end)),
+            *_window_texts(r.end, recent, long),
+            bool(r.sample_a),
+            bool(r.sample_b),
         )
         for r in table.itertuples()
         if np.isfinite(r.pvalue)
@@ -167,8 +177,18 @@ def build_digest(
         discoveries=ranked.discoveries,
         divergences=divergences,
         moves=moves(stored, followed, base, day=day),
-        problems=problems(stored, catalog, followed, base),
+        problems=problems(stored, catalog, followed, base, day=day),
     )
+
+
+def _window_texts(end: pd.Timestamp, recent: str, long: str) -> tuple[str, str]:
+    spans = screening.window_dates(pd.Timestamp(end), recent, long)
+    return tuple(f"{day_text(spans[w][0])} to {day_text(spans[w][1])}" for w in ("long", "recent"))
+
+
+def _moment(day: pd.Timestamp) -> datetime:
+    """The end of the digest's day, when its freshness is judged."""
+    return (pd.Timestamp(day).normalize() + pd.Timedelta(days=1)).tz_localize("UTC").to_pydatetime()
 
 
 def _link(base: str, params: dict[str, str], page: str = "") -> str:
@@ -179,7 +199,8 @@ def moves(
     stored: dict[str, LoadedSeries], followed: list[tuple[str, str]], base: str, *, day: pd.Timestamp
 ) -> list[Move]:
     """Each followed metric's latest one-period change up to `day`, largest against its own
-    history first."""
+    history first; only metrics that are current on that day (a stale one's last move is old news,
+    and the digest lists it under stale data instead)."""
     out, seen = [], set()
     for pair in followed:
         for metric_id in pair:
@@ -187,7 +208,12 @@ def moves(
             if c is None or metric_id in seen:
                 continue
             seen.add(metric_id)
-            changes = compute_changes(c.series[c.series.index <= day], c.metric.change).dropna()
+            series = c.series[c.series.index <= day]
+            if series.empty or c.provenance == "sample":
+                continue
+            if freshness(c.metric, series.index[-1], _moment(day)).stale:
+                continue
+            changes = compute_changes(series, c.metric.change).dropna()
             if changes.empty:
                 continue
             latest = changes.iloc[-1]
@@ -210,19 +236,28 @@ def moves(
     return sorted(out, key=lambda m: -abs(m.zscore) if m.zscore is not None else 0.0)
 
 
-def problems(stored: dict[str, LoadedSeries], catalog: Catalog, followed, base: str) -> list[DataProblem]:
-    """Followed metrics without data, and every stored metric that is stale or failed."""
+def problems(
+    stored: dict[str, LoadedSeries], catalog: Catalog, followed, base: str, *, day: pd.Timestamp
+) -> list[DataProblem]:
+    """Followed metrics without data or with only an offline sample, and every stored metric that
+    is stale on `day` (its next value was due and did not come: convex/metrics/freshness.py) or
+    whose last fetch failed."""
     wanted = {i for pair in followed for i in pair}
-    out = [
-        DataProblem(i, catalog.get(i).name, "no data stored", f"{base}/status")
-        for i in sorted(wanted)
-        if i not in stored
-    ]
-    out += [
-        DataProblem(i, s.metric.name, s.stale_reason or "stale", f"{base}/status")
-        for i, s in stored.items()
-        if s.stale and s.provenance != "sample"
-    ]
+    status = f"{base}/status"
+    missing = [i for i in sorted(wanted) if i not in stored]
+    out = [DataProblem(i, catalog.get(i).name, "no data stored", status) for i in missing]
+    for i, s in stored.items():
+        series = s.series[s.series.index <= day]
+        if s.provenance == "sample":
+            if i in wanted and len(series):
+                ending = day_text(series.index[-1])
+                out.append(DataProblem(i, s.metric.name, f"only an offline sample, ending {ending}", status))
+            continue
+        reasons = [s.stale_reason] if s.stale and s.stale_reason else []
+        if len(series) and (state := freshness(s.metric, series.index[-1], _moment(day))).stale:
+            reasons.insert(0, state.words())
+        if reasons:
+            out.append(DataProblem(i, s.metric.name, "; ".join(reasons), status))
     return out
 
 
@@ -230,17 +265,20 @@ def problems(stored: dict[str, LoadedSeries], catalog: Catalog, followed, base: 
 
 
 def _divergence_words(d: Divergence, digest: Digest) -> str:
+    recent = d.recent_dates or f"the last {screening.RECENT_WORDS[digest.recent]}"
+    long = d.long_dates or f"the {screening.LONG_WORDS[digest.long]} before"
+    name_a = d.name_a + (" (sample)" if d.sample_a else "")
+    name_b = d.name_b + (" (sample)" if d.sample_b else "")
     return (
-        f"{d.name_a} vs {d.name_b}: r {format_r(d.r_recent)} over the last "
-        f"{screening.RECENT_WORDS[digest.recent]} against {format_r(d.r_long)} over the "
-        f"{screening.LONG_WORDS[digest.long]} before (p {format_pvalue(d.pvalue)}, "
-        f"q {format_pvalue(d.qvalue)}{', passes BH' if d.passes else ''})"
+        f"{name_a} vs {name_b}: r {format_r(d.r_recent)} over {recent} against {format_r(d.r_long)} "
+        f"over {long} (p {format_pvalue(d.pvalue)}, q {format_pvalue(d.qvalue)}"
+        f"{', passes BH' if d.passes else ''})"
     )
 
 
 def _move_words(m: Move) -> str:
     size = f", {m.zscore:+.1f} sd of its 3-year changes" if m.zscore is not None else ""
-    return f"{m.name} {m.change_words} in the {m.period} to {m.date}{size}"
+    return f"{m.name} {m.change_words} in the {m.period} to {day_text(pd.Timestamp(m.date))}{size}"
 
 
 def _headline(digest: Digest) -> str:

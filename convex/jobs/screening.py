@@ -8,14 +8,17 @@ link that shows each break. The statistics are convex.analytics.screener's.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import pandas as pd
 
 from convex.analytics.align import dates_text
 from convex.analytics.screener import RankedScreen, Screen, ScreenSeries, rank_screen, screen_pairs
+from convex.analytics.windows import COMPLETE_SHARE, NATIVE_PERIOD_DAYS, OLD_AFTER_PERIODS
 from convex.content.related import CandidateSeries
+from convex.metrics.formatting import day_text
+from convex.store import utcnow
 
 RECENT_WINDOWS = {
     "4W": pd.DateOffset(weeks=4),
@@ -64,28 +67,47 @@ class ScreenFilters:
     frequencies: tuple[str, ...] = ()  # the pair's (coarser) frequency; empty: every one
     min_points: int = DEFAULT_MIN_POINTS
     exclude_mechanical: bool = True
+    # Offline samples beside live or imported data: None ranks them only while nothing else is stored.
+    include_samples: bool | None = None
+    # Pairs whose windows end long before the day of the screen, or hold too little of them.
+    include_set_apart: bool = False
 
 
 def rank(
-    screen_result: Screen, candidates: Mapping[str, CandidateSeries], filters: ScreenFilters
+    screen_result: Screen,
+    candidates: Mapping[str, CandidateSeries],
+    filters: ScreenFilters,
+    *,
+    as_of: pd.Timestamp | None = None,
 ) -> RankedScreen:
     """The filtered pairs ranked, BH over exactly them, with names, domains, provenance and the
-    mechanical links the catalog knows."""
+    mechanical links the catalog knows. Only the present is ranked: a pair whose windows end more
+    than OLD_AFTER_PERIODS periods of its frequency before `as_of` (today by default), or hold less
+    than COMPLETE_SHARE of the changes asked of either window, is set apart with the reason
+    (RankedScreen.set_apart), never ranked as this week's news; offline samples are ranked beside
+    other data only when asked (ScreenFilters.include_samples)."""
     table = screen_result.table
     if not len(table):
         return rank_screen(table)
+    as_of = (as_of if as_of is not None else pd.Timestamp(utcnow().date())).normalize()
     metric = {i: c.metric for i, c in candidates.items()}
+    sample = {i: c.provenance == "sample" for i, c in candidates.items()}
     table = table.assign(
         name_a=table["a"].map(lambda i: metric[i].name),
         name_b=table["b"].map(lambda i: metric[i].name),
         domain_a=table["a"].map(lambda i: metric[i].domain),
         domain_b=table["b"].map(lambda i: metric[i].domain),
-        sample=table["a"].map(lambda i: candidates[i].provenance == "sample")
-        | table["b"].map(lambda i: candidates[i].provenance == "sample"),
+        sample_a=table["a"].map(sample),
+        sample_b=table["b"].map(sample),
         mechanical=[
             metric[a].mechanical_link(metric[b]) for a, b in zip(table["a"], table["b"], strict=True)
         ],
+        apart=_set_apart_reasons(table, as_of),
     )
+    table = table.assign(sample=table["sample_a"] | table["sample_b"])
+    with_samples = filters.include_samples
+    if with_samples is None:
+        with_samples = all(sample.values())  # nothing but samples stored: they are all there is
 
     def keep(t: pd.DataFrame) -> pd.Series:
         ok = pd.Series(True, index=t.index)
@@ -95,9 +117,38 @@ def rank(
             ok &= t["frequency"].isin(filters.frequencies)
         if filters.exclude_mechanical:
             ok &= t["mechanical"].isna()
+        if not with_samples:
+            ok &= ~t["sample"]
         return ok
 
-    return rank_screen(table, keep=keep, min_points=filters.min_points)
+    kept = table[keep(table)]
+    apart = kept[kept["apart"].notna()] if not filters.include_set_apart else kept.iloc[:0]
+    ranked = rank_screen(kept.drop(index=apart.index), min_points=filters.min_points)
+    return replace(
+        ranked,
+        set_apart=apart.sort_values("end", ascending=False).reset_index(drop=True),
+        samples_left_out=0 if with_samples else int(table["sample"].sum()),
+    )
+
+
+def _set_apart_reasons(table: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """Why each pair is not ranked as of `as_of` (None: it is): its windows end too long ago, or
+    hold too little of what was asked of them."""
+    reasons = []
+    for frequency, end, n_long, asked_long, n_recent, asked_recent in zip(
+        table["frequency"], table["end"], table["n_long"], table["asked_long"], table["n_recent"],
+        table["asked_recent"], strict=True,
+    ):  # fmt: skip
+        age = int((as_of - pd.Timestamp(end)).days)
+        if age > OLD_AFTER_PERIODS * NATIVE_PERIOD_DAYS[frequency]:
+            reasons.append(f"ends {day_text(pd.Timestamp(end))}, {age:,} days before {day_text(as_of)}")
+        elif n_long < COMPLETE_SHARE * asked_long:
+            reasons.append(f"the long window holds {int(n_long):,} of its {int(asked_long):,} changes")
+        elif n_recent < COMPLETE_SHARE * asked_recent:
+            reasons.append(f"the recent window holds {int(n_recent):,} of its {int(asked_recent):,} changes")
+        else:
+            reasons.append(None)
+    return pd.Series(reasons, index=table.index, dtype=object)
 
 
 def window_dates(end: pd.Timestamp, recent: str, long: str) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:

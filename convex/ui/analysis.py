@@ -26,7 +26,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from ..analytics.metric_stats import metric_statistics as compute_metric_statistics
 from ..analytics.report import PairReport, pair_core, pair_spread
 from ..analytics.spreads import SPREAD_KINDS
-from ..analytics.windows import LOOKBACKS
+from ..analytics.windows import LOOKBACKS, date_window
 from ..content import PairContent, pair_content
 from ..data.loaded import LoadedSeries, pair_options
 from ..metrics.metric import Metric
@@ -57,9 +57,12 @@ def _spread(
 
 
 @cached_by_identity(max_entries=256)
-def _metric_statistics(ls: LoadedSeries, window: str, location: str):
+def _metric_statistics(ls: LoadedSeries, window: str, location: str, until: pd.Timestamp | None = None):
+    """One metric's statistics over `window` back from its latest value, or from `until` (the last
+    of the chosen dates: a view of exact dates shows each metric as it stood then)."""
+    series = ls.series if until is None else ls.series[ls.series.index <= until]
     return compute_metric_statistics(
-        ls.series, frequency=ls.frequency, change=ls.metric.change, window=window, today=_today()
+        series, frequency=ls.frequency, change=ls.metric.change, window=window, today=until or _today()
     )
 
 
@@ -117,11 +120,13 @@ def _view(la: LoadedSeries, lb: LoadedSeries, choice: Choice, location: str) -> 
     # Assembled from the cached parts, so that a change of one setting computes only its part.
     lookback, roll = choice.lookback, choice.rolling_window
     aligned, stats = _core(la, lb, lookback, roll, location)
+    chosen = date_window(lookback)
+    until = chosen[1] if chosen else None
     report = PairReport(
         aligned=aligned,
         stats=stats,
-        metric_a=_metric_statistics(la, choice.stats_window, location),
-        metric_b=_metric_statistics(lb, choice.stats_window, location),
+        metric_a=_metric_statistics(la, choice.stats_window, location, until),
+        metric_b=_metric_statistics(lb, choice.stats_window, location, until),
         spreads={choice.spread_kind: _spread(la, lb, lookback, roll, choice.spread_kind, location)},
     )
     return PairView(report, la.metric, lb.metric, _kept(la, lb, lookback, roll, location))

@@ -14,9 +14,10 @@ from ..content import CandidateSeries, related_pairs, strongest_relationships
 from ..content.words import short_name
 from ..data.loader import Loader
 from ..metrics.catalog import catalog
-from ..metrics.formatting import format_pvalue
+from ..metrics.formatting import day_text, format_pvalue
+from ..metrics.freshness import freshness
 from ..metrics.metric import Metric
-from ..store import StoreError
+from ..store import StoreError, utcnow
 from .analysis import later
 from .data import _store, store_location, store_version
 from .pickers import pair_label
@@ -74,6 +75,7 @@ def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
     if not related:
         st.caption("No other pair with data shares a metric or a domain pair with this one yet.")
         return
+    stored = candidates(store_version(), store_location())
     for pair in related:
         st.page_link(
             "pages/compare.py",
@@ -81,7 +83,7 @@ def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
             query_params={"a": pair.a_id, "b": pair.b_id, "lookback": lookback},
             icon=":material/compare_arrows:",
         )
-        st.caption(pair.reason)
+        st.caption(" · ".join([pair.reason, *stale_notes((pair.a_id, pair.b_id), stored)]))
 
 
 @st.fragment(run_every=0.5)
@@ -98,6 +100,20 @@ def _ranking(key: tuple) -> None:
     st.caption("Ranking related pairs…")
 
 
+def stale_notes(ids, stored: dict[str, CandidateSeries]) -> list[str]:
+    """ "SPY: stale, latest 23 Feb 2026" for each of `ids` whose next value should have come and
+    did not (convex/metrics/freshness.py): a ranking is only as current as its data."""
+    now, notes = utcnow(), []
+    for metric_id in ids:
+        found = stored.get(metric_id)
+        if found is None or not len(found.series):
+            continue
+        state = freshness(found.metric, found.series.index[-1], now)
+        if state.stale:
+            notes.append(f"{short_name(found.metric)}: stale, latest {day_text(state.last)}")
+    return notes
+
+
 def strongest_relationships_section(metric: Metric) -> None:
     with st.spinner("Ranking relationships…"):
         found = _strongest(metric.id, store_version(), store_location())
@@ -105,6 +121,7 @@ def strongest_relationships_section(metric: Metric) -> None:
         st.caption("No other metric with data has enough history in common with this one.")
         return
     st.caption("Catalog metrics with data, ranked by the correlation of changes over the last 3 years.")
+    stored = candidates(store_version(), store_location())
     for rel in found:
         st.page_link(
             "pages/compare.py",
@@ -117,5 +134,6 @@ def strongest_relationships_section(metric: Metric) -> None:
         notes = [] if rel.significant else [f"not significant (p {format_pvalue(rel.pvalue)})"]
         if rel.provenance == "sample":
             notes.append("offline sample data")
+        notes += stale_notes((rel.metric_id,), stored)
         if notes:
             st.caption(" · ".join(notes))

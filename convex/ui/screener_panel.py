@@ -82,8 +82,8 @@ def table(
                 screening.compare_link(screening.compare_params(a, b, f, recent, long, e))
                 for a, b, f, e in rows
             ],
-            "A": t["name_a"] + t["sample"].map({True: " (sample)", False: ""}),
-            "B": t["name_b"],
+            "A": named(t, "a"),
+            "B": named(t, "b"),
             "Frequency": t["frequency"],
             f"r, {screening.LONG_WORDS[long]} before": t["r_long"],
             f"r, last {screening.RECENT_WORDS[recent]}": t["r_recent"],
@@ -108,6 +108,17 @@ def table(
             "Changes (long)": t["n_long"].astype(int),
         }
     )
+
+
+def named(t: pd.DataFrame, side: str) -> pd.Series:
+    """Metric names, " (sample)" on the one that is an offline sample (never on its partner)."""
+    return t[f"name_{side}"] + t[f"sample_{side}"].map({True: " (sample)", False: ""})
+
+
+def set_apart_table(ranked: RankedScreen) -> pd.DataFrame:
+    """The pairs the filters keep that the ranking leaves out, with why (stale, or short windows)."""
+    t = ranked.set_apart
+    return pd.DataFrame({"A": named(t, "a"), "B": named(t, "b"), "Ends": t["end"].dt.date, "Why": t["apart"]})
 
 
 def lag_words() -> str:

@@ -31,6 +31,8 @@ def lookback_control(
         "Lookback", list(LOOKBACKS), default=default, required=True, key="lookback",
         bind="query-params", help=help_text, on_change=on_change,
     )  # fmt: skip
+    if date_window(st.query_params.get(DATES_KEY, "")) is not None:
+        st.caption("Not in use: exact dates are in force (below). Picking a lookback goes back to it.")
     if value is None:
         st.session_state._lookback_restore = default
         st.session_state._carried_notices = notices
@@ -71,13 +73,43 @@ def _picked(key: str) -> None:
         st.query_params[DATES_KEY] = value
 
 
+def _typed(key: str) -> None:
+    value = (st.session_state.get(key) or "").strip()
+    if valid_dates(value):
+        st.session_state[DATES_KEY] = value
+        st.query_params[DATES_KEY] = value
+        st.session_state.pop(_TYPED_PROBLEM, None)
+    elif value:
+        st.session_state[_TYPED_PROBLEM] = (
+            "Write two dates, the first before the last: 2020-03-02..2020-06-26."
+        )
+
+
+_TYPED_PROBLEM = "_dates_typed_problem"
+
+
 def dates_control(dates: str | None) -> None:
-    """The date picker that sets `dates`, and the way back to the lookback when they are set."""
+    """The date picker that sets `dates`, a text field where the same dates can be typed (Enter
+    applies them), and the way back to the lookback when they are set."""
     window = date_window(dates) if dates else None
     # One picker per window: a new window from a link starts a new picker showing it, while a
     # half-picked range (one date so far) stays as it is until both ends exist.
     key = f"_dates_picker_{dates or ''}"
     with st.expander("Exact dates", expanded=window is not None, icon=":material/date_range:"):
+        typed_key = f"_dates_typed_{dates or ''}"
+        st.text_input(
+            "Dates, typed",
+            value=dates or "",
+            key=typed_key,
+            on_change=_typed,
+            args=(typed_key,),
+            placeholder="2020-03-02..2020-06-26",
+            max_chars=22,
+            help="Two dates, first and last included, as YYYY-MM-DD..YYYY-MM-DD; Enter applies them.",
+        )
+        problem = st.session_state.pop(_TYPED_PROBLEM, None)
+        if problem:
+            st.error(problem, icon=":material/error:")
         st.date_input(
             "First and last date",
             value=tuple(d.date() for d in window) if window else (),

@@ -261,3 +261,19 @@ def test_an_upload_named_in_markdown_renders_as_text_for_every_visitor(page, bro
     assert not [url for url in requested if "evil" in url]
     assert visitor.locator("[data-testid='stException']").count() == 0
     visitor.context.close()
+
+
+def test_dates_typed_and_entered_apply_exact_dates(page, app_url):
+    # Issue 29: Enter in the date field applied nothing; the typed field applies on Enter.
+    page.goto(f"{app_url}/?a=spy&b=gld")
+    wait_for_app(page)
+    box = page.locator("[data-testid='stExpander']").filter(has_text="Exact dates")
+    box.get_by_text("Exact dates").click()
+    field = box.get_by_role("textbox", name="Dates, typed")
+    field.fill("2022-03-01..2022-06-30")
+    field.press("Enter")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('dates') === '2022-03-01..2022-06-30'", timeout=30_000
+    )
+    page.get_by_text("(1 Mar 2022 to 30 Jun 2022)").first.wait_for(timeout=30_000)
+    assert_healthy(page)

@@ -44,7 +44,7 @@ def test_the_digest_gives_the_screeners_numbers_and_links_from_the_base_url(stor
         loaded, catalog(), day=DAY, base="https://convex.example.com", followed=[("walcl", "tlt")]
     )
     cands = {i: CandidateSeries(s.series, s.metric, s.frequency, s.provenance) for i, s in loaded.items()}
-    ranked = screening.rank(screening.screen(cands), cands, screening.ScreenFilters())
+    ranked = screening.rank(screening.screen(cands), cands, screening.ScreenFilters(), as_of=DAY)
     assert digest.tested == ranked.tested and digest.discoveries == ranked.discoveries
     assert len(digest.divergences) == min(10, ranked.table["pvalue"].notna().sum()) > 0
     for d, row in zip(digest.divergences, ranked.table.itertuples(), strict=False):

@@ -12,6 +12,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from convex.analytics.align import date_window
+from convex.metrics.catalog import catalog
+from convex.metrics.formatting import format_value
 from convex.store import Store
 from tests.fakes import synthetic_series
 
@@ -598,6 +600,17 @@ def test_explorer_hostile_metric_falls_back():
 
 
 # ------------------------------------------------------------------ screener
+@pytest.fixture
+def day_after_the_data(monkeypatch):
+    """The screener ranks the present (issue 29): these tests read it the day after the synthetic
+    data end (2026-11-18), as a user would a screen of current data."""
+    from datetime import UTC, datetime
+
+    from convex.jobs import screening
+
+    monkeypatch.setattr(screening, "utcnow", lambda: datetime(2026, 11, 19, 12, tzinfo=UTC))
+
+
 def run_screener(**params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():
@@ -607,7 +620,7 @@ def run_screener(**params) -> AppTest:
     return at
 
 
-def test_the_screener_ranks_every_pair_with_its_correction_and_links(store):
+def test_the_screener_ranks_every_pair_with_its_correction_and_links(store, day_after_the_data):
     at = run_screener()
     assert at.title[0].value == "Divergence screener"
     summary = next(m.value for m in at.markdown if "pairs from" in m.value)
@@ -620,7 +633,7 @@ def test_the_screener_ranks_every_pair_with_its_correction_and_links(store):
     assert (table["Changes (recent)"] >= 12).all()
 
 
-def test_the_screener_leaves_out_mechanical_pairs_until_asked(store):
+def test_the_screener_leaves_out_mechanical_pairs_until_asked(store, day_after_the_data):
     def has_ratio_with_spy(at):
         t = at.dataframe[0].value
         names = set(zip(t["A"].str.replace(" (sample)", ""), t["B"], strict=True))
@@ -632,7 +645,7 @@ def test_the_screener_leaves_out_mechanical_pairs_until_asked(store):
     assert has_ratio_with_spy(at)
 
 
-def test_a_screener_link_restores_its_windows_and_filters(store):
+def test_a_screener_link_restores_its_windows_and_filters(store, day_after_the_data):
     at = run_screener(recent="26 weeks", long="5 years", freq="weekly", min="20", mechanical="false")
     assert at.selectbox(key="recent").value == "26 weeks" and at.selectbox(key="long").value == "5 years"
     assert at.multiselect(key="freq").value == ["weekly"] and at.number_input(key="min").value == 20
@@ -642,7 +655,7 @@ def test_a_screener_link_restores_its_windows_and_filters(store):
     assert "r, last 26 weeks" in table.columns
 
 
-def test_the_screener_gives_each_pairs_leads_and_links_to_their_window(store):
+def test_the_screener_gives_each_pairs_leads_and_links_to_their_window(store, day_after_the_data):
     at = run_screener(min="3")
     summary = next(m.value for m in at.markdown if "pairs from" in m.value)
     assert "changed their lead, where about" in summary
@@ -664,7 +677,7 @@ def test_the_screener_gives_each_pairs_leads_and_links_to_their_window(store):
         assert any("lead-lag shifted" in i.value for i in at.info)
 
 
-def test_a_hostile_screener_link_falls_back_with_notices(store):
+def test_a_hostile_screener_link_falls_back_with_notices(store, day_after_the_data):
     at = run_screener(recent="99Y", min="abc", domain="Nope")
     warnings = " ".join(w.value for w in at.warning)
     assert "“recent”" in warnings and "“min”" in warnings and "“domain”" in warnings
@@ -693,3 +706,26 @@ def test_a_slow_related_ranking_is_drawn_when_ready_and_the_view_keeps_its_link_
     links = [link.proto.label for link in at.get("page_link") if " vs " in link.proto.label]
     assert len(links) >= 3 and not any("Ranking related pairs" in c.value for c in at.caption)
     assert any("unrecognised link parameter" in w.value for w in at.warning)  # still shown
+
+
+def test_exact_dates_reach_the_header_and_each_metrics_statistics(store):
+    # Issue 29: with dates= set, the header and the statistics panels show each metric as it stood
+    # on the window's last day, not the latest data.
+    at = run(a="spy", b="gld", dates="2022-03-01..2022-06-30")
+    spy = store.read_series("spy")
+    on_the_day = spy[spy.index <= "2022-06-30"]
+    assert metric_values(at)["S&P 500 ETF (SPY)"] == format_value(on_the_day.iloc[-1], catalog().get("spy"))
+    assert any(c.value.startswith(f"On {on_the_day.index[-1].day} Jun 2022, the last of the chosen dates")
+               for c in at.caption)  # fmt: skip
+    assert "Not in use: exact dates are in force" in texts(at)
+
+
+def test_dates_typed_and_entered_apply_and_a_bad_one_says_how_to_write_it(store):
+    at = run(a="spy", b="gld")
+    at.text_input(key="_dates_typed_").set_value("2021-01-04..2021-06-30").run()  # Enter
+    assert "(4 Jan 2021 to 30 Jun 2021)" in aligned_caption(at)
+    assert at.query_params["dates"] in ("2021-01-04..2021-06-30", ["2021-01-04..2021-06-30"])
+    typed = next(t for t in at.text_input if t.key.startswith("_dates_typed_"))
+    typed.set_value("2021-06-30..2021-01-04").run()
+    assert any("Write two dates, the first before the last" in e.value for e in at.error)
+    assert "(4 Jan 2021 to 30 Jun 2021)" in aligned_caption(at)  # the window in force stays
