@@ -5,9 +5,19 @@ the chosen move (at least as large, in its direction); B's outcome is its change
 `horizon` periods. Episodes are taken in date order and never overlap: the next one starts no
 earlier than the end of the previous one's outcome window, so no B move is counted twice.
 Windows that cross a gap in the aligned data (a change left out as spanning more than one
-period) are not used. B's unconditional distribution is its change over every non-overlapping
-`horizon` window that does not overlap an episode; the difference is tested with Mann-Whitney's
-U (two-sided), whose p-value holds because neither sample overlaps itself or the other.
+period) are not used.
+
+The baseline is B's usual change: its change over every non-overlapping `horizon` window of the
+sample (the unconditional distribution, episodes' windows included). Episodes are a subset of B's
+windows, so a two-sample test that assumes independent samples does not hold; instead the
+episodes' median is compared with the medians of RANDOM_DRAWS random sets of as many
+non-overlapping `horizon` windows anywhere in the sample (a randomisation test: under the null
+that A's moves say nothing about B's next `horizon`, the episodes are such a set), two-sided, with
+a fixed seed so the same data give the same p.
+
+The default move is A's latest move over the horizon when moves at least that large (in its
+direction) are rare enough to be an event (at most EVENT_SHARE of the history); otherwise A's
+move at the EVENT_SHARE quantile in that direction, and the report says which and why.
 
 Run it on the "as published" alignment when one exists, so that no episode uses A's value
 before it was released.
@@ -20,7 +30,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from convex.analytics.align import AlignedPair, align_pair
 from convex.analytics.forecast import Forecast, var_forecast
@@ -31,6 +40,10 @@ from convex.metrics.metric import Dating
 
 MIN_EPISODES = 8
 DEFAULT_HORIZON = {"daily": 21, "weekly": 13, "monthly": 6, "quarterly": 4}
+RANDOM_DRAWS = 2000
+_SEED = 29_301  # fixed: a randomisation p is a function of the data, not of the run
+# A move matched or exceeded in more than this share of the history is not an event.
+EVENT_SHARE = 0.2
 
 
 def horizon_changes(levels: np.ndarray, horizon: int, change: str) -> np.ndarray:
@@ -57,9 +70,36 @@ def _complete_windows(changes: np.ndarray, horizon: int) -> np.ndarray:
 
 
 def latest_move(aligned: AlignedPair, horizon: int) -> float | None:
-    """A's change over the last `horizon` aligned periods: the scenario's default move."""
+    """A's change over the last `horizon` aligned periods."""
     moves = horizon_changes(aligned.history["a"].to_numpy(dtype=float), horizon, aligned.change_a)
     return finite_or_none(moves[-1]) if len(moves) else None
+
+
+@dataclass(frozen=True)
+class DefaultMove(JsonResult):
+    """The move a scenario uses when none is given, and why."""
+
+    move: float
+    latest: float  # A's latest move over the horizon
+    latest_share: float  # share of the history's moves at least as large, in its direction
+    rule: str  # "latest" or "quantile"
+
+
+def default_move(aligned: AlignedPair, horizon: int) -> DefaultMove | None:
+    """A's latest move when it is an event (matched or exceeded in at most EVENT_SHARE of the
+    history's `horizon` moves), else the move at that quantile in the latest move's direction."""
+    latest = latest_move(aligned, horizon)
+    if latest is None or latest == 0:
+        return None
+    moves = horizon_changes(aligned.history["a"].to_numpy(dtype=float), horizon, aligned.change_a)
+    moves = moves[np.isfinite(moves)]
+    share = float(np.mean(moves <= latest if latest < 0 else moves >= latest))
+    if share <= EVENT_SHARE:
+        return DefaultMove(latest, latest, share, "latest")
+    quantile = float(np.quantile(moves, EVENT_SHARE if latest < 0 else 1 - EVENT_SHARE))
+    if quantile == 0 or (quantile < 0) != (latest < 0):
+        return DefaultMove(latest, latest, share, "latest")  # no move that rare in that direction
+    return DefaultMove(quantile, latest, share, "quantile")
 
 
 @dataclass(frozen=True)
@@ -95,8 +135,8 @@ class EventStudy(JsonResult):
     change_b: str
     episodes: tuple[Episode, ...]
     after_episodes: Distribution
-    unconditional: Distribution
-    pvalue: float | None  # Mann-Whitney U, two-sided, episodes against unconditional
+    unconditional: Distribution  # every non-overlapping window of the sample: B's usual change
+    pvalue: float | None  # randomisation test of the episodes' median (see the module docstring)
     first_signal: pd.Timestamp | None
     # B's path over each episode's outcome window, rebased to 0 (rows 0..horizon; one column
     # per episode, named by its signal date), and the median path.
@@ -144,21 +184,50 @@ def event_study(data: PairData, move: float, horizon: int) -> EventStudy:
         )
         for t in rows
     )
-    taken = np.array(rows, dtype=int)
-    grid = [t for t in range(horizon, n - horizon, horizon) if b_ok[t] and np.isfinite(b_after[t])]
-    # An outcome window (t, t + horizon] overlaps an episode's when their rows are < horizon apart.
-    others = np.array([b_after[t] for t in grid if not (np.abs(taken - t) < horizon).any()])
+    outcome_ok = b_ok & np.isfinite(b_after)
+    usual = b_after[[t for t in range(horizon, n - horizon, horizon) if outcome_ok[t]]]
     moves = np.array([e.b_move for e in episodes])
     common = dict(move=float(move), horizon=horizon, change_a=data.change_a, change_b=data.change_b,
                   episodes=episodes, after_episodes=Distribution.of(moves),
-                  unconditional=Distribution.of(others),
+                  unconditional=Distribution.of(usual),
                   first_signal=episodes[0].signal if episodes else None)  # fmt: skip
-    for count, what in ((len(episodes), "episodes"), (len(others), "other windows to compare with")):
+    for count, what in ((len(episodes), "episodes"), (len(usual), "windows in the sample")):
         if count < MIN_EPISODES:
             reason = f"{count} {what}, need at least {MIN_EPISODES}"
             return EventStudy(**common, pvalue=None, insufficient=reason)
-    pvalue = float(sps.mannwhitneyu(moves, others, alternative="two-sided").pvalue)
+    pvalue = randomisation_pvalue(np.where(outcome_ok, b_after, np.nan), len(moves), horizon,
+                                  float(np.median(moves)), float(np.median(usual)))  # fmt: skip
     return EventStudy(**common, pvalue=pvalue, paths=_paths(data, rows, horizon))
+
+
+def randomisation_pvalue(
+    outcomes: np.ndarray, k: int, horizon: int, observed: float, centre: float, draws: int = RANDOM_DRAWS
+) -> float | None:
+    """Two-sided p of an episodes' median `observed` against the medians of `draws` random sets
+    of k outcome windows whose rows are at least `horizon` apart (as episodes are), each drawn
+    uniformly among all such sets (sorted distinct positions spread by horizon - 1), distances
+    measured from `centre` (B's usual median). NaN outcomes (windows across a gap) are left out of
+    a draw's median. None when k such windows do not fit in the sample."""
+    positions = len(outcomes)
+    room = positions - (k - 1) * (horizon - 1)
+    if k < 1 or room < k:
+        return None
+    rng = np.random.default_rng(_SEED)
+    # k distinct positions per draw, uniformly among all k-subsets. With k * k below 4 rooms a
+    # draw of k integers has no repeat often enough (e^-2 at worst) to draw again those that do;
+    # otherwise the k smallest of `room` random keys.
+    if k * k <= 4 * room:
+        picks = np.sort(rng.integers(0, room, size=(draws, k)), axis=1)
+        while (repeats := (np.diff(picks, axis=1) == 0).any(axis=1)).any():
+            picks[repeats] = np.sort(rng.integers(0, room, size=(int(repeats.sum()), k)), axis=1)
+    else:
+        picks = np.sort(np.argpartition(rng.random((draws, room)), k - 1, axis=1)[:, :k], axis=1)
+    chosen = outcomes[picks + np.arange(k) * (horizon - 1)]
+    kept = np.isfinite(chosen).any(axis=1)
+    with np.errstate(all="ignore"):
+        medians = np.nanmedian(chosen[kept], axis=1)
+    extreme = np.abs(medians - centre) >= abs(observed - centre) - 1e-12
+    return float((1 + extreme.sum()) / (1 + len(medians)))
 
 
 def _paths(data: PairData, rows: list[int], horizon: int) -> pd.DataFrame:
@@ -187,6 +256,7 @@ class ScenarioReport(JsonResult):
     event_study: EventStudy
     response: Response
     forecast: Forecast
+    default_move: DefaultMove | None = None  # set when the move was not given: which and why
 
 
 def scenario_alignment(
@@ -198,9 +268,11 @@ def scenario_alignment(
     return align_pair(a, b, dating_a=dating_a, dating_b=dating_b, as_published=lagged, **options)
 
 
-def scenario_report(aligned: AlignedPair, move: float, horizon: int) -> ScenarioReport:
+def scenario_report(
+    aligned: AlignedPair, move: float, horizon: int, *, default: DefaultMove | None = None
+) -> ScenarioReport:
     """`aligned` is the pair cut to its lookback; its `history` (every aligned row) holds the
-    episodes."""
+    episodes. `default`: the default move that `move` is, when the user gave none."""
     window = PairData.build(aligned)
     history = PairData.build(dataclasses.replace(aligned, frame=aligned.history))
     return ScenarioReport(
@@ -212,4 +284,5 @@ def scenario_report(aligned: AlignedPair, move: float, horizon: int) -> Scenario
         event_study=event_study(history, move, horizon),
         response=local_projections(window, horizon),
         forecast=var_forecast(window, horizon),
+        default_move=default,
     )

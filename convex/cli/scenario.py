@@ -44,7 +44,7 @@ def parse_horizon(text: str, frequency: str) -> int:
 
 
 def cmd_scenario(args: argparse.Namespace) -> int:
-    from ..analytics.scenarios import DEFAULT_HORIZON, latest_move, scenario_alignment, scenario_report
+    from ..analytics.scenarios import DEFAULT_HORIZON, default_move, scenario_alignment, scenario_report
     from ..content.scenario_text import scenario_text
 
     loaded = load_pair(args.a, args.b)
@@ -58,12 +58,13 @@ def cmd_scenario(args: argparse.Namespace) -> int:
             if args.horizon
             else DEFAULT_HORIZON[aligned.frequency]
         )
-        move = parse_move(args.move, la.metric.change) if args.move else latest_move(aligned, horizon)
+        default = None if args.move else default_move(aligned, horizon)
+        move = parse_move(args.move, la.metric.change) if args.move else default and default.move
     except ValueError as exc:
         return fail(str(exc), 2)
     if not move:
         return fail(f"{la.metric.name} has no move over its latest {horizon} periods: give --move", 2)
-    report = scenario_report(aligned, move, horizon)
+    report = scenario_report(aligned, move, horizon, default=default)
     if args.json:
         out = {"a": args.a, "b": args.b, **report.to_dict()}
         sys.stdout.write(json.dumps(out, indent=2, allow_nan=False) + "\n")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from convex.analytics.scenarios import ScenarioReport
+from convex.analytics.scenarios import EVENT_SHARE, RANDOM_DRAWS, ScenarioReport
 from convex.content.words import short_name
 from convex.metrics.formatting import format_change, format_pvalue, format_share, periods
 from convex.metrics.metric import Metric
@@ -63,23 +63,49 @@ def forecast_verdict(report: ScenarioReport, metric_b: Metric) -> str:
 def event_study_words(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> str:
     e, a, b = report.event_study, short_name(metric_a), short_name(metric_b)
     when = f"{a} {move_words(e.move, e.horizon, report.frequency, metric_a)}"
+    chosen = default_move_words(report, metric_a)
     if e.insufficient:
         return (
-            f"Not enough evidence on what {b} did after {a} moved like this: {e.insufficient} (when {when})."
+            f"Not enough evidence on what {b} did after {a} moved like this: {e.insufficient} (when "
+            f"{when}).{chosen}"
         )
     after, usual = e.after_episodes, e.unconditional
     span = periods(e.horizon, report.frequency)
-    if e.pvalue >= SIGNIFICANCE:
-        comparison = "no different from"
+    test = (
+        f"a randomisation test of the median against {RANDOM_DRAWS:,} random sets of "
+        f"{e.n_episodes} non-overlapping windows of {span}: p {format_pvalue(e.pvalue)}"
+    )
+    if e.pvalue < SIGNIFICANCE:
+        verdict = f"{'lower' if after.median < usual.median else 'higher'} than {b}'s usual change"
     else:
-        comparison = "lower than" if after.median < usual.median else "higher than"
+        verdict = f"not distinguishable from {b}'s usual change at the 5% level"
     return (
         f"In {e.n_episodes} episodes since {e.first_signal:%Y} when {when}, {b}'s median change over "
         f"the next {span} was {format_change(after.median, metric_b)} "
         f"(IQR {format_change(after.q25, metric_b)} to {format_change(after.q75, metric_b)}; "
-        f"up in {format_share(after.hit_rate)}), {comparison} any "
-        f"{span} ({format_change(usual.median, metric_b)}, up in {format_share(usual.hit_rate)}; "
-        f"Mann-Whitney p {format_pvalue(e.pvalue)})."
+        f"up in {format_share(after.hit_rate)}), {verdict} over {span}: median "
+        f"{format_change(usual.median, metric_b)}, up in {format_share(usual.hit_rate)} of "
+        f"{usual.n:,} non-overlapping windows ({test}).{chosen}"
+    )
+
+
+def default_move_words(report: ScenarioReport, metric_a: Metric) -> str:
+    """Why the move is the one used, when the user gave none ("" otherwise)."""
+    d = report.default_move
+    if d is None:
+        return ""
+    a, span = short_name(metric_a), periods(report.event_study.horizon, report.frequency)
+    latest = format_change(d.latest, metric_a)
+    if d.rule == "latest":
+        return (
+            f" The move is {a}'s latest over {span} ({latest}), matched or exceeded in "
+            f"{format_share(d.latest_share)} of the history: rare enough to be an event."
+        )
+    level = f"{1 - EVENT_SHARE:.0%}" if d.move > 0 else f"{EVENT_SHARE:.0%}"
+    return (
+        f" {a}'s latest move over {span} ({latest}) is matched or exceeded in "
+        f"{format_share(d.latest_share)} of the history, too common to be an event, so the move is "
+        f"{a}'s {level} quantile ({format_change(d.move, metric_a)})."
     )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from ..metrics.metric import AT_THE_CLOSE, Dating, Metric
+from ..metrics.release_calendar import release_calendars
 from ..store import utcnow
 from .uploads import Upload, upload_metric
 
@@ -52,15 +53,24 @@ class LoadedSeries:
 
     @property
     def dating(self) -> Dating:
-        """How this data's dates are to be read: the metric's rules (with ALFRED's first-release
-        dates where stored), except for an offline sample, which is dated by its own period ends
-        and was never "published" on the live schedule."""
+        """How this data's dates are to be read: the metric's rules, with the day each value was
+        first published where it is known (ALFRED's, stored with a FRED key, before the release
+        calendar kept as data: convex/metrics/releases.toml), except for an offline sample, which is
+        dated by its own period ends and was never "published" on the live schedule."""
         if self.provenance == "sample":
             return AT_THE_CLOSE
         dating = self.metric.dating
-        if dating.release is None or self.first_releases is None:
+        calendar = release_calendars().get(self.metric.id)
+        if dating.release is None or (self.first_releases is None and calendar is None):
             return dating
-        return dataclasses.replace(dating, release=dating.release.with_first_releases(self.first_releases))
+        if calendar is None:
+            known, words = self.first_releases, "ALFRED"
+        elif self.first_releases is None:
+            known, words = calendar.released, "the release calendar"
+        else:
+            known = self.first_releases.combine_first(calendar.released)
+            words = "ALFRED and the release calendar"
+        return dataclasses.replace(dating, release=dating.release.with_first_releases(known, words))
 
     def age(self, now: datetime | None = None) -> timedelta | None:
         return (now or utcnow()) - self.fetched_at if self.fetched_at else None

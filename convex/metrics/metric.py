@@ -77,6 +77,7 @@ class Release:
     days: int
     at: str
     first_releases: object = field(default=None, compare=False, repr=False)
+    known_from: str = "ALFRED"  # where first_releases come from, in words
 
     def available(self, dates):
         """The first day whose close can reflect each value: the publication day, or the day
@@ -94,14 +95,15 @@ class Release:
     def known_count(self) -> int:
         return 0 if self.first_releases is None else len(self.first_releases)
 
-    def with_first_releases(self, first_releases) -> Release:
-        return dataclasses.replace(self, first_releases=first_releases)
+    def with_first_releases(self, first_releases, known_from: str = "ALFRED") -> Release:
+        return dataclasses.replace(self, first_releases=first_releases, known_from=known_from)
 
     def words(self) -> str:
         when = "the same day" if self.days == 0 else f"{self.days} day{'s' if self.days != 1 else ''} later"
         rule = f"published {when} at {self.at} New York time"
         if self.known_count:
-            return f"first-release dates from ALFRED for {self.known_count:,} values, otherwise {rule}"
+            known = f"first-release dates from {self.known_from} for {self.known_count:,} values"
+            return f"{known}, otherwise {rule}"
         return rule
 
 

@@ -14,7 +14,7 @@ from ..analytics.align import dates_text, lower_frequency, reference_date
 from ..analytics.scenarios import (
     DEFAULT_HORIZON,
     ScenarioReport,
-    latest_move,
+    default_move,
     scenario_alignment,
     scenario_report,
 )
@@ -41,11 +41,12 @@ def _scenario(
     la: LoadedSeries, lb: LoadedSeries, lookback: str, move: float | None, horizon: int, location: str
 ):
     aligned = scenario_alignment(la.series, lb.series, lookback=lookback, **pair_options(la, lb))
-    if move is None:
-        move = latest_move(aligned, horizon)
+    default = default_move(aligned, horizon) if move is None else None
+    if default is not None:
+        move = default.move
     if move is None or move == 0:
         return None
-    return scenario_report(aligned, move, horizon)
+    return scenario_report(aligned, move, horizon, default=default)
 
 
 def valid_move(text: str) -> bool:

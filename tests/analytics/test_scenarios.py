@@ -14,7 +14,13 @@ from convex.analytics.align import align_pair
 from convex.analytics.forecast import backtest, fit_var, model_changes, var_forecast
 from convex.analytics.pair_data import PairData
 from convex.analytics.response import local_projections
-from convex.analytics.scenarios import event_study, latest_move, scenario_report
+from convex.analytics.scenarios import (
+    RANDOM_DRAWS,
+    default_move,
+    event_study,
+    latest_move,
+    scenario_report,
+)
 from convex.content.scenario_text import scenario_text
 from convex.metrics.catalog import catalog
 
@@ -61,7 +67,9 @@ def test_the_event_study_finds_each_planted_drop_and_the_median_response():
     assert [ep.signal for ep in e.episodes] == list(aligned.frame.index[rows])
     assert e.after_episodes.median == pytest.approx(-0.03, abs=0.005)
     assert e.after_episodes.hit_rate == 0.0 and e.unconditional.median == pytest.approx(0.0, abs=0.005)
-    assert e.pvalue < 1e-6 and e.insufficient is None
+    # No random set of 12 non-overlapping windows of B is as far from its usual median: the
+    # smallest p a randomisation test of RANDOM_DRAWS draws can give.
+    assert e.pvalue == pytest.approx(1 / (RANDOM_DRAWS + 1)) and e.insufficient is None
     assert e.paths.shape == (11, 13) and e.paths["median"].iloc[-1] == pytest.approx(-0.03, abs=0.005)
     assert (e.paths.iloc[0] == 0).all()
 
@@ -112,7 +120,11 @@ def test_no_link_gives_no_difference_and_says_so():
     report = scenario_report(aligned, -0.04, 21)
     assert report.event_study.pvalue > 0.05 and report.event_study.n_episodes >= 8
     text = scenario_text(report, catalog().get("spy"), catalog().get("tlt"))
-    assert "no different from any 21 trading days" in text.event_study
+    # Issue 30/31: absence of evidence is not said as evidence of absence, and the baseline is named.
+    expected = "not distinguishable from TLT's usual change at the 5% level over 21 trading days"
+    assert expected in text.event_study
+    assert "no different" not in text.event_study and "any 21" not in text.event_study
+    assert f"of {report.event_study.unconditional.n:,} non-overlapping windows" in text.event_study
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -195,3 +207,39 @@ def test_walcl_and_tlt_as_published_on_real_files(shared_real):
     assert {ep.signal.day_of_week for ep in e.episodes} <= {4, 0}
     assert e.n_episodes >= 8 and e.pvalue is not None
     assert "as published" in report.method
+
+
+def test_the_baseline_is_b_over_every_non_overlapping_window_of_the_sample():
+    # Issue 30: not the leftover windows that miss an episode, but B's usual change.
+    aligned, _ = planted_drops()
+    e = event_study(PairData.build(aligned), -0.05, 10)
+    b = aligned.frame["b"]
+    forward = (b.shift(-10) / b - 1).iloc[10:-10:10]  # rows 10, 20, ...: B's next 10 days
+    assert e.unconditional.n == len(forward.dropna())
+    assert e.unconditional.median == pytest.approx(float(forward.median()), rel=1e-12)
+    assert e.unconditional.hit_rate == pytest.approx(float((forward > 0).mean()))
+
+
+def test_the_randomisation_test_holds_its_level_when_a_says_nothing():
+    rejections = []
+    for seed in range(40):
+        rng = np.random.default_rng(1000 + seed)
+        aligned = aligned_from_changes(rng.normal(0, 0.01, 2500), rng.normal(0.0003, 0.01, 2500))
+        e = event_study(PairData.build(aligned), -0.04, 10)
+        if e.pvalue is not None:
+            rejections.append(e.pvalue < 0.05)
+    assert len(rejections) >= 30
+    assert np.mean(rejections) <= 0.15  # about 5% by chance; well below what a broken test gives
+
+
+def test_the_default_move_is_the_latest_only_when_it_is_an_event():
+    rng = np.random.default_rng(5)
+    da, db = rng.normal(0, 0.01, 3000), rng.normal(0, 0.01, 3000)
+    da[-13:] = 0.0005  # a quiet last stretch: a small rise, matched in much of the history
+    aligned = aligned_from_changes(da, db)
+    chosen = default_move(aligned, 13)
+    assert chosen.rule == "quantile" and chosen.latest_share > 0.2
+    assert chosen.move > chosen.latest > 0  # the 80th percentile rise, larger than the latest
+    da[-13:] = -0.01  # a 12% fall over 13 days: rare
+    chosen = default_move(aligned_from_changes(da, db), 13)
+    assert chosen.rule == "latest" and chosen.move == pytest.approx((0.99**13) - 1)
