@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..api.params import ParamError
 from ..metrics.metric import InvalidFormulaError, UnknownMetricError
 from . import data, digest, scenario, stats
 from .common import fail
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"{exc}", 2)
     except UnknownMetricError as exc:
         return fail(f"{exc}; `python -m convex status` lists the catalog ids", 2)
+    except ParamError as exc:
+        return fail(str(exc), 2)
 
 
 if __name__ == "__main__":
