@@ -317,6 +317,13 @@ views = st.tabs(VIEWS, key="view", bind="query-params")
 with share_slot, st.popover("Share this view", icon=":material/share:"):
     st.caption("The address bar is the share link: opening it restores this exact view.")
     st.code(ui.share_url(URL_DEFAULTS), language=None, wrap_lines=True)
+    api_address, snippet = ui.share_api(a_id, b_id, span, None if roll == "Auto" else int(roll), stats_window)
+    st.caption(
+        "The same figures for a program: this view's JSON from this deployment's API, and in Python "
+        "(`import convex`, reading a store that holds the same data)."
+    )
+    st.code(api_address, language=None, wrap_lines=True)
+    st.code(snippet, language="python")
     if session_only:
         st.warning(
             f"{' and '.join(ui.metric(i).name for i in session_only)} lives only in this browser "

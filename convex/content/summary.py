@@ -61,6 +61,7 @@ def pair_summary(report: PairReport) -> str:
     reg = stats.regression
     hedge = reg.hedge_effectiveness_out_of_sample
     hedge_words = format_share(hedge) if _finite(hedge) else "n/a (too few changes)"
+    hedge_words = "0%" if hedge_words == "-0%" else hedge_words  # a loss smaller than half a percent
     return (
         f"{head}: {correlation}; beta of {aligned.name_b} on {aligned.name_a} {_beta(reg.beta)}; "
         f"hedge effectiveness out of sample {hedge_words}."

@@ -32,7 +32,7 @@ from .pickers import (
 )
 from .runs import ensure_app_navigation, page_run
 from .secrets import apply_secrets
-from .url import check_url, share_url, view_notices
+from .url import check_url, share_api, share_url, view_notices
 
 # The modules imported above (streamlit, pandas, statsmodels, altair: about 200,000 objects) live as
 # long as the server, and a full garbage collection walked them all: about 100 ms each. Frozen
@@ -64,6 +64,7 @@ __all__ = [
     "pair_label",
     "pairs_with_data",
     "provenance_badge",
+    "share_api",
     "share_url",
     "sync_choice_with_url",
     "try_load",
