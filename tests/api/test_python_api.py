@@ -77,11 +77,13 @@ def test_the_window_can_be_given_as_two_dates_or_a_lookback_in_any_case(store):
 
 
 def test_scenario_gives_exactly_what_convex_scenario_json_prints(store, capsys):
-    printed = cli_json(capsys, "scenario", "walcl", "tlt", "--move=-1%", "--horizon", "13w", "--lookback", "Max")
+    args = ("scenario", "walcl", "tlt", "--move=-1%", "--horizon", "13w", "--lookback", "Max")
+    printed = cli_json(capsys, *args)
     result = convex.scenario("walcl", "tlt", move="-1%", horizon="13w", lookback="Max")
     assert plain(result.to_dict()) == printed
     assert (result.move, result.horizon) == (-0.01, 13)
-    assert len(result.episodes) == result.event_study.n_episodes and (result.episodes["a_move"] <= -0.01).all()
+    episodes = result.episodes
+    assert len(episodes) == result.event_study.n_episodes and (episodes["a_move"] <= -0.01).all()
     # A bare number is in % for a metric that moves in %, as on the page: -1 is -1%.
     assert plain(convex.scenario("walcl", "tlt", -1, 13, "Max").to_dict()) == printed
 
@@ -89,7 +91,9 @@ def test_scenario_gives_exactly_what_convex_scenario_json_prints(store, capsys):
 def test_screen_is_the_screener_pages_ranking(store):
     # The candidates as the page reads them (convex/ui/related.py): every stored series, no fetching.
     stored = Loader(store, offline=True).stored()
-    candidates = {i: CandidateSeries(s.series, s.metric, s.frequency, s.provenance) for i, s in stored.items()}
+    candidates = {
+        i: CandidateSeries(s.series, s.metric, s.frequency, s.provenance) for i, s in stored.items()
+    }
     page = screening.rank(screening.screen(candidates, "13W", "3Y"), candidates, screening.ScreenFilters())
     frame = convex.screen()
     assert list(frame["a"]) == list(page.table["a"]) and list(frame["b"]) == list(page.table["b"])
@@ -166,7 +170,8 @@ def test_the_python_api_never_fetches_nor_writes(store, monkeypatch):
 def test_a_result_shows_itself_in_a_notebook_with_user_text_escaped(store):
     result = convex.compare(store.upload_id, "spy", "1Y")
     summary = result.summary()
-    assert repr(summary) == str(summary) and summary.startswith(f"{UPLOAD_NAME} vs S&P 500 ETF (SPY), daily, ")
+    assert repr(summary) == str(summary)
+    assert summary.startswith(f"{UPLOAD_NAME} vs S&P 500 ETF (SPY), daily, ")
     page = result._repr_html_()
     assert html.escape(UPLOAD_NAME) in page and UPLOAD_NAME not in page  # & and ' escaped
 
