@@ -8,6 +8,7 @@ import streamlit as st
 
 from convex import ui
 from convex.analytics.align import LOOKBACKS, lookback_label
+from convex.api.views import compare_dict
 from convex.content.words import short_name
 from convex.data.loaded import LoadedSeries, NoDataError
 from convex.metrics.catalog import catalog
@@ -379,8 +380,13 @@ d1.download_button(
 )
 d2.download_button(
     "Statistics (JSON)",
+    # The pair's one serialiser (convex.api.views): what `convex stats --json` and the API give.
     data=lambda: json.dumps(
-        {**report.to_dict(), **({"scenario": scenario.to_dict()} if scenario is not None else {})}, indent=2
+        {
+            **compare_dict(a_id, b_id, la, lb, report),
+            **({"scenario": scenario.to_dict()} if scenario is not None else {}),
+        },
+        indent=2,
     ),
     file_name=f"{a_id}_vs_{b_id}_statistics.json",
     mime="application/json",

@@ -48,6 +48,15 @@ SCREENER_LIMIT = params.SCREENER_LIMIT
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _JSON = "application/json"
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+# The query parameters each route takes (the OpenAPI document lists exactly these).
+PARAMETERS: dict[str, tuple[str, ...]] = {
+    "metrics": ("domain",),
+    "series": ("format", "start", "end"),
+    "compare": ("a", "b", "lookback", "dates", "roll", "window"),
+    "scenario": ("a", "b", "move", "horizon", "lookback", "dates"),
+    "screener": ("recent", "long", "domain", "freq", "min", "mechanical", "leads", "limit"),
+    "openapi.json": (),
+}
 
 
 def _env_float(name: str, default: float) -> float:
@@ -203,7 +212,7 @@ def _no_data(error: NoDataError, names: dict[str, str]) -> ApiError:
 
 
 def _metrics(request: Request) -> Response:
-    query = _query(request, ("domain",))
+    query = _query(request, PARAMETERS["metrics"])
     from ..analytics.serialise import to_jsonable
 
     frame = python.list_metrics(domain=query.get("domain"), store=_store())
@@ -215,7 +224,7 @@ def _series(request: Request) -> Response:
     from ..analytics.serialise import to_jsonable
     from ..data.importers import series_csv
 
-    query = _query(request, ("format", "start", "end"))
+    query = _query(request, PARAMETERS["series"])
     metric = _metric_param({"id": request.path_params.get("id", "")}, "id")
     kind = params.choice(query.get("format", "json"), ("json", "csv"), "format")
     try:
@@ -250,7 +259,7 @@ def _date(query: dict, key: str) -> str | None:
 
 
 def _compare(request: Request) -> Response:
-    query = _query(request, ("a", "b", "lookback", "dates", "roll", "window"))
+    query = _query(request, PARAMETERS["compare"])
     ids = {key: _metric_param(query, key) for key in ("a", "b")}
     window = params.window(query.get("lookback", "3Y"), query.get("dates"))
     roll = params.rolling_window(query.get("roll"))
@@ -268,7 +277,7 @@ def _compare(request: Request) -> Response:
 
 
 def _scenario(request: Request) -> Response:
-    query = _query(request, ("a", "b", "move", "horizon", "lookback", "dates"))
+    query = _query(request, PARAMETERS["scenario"])
     ids = {key: _metric_param(query, key) for key in ("a", "b")}
     window = params.window(query.get("lookback", "3Y"), query.get("dates"))
 
@@ -287,8 +296,7 @@ def _scenario(request: Request) -> Response:
 def _screener(request: Request) -> Response:
     from ..jobs.screening import DEFAULT_LONG, DEFAULT_MIN_POINTS, DEFAULT_RECENT
 
-    names = ("recent", "long", "domain", "freq", "min", "mechanical", "leads", "limit")
-    query = _query(request, names, multi=("domain", "freq"))
+    query = _query(request, PARAMETERS["screener"], multi=("domain", "freq"))
     choices = dict(
         recent=query.get("recent", DEFAULT_RECENT), long=query.get("long", DEFAULT_LONG),
         domains=params.domains(query.get("domain", [])),
@@ -309,7 +317,7 @@ def _screener(request: Request) -> Response:
 def _openapi(request: Request) -> Response:
     from .openapi import document
 
-    _query(request, ())
+    _query(request, PARAMETERS["openapi.json"])
     return _json(document())
 
 
