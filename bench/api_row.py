@@ -96,12 +96,15 @@ def run(ctx):
         bare = f"{url}/api/v1/round-trip"
         round_trip = Summary.of([timed(lambda: client.get(bare, timeout=10).json())()
                                  for _ in range(max(repeat, 5))], "s")  # fmt: skip
+        # The same request again and again, nothing between: how a script looping over the API sees it.
+        back_to_back = Summary.of([timed(api)() for _ in range(max(repeat, 5))], "s")
         same = api() == json.loads(cli())
     extra = ours.median - round_trip.median
     return Measured(
         ours,
         base,
         {"pair": f"{a} vs {b}", "lookback": LOOKBACK, "first_request_s": cold_s,
+         "back_to_back_median_s": back_to_back.median,
          "round_trip_median_s": round_trip.median, "api_minus_round_trip_median_s": extra,
          "adds_no_more_than_the_round_trip": ours.median <= base.median + round_trip.median,
          "same_json_as_the_cli": same, "bytes": len(first.content)},
