@@ -55,7 +55,7 @@ PAIRS = [
 
 
 @pytest.mark.parametrize(("a", "b", "lookback"), PAIRS)
-def test_compare_gives_exactly_what_convex_stats_json_prints(store, capsys, a, b, lookback):
+def test_compare_gives_exactly_what_convex_stats_json_prints(backend, store, capsys, a, b, lookback):
     a = store.upload_id if a == "UPLOAD" else a
     printed = cli_json(capsys, "stats", a, b, "--lookback", lookback)
     result = convex.compare(a, b, lookback=lookback)
@@ -154,7 +154,8 @@ def test_a_wrong_argument_raises_an_error_naming_it(store, call, error, paramete
         assert raised.value.parameter == parameter and str(raised.value).startswith(f"{parameter}: ")
 
 
-def test_the_python_api_never_fetches_nor_writes(store, monkeypatch):
+def test_the_python_api_never_fetches_nor_writes(backend, store, monkeypatch):
+    # On SQLite and on a PostgreSQL store shared by replicas alike.
     # Online, with sources that would answer: a page view would fetch what is missing or stale.
     monkeypatch.delenv("CONVEX_OFFLINE", raising=False)
     monkeypatch.setattr(convex.sources, "get_source", lambda name: pytest.fail(f"fetched from {name}"))
