@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh Debian machine with Python 3.11:
-#   make run    install the app's dependencies and start it on http://localhost:8501
+#   make run    install the app's dependencies and start it (and its API) on http://localhost:8501
 #   make test   install the test dependencies (and Debian's chromium, postgresql, nginx) and run every test
 PYTHON ?= python3
 VENV   ?= .venv
@@ -33,8 +33,9 @@ servers:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; }
 	@[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && { $(SUDO) apt-get install -y -qq nginx-light || $(SUDO) apt-get install -y -qq nginx; }; }
 
+# serve.py: the app and its read-only JSON API (/api/v1) from one process (st.App).
 run: $(VENV)/.app-deps
-	$(BIN)/streamlit run app.py --server.address localhost --server.port $(PORT)
+	$(BIN)/streamlit run serve.py --server.address localhost --server.port $(PORT)
 
 # The refresh worker of a shared store (CONVEX_DATABASE_URL): see the README's Deploy section.
 worker: $(VENV)/.app-deps

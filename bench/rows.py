@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench import api_row
 from bench.data import PAGE_PAIR, BenchData, candidates, synthetic
 from bench.timing import Summary, side_by_side, timed
 
@@ -609,6 +610,11 @@ ROWS: tuple[Row, ...] = (
     Row("store_read", "store",
         "Store.read_series(tlt), {years}y daily",
         "pandas read_csv of the same rows", Goal("ratio", 1.5, "<= 1.5x baseline"), _store_read),
+    Row("api_compare_warm", "api",
+        "GET /api/v1/compare?a=walcl&b=tlt&lookback=Max on `streamlit run serve.py` (loopback, keep-alive "
+        "client, JSON parsed), the view asked before",
+        "convex stats walcl tlt --lookback Max --json in process (its main(), output captured)",
+        Goal("ratio", 1.0, "<= 1x baseline: the API adds no more than the HTTP round trip"), api_row.run),
     Row("store_write_incremental", "store",
         "Store.write_series(tlt, overlap window + 1 new point, replace=False) on {years}y stored",
         "DataFrame.to_csv of the same rows", Goal("ratio", 10.0, "<= 10x baseline", proposed=True),

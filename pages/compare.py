@@ -8,6 +8,7 @@ import streamlit as st
 
 from convex import ui
 from convex.analytics.align import LOOKBACKS, lookback_label
+from convex.api.views import compare_dict
 from convex.content.words import short_name
 from convex.data.loaded import LoadedSeries, NoDataError
 from convex.metrics.catalog import catalog
@@ -319,6 +320,13 @@ views = st.tabs(VIEWS, key="view", bind="query-params")
 with share_slot, st.popover("Share this view", icon=":material/share:"):
     st.caption("The address bar is the share link: opening it restores this exact view.")
     st.code(ui.share_url(URL_DEFAULTS), language=None, wrap_lines=True)
+    api_address, snippet = ui.share_api(a_id, b_id, span, None if roll == "Auto" else int(roll), stats_window)
+    st.caption(
+        "The same figures for a program: this view's JSON from this deployment's API, and in Python "
+        "(`import convex`, reading a store that holds the same data)."
+    )
+    st.code(api_address, language=None, wrap_lines=True)
+    st.code(snippet, language="python")
     if session_only:
         st.warning(
             f"{' and '.join(ui.metric(i).name for i in session_only)} lives only in this browser "
@@ -374,8 +382,13 @@ d1.download_button(
 )
 d2.download_button(
     "Statistics (JSON)",
+    # The pair's one serialiser (convex.api.views): what `convex stats --json` and the API give.
     data=lambda: json.dumps(
-        {**report.to_dict(), **({"scenario": scenario.to_dict()} if scenario is not None else {})}, indent=2
+        {
+            **compare_dict(a_id, b_id, la, lb, report),
+            **({"scenario": scenario.to_dict()} if scenario is not None else {}),
+        },
+        indent=2,
     ),
     file_name=f"{a_id}_vs_{b_id}_statistics.json",
     mime="application/json",

@@ -267,7 +267,9 @@ def _screen_frequency(items, wide, frequency, recent, long) -> pd.DataFrame:
     how = np.where(is_coarse[f], "end", aggregation[c])
     last = np.array([s.series.index[-1] for s in members], dtype="datetime64[ns]")
     pair_end = np.minimum(last[first], last[second])
-    columns = {k: np.full(len(c), np.nan) for k in _RAW_COLUMNS[3:-1]}
+    starts = np.array([s.series.index[0] for s in members], dtype="datetime64[ns]")
+    pair_first = np.maximum(starts[first], starts[second])
+    columns = {k: np.full(len(c), np.nan) for k in _RAW_COLUMNS[3:-2]}
     ends_frame = _changes(_period_values(wide, frequency, "end"), pct, frequency)
     frames = {
         kind: ends_frame if kind == "end" else _changes(_period_values(wide, frequency, kind), pct, frequency)
@@ -291,7 +293,6 @@ def _screen_frequency(items, wide, frequency, recent, long) -> pd.DataFrame:
                 cp, fp = c[pick], f[pick]
                 columns[f"r_{name}"][pick] = r[cp, fp]
                 columns[f"n_{name}"][pick] = n[cp, fp]
-                columns[f"asked_{name}"][pick] = periods_between(lo, hi, frequency)
                 columns[f"factor_{name}"][pick] = factor[cp, fp]
                 # The matrices hold "c leads f by k": turned to "a leads b by k".
                 sign = np.where(c[pick] == first[pick], 1.0, -1.0)
@@ -303,7 +304,8 @@ def _screen_frequency(items, wide, frequency, recent, long) -> pd.DataFrame:
             columns["spread_z"][group] = spread[first[group], second[group]]
     ids = np.array([s.id for s in members])
     table = pd.DataFrame(
-        {"a": ids[first], "b": ids[second], "frequency": frequency, **columns, "end": pair_end}
+        {"a": ids[first], "b": ids[second], "frequency": frequency, **columns, "first": pair_first,
+         "end": pair_end}
     )
     return _finish(table)
 
@@ -323,21 +325,11 @@ _RAW_COLUMNS = [
     "lead_recent",
     "lead_r_recent",
     "spread_z",
-    # The changes each window would hold with every period present (a window asked for 3 years of
-    # a pair whose shorter series started 7 months ago holds far fewer): see periods_between.
-    "asked_long",
-    "asked_recent",
+    # The pair's first common date: a window asked for 3 years of a pair whose shorter series started
+    # 7 months ago holds 7 months (jobs/screening.py sets such pairs apart).
+    "first",
     "end",
 ]
-
-
-def periods_between(after: pd.Timestamp, until: pd.Timestamp, frequency: str) -> int:
-    """The periods of the screen's calendar in (after, until]: weekdays, weeks ending Friday, month
-    or quarter ends, as `_period_values` puts every series on."""
-    start = after + pd.Timedelta(days=1)
-    if frequency == "daily":
-        return len(pd.bdate_range(start, until))
-    return len(pd.date_range(start, until, freq=PERIOD_RULES[frequency]))
 
 
 def _empty_table() -> pd.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from convex.analytics.serialise import format_date
@@ -90,6 +91,14 @@ def span_text(days: float) -> str:
     return f"{days / 365.25:.1f} years".replace(".0 years", " years")
 
 
+def periods_since(last: pd.Timestamp, day: pd.Timestamp, frequency: str) -> float:
+    """How many periods of `frequency` pass from `last` to `day`: weekdays for daily data (a Friday's
+    close read on Monday is one period old, not three), else calendar days over a period's length."""
+    if frequency == "daily":
+        return float(np.busday_count(pd.Timestamp(last).date(), pd.Timestamp(day).date()))
+    return (pd.Timestamp(day) - pd.Timestamp(last)).days / NATIVE_PERIOD_DAYS[frequency]
+
+
 @dataclass(frozen=True)
 class Window:
     """The span a figure is computed over: the span asked (a lookback or two dates) and the span the
@@ -140,8 +149,9 @@ class Window:
 
     @property
     def old(self) -> bool:
-        age = self.days_before
-        return age is not None and age > OLD_AFTER_PERIODS * NATIVE_PERIOD_DAYS[self.frequency]
+        if self.last is None or self.as_of is None:
+            return False
+        return periods_since(self.last, self.as_of, self.frequency) > OLD_AFTER_PERIODS
 
     def dates(self) -> str:
         """ "8 Mar 2023 to 4 Mar 2026" (the dates held)."""
@@ -162,7 +172,7 @@ class Window:
         """ "ends 277 days before 6 Dec 2026, old" when it ends more than a period before the day it
         is read; None when it is current (or chosen dates, whose age is the user's choice)."""
         age = self.days_before
-        if age is None or age <= NATIVE_PERIOD_DAYS[self.frequency]:
+        if age is None or periods_since(self.last, self.as_of, self.frequency) <= 1:
             return None
         return f"ends {age:,} days before {day_text(self.as_of)}" + (", old data" if self.old else "")
 

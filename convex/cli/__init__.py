@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 
+from ..api.params import ParamError
 from ..metrics.metric import InvalidFormulaError, UnknownMetricError
 from ..store import StoreError
 from . import data, digest, scenario, stats
@@ -49,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"{exc}; `python -m convex status` lists the catalog ids", 2)
     except StoreError as exc:  # what failed, which store (a URL's password masked) and what to do
         return fail(str(exc), STORE_FAILED)
+    except ParamError as exc:
+        return fail(str(exc), 2)
 
 
 if __name__ == "__main__":

@@ -9,12 +9,9 @@ import sys
 from rich.console import Console
 from rich.markup import escape
 
+from ..api import params, views
 from ..data.loaded import NoDataError
 from ..data.loader import Loader
-from ..data.uploads import is_upload_id
-from ..metrics.catalog import catalog
-from ..metrics.formulas import is_formula_id
-from ..metrics.metric import UnknownMetricError
 from ..store import Store
 from ..store.postgres import CLI_TIMEOUT_S
 
@@ -39,42 +36,23 @@ def fail(message: str, code: int = 1) -> int:
 
 def check_ids(ids: list[str]) -> list[str]:
     """Catalog ids, or formulas ("f:spy/tlt") and stored uploads ("u:…") where a pair is compared."""
-    for metric_id in ids:
-        if is_formula_id(metric_id):
-            catalog().get(metric_id)  # InvalidFormulaError says what is wrong with it
-    unknown = [i for i in ids if i not in catalog() and not is_formula_id(i) and not is_upload_id(i)]
-    if unknown:
-        raise UnknownMetricError(", ".join(unknown))
-    return ids
+    return views.check_ids(ids)
 
 
 def lookback(text: str) -> str:
-    from ..analytics.align import LOOKBACKS, date_window  # the statistics stack loads only for `stats`
-
-    wanted = {key.lower(): key for key in LOOKBACKS}.get(text.strip().lower())
-    if wanted is None and date_window(text.strip()) is not None:
-        wanted = text.strip()
-    if wanted is None:
-        raise argparse.ArgumentTypeError(
-            f"lookback must be one of {', '.join(LOOKBACKS)} or two dates YYYY-MM-DD..YYYY-MM-DD"
-        )
-    return wanted
+    try:
+        return params.window(text)
+    except params.ParamError as exc:
+        raise argparse.ArgumentTypeError(f"lookback must be {exc.reason}") from None
 
 
 def load_pair(a_id: str, b_id: str) -> list | int:
     """Both metrics from the store (and the offline sample where nothing is stored): a report never
     waits on a source. An exit code after saying why, when either has no data."""
-    check_ids([a_id, b_id])
-    if a_id == b_id:
-        return fail("pick two different metrics")
-    loader = Loader(open_store(), offline=True)
-    loaded = []
-    for metric_id in (a_id, b_id):
-        try:
-            loaded.append(loader.load(metric_id))
-        except NoDataError as exc:
-            # A derived metric or a formula is computed from its inputs: those are what to fetch.
-            inputs = () if is_upload_id(metric_id) else catalog().get(metric_id).inputs
-            fetch = " ".join(i.id for i in inputs) or metric_id
-            return fail(f"{exc}. Run `python -m convex refresh {fetch}` or import a file first.")
-    return loaded
+    try:
+        return list(views.load_pair(Loader(open_store(), offline=True), a_id, b_id))
+    except params.ParamError as exc:
+        return fail(exc.reason)
+    except NoDataError as exc:
+        # A derived metric or a formula is computed from its inputs: those are what to fetch.
+        return fail(f"{exc}. Run `python -m convex refresh {views.fetch_hint(exc)}` or import a file first.")

@@ -102,12 +102,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         series = open_store().read_series(metric.id)
     if series.empty:
         return fail(f"nothing stored for {metric.id}; run `python -m convex refresh {metric.id}` first")
-    # repr-exact floats, so that importing this file gives back exactly these values.
-    lines = [
-        "date,value",
-        *(f"{d:%Y-%m-%d},{v!r}" for d, v in zip(series.index, series.tolist(), strict=True)),
-    ]
-    text = "\n".join(lines) + "\n"
+    from ..data.importers import series_csv
+
+    text = series_csv(series)
     if args.out:
         Path(args.out).write_text(text)
     else:

@@ -6,31 +6,20 @@ import argparse
 import json
 import sys
 
-from ..data.loaded import pair_options
-from .common import load_pair, lookback
+from ..api import views
+from .common import load_pair, lookback, out
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from ..analytics.report import pair_report
-
     loaded = load_pair(args.a, args.b)
     if isinstance(loaded, int):
         return loaded
     la, lb = loaded
-    report = pair_report(
-        la.series,
-        lb.series,
-        lookback=args.lookback,
-        today=pd.Timestamp.now().normalize(),
-        **pair_options(la, lb),
-    )
+    report = views.pair_report(la, lb, args.lookback)
     if args.json:
-        out = report.to_dict()
-        out.update(a=args.a, b=args.b, name_a=la.metric.name, name_b=lb.metric.name,
-                   provenance_a=la.provenance, provenance_b=lb.provenance)  # fmt: skip
-        sys.stdout.write(json.dumps(out, indent=2, allow_nan=False) + "\n")
+        # The one serialiser of a pair: the Python API's to_dict() and the HTTP API's /compare too.
+        document = views.compare_dict(args.a, args.b, la, lb, report)
+        sys.stdout.write(json.dumps(document, indent=2, allow_nan=False) + "\n")
     else:
         for ls in loaded:
             if ls.provenance != "live" or ls.stale:

@@ -80,6 +80,16 @@ class ImportedSeries:
         }
 
 
+def series_csv(series: pd.Series) -> str:
+    """A series as `date,value` CSV with repr-exact floats: importing the text gives back exactly
+    these values (`convex export`, the HTTP API's CSV)."""
+    lines = [
+        "date,value",
+        *(f"{d:%Y-%m-%d},{v!r}" for d, v in zip(series.index, series.tolist(), strict=True)),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def read_series_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> ImportedSeries:
     """Read one CSV file from disk (see `read_series_text`)."""
     path = Path(path)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from convex.analytics.align import dates_text
 from convex.analytics.screener import RankedScreen, Screen, ScreenSeries, rank_screen, screen_pairs
-from convex.analytics.windows import COMPLETE_SHARE, NATIVE_PERIOD_DAYS, OLD_AFTER_PERIODS
+from convex.analytics.windows import COMPLETE_SHARE, OLD_AFTER_PERIODS, periods_since, span_text
 from convex.content.related import CandidateSeries
 from convex.metrics.formatting import day_text
 from convex.store import utcnow
@@ -102,7 +102,7 @@ def rank(
         mechanical=[
             metric[a].mechanical_link(metric[b]) for a, b in zip(table["a"], table["b"], strict=True)
         ],
-        apart=_set_apart_reasons(table, as_of),
+        apart=_set_apart_reasons(table, as_of, screen_result),
     )
     table = table.assign(sample=table["sample_a"] | table["sample_b"])
     with_samples = filters.include_samples
@@ -131,23 +131,27 @@ def rank(
     )
 
 
-def _set_apart_reasons(table: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
-    """Why each pair is not ranked as of `as_of` (None: it is): its windows end too long ago, or
-    hold too little of what was asked of them."""
+def _set_apart_reasons(table: pd.DataFrame, as_of: pd.Timestamp, screened: Screen) -> pd.Series:
+    """Why each pair is not ranked as of `as_of` (None: it is): its windows end more than
+    OLD_AFTER_PERIODS periods of its frequency before it (weekdays for daily pairs), or the dates the
+    pair holds span less than COMPLETE_SHARE of a window (as the pair page's Window says it)."""
     reasons = []
-    for frequency, end, n_long, asked_long, n_recent, asked_recent in zip(
-        table["frequency"], table["end"], table["n_long"], table["asked_long"], table["n_recent"],
-        table["asked_recent"], strict=True,
-    ):  # fmt: skip
-        age = int((as_of - pd.Timestamp(end)).days)
-        if age > OLD_AFTER_PERIODS * NATIVE_PERIOD_DAYS[frequency]:
-            reasons.append(f"ends {day_text(pd.Timestamp(end))}, {age:,} days before {day_text(as_of)}")
-        elif n_long < COMPLETE_SHARE * asked_long:
-            reasons.append(f"the long window holds {int(n_long):,} of its {int(asked_long):,} changes")
-        elif n_recent < COMPLETE_SHARE * asked_recent:
-            reasons.append(f"the recent window holds {int(n_recent):,} of its {int(asked_recent):,} changes")
-        else:
-            reasons.append(None)
+    for frequency, first, end in zip(table["frequency"], table["first"], table["end"], strict=True):
+        first, end = pd.Timestamp(first), pd.Timestamp(end)
+        if periods_since(end, as_of, frequency) > OLD_AFTER_PERIODS:
+            age = int((as_of - end).days)
+            reasons.append(f"ends {day_text(end)}, {age:,} days before {day_text(as_of)}")
+            continue
+        split = end - screened.recent
+        reason = None
+        for name, start, stop in (("long", split - screened.long, split), ("recent", split, end)):
+            held, asked = (stop - max(first, start)).days, (stop - start).days
+            if held < COMPLETE_SHARE * asked:
+                held_words = span_text(max(held, 0)) if held > 0 else "nothing"
+                since = day_text(first)
+                reason = f"the {name} window holds {held_words} of its {span_text(asked)} (data from {since})"
+                break
+        reasons.append(reason)
     return pd.Series(reasons, index=table.index, dtype=object)
 
 

@@ -37,7 +37,7 @@ from .pickers import (
 from .runs import ensure_app_navigation, page_run
 from .secrets import apply_secrets
 from .store_guard import run_page
-from .url import check_url, share_url, view_notices
+from .url import check_url, share_api, share_url, view_notices
 
 # The modules imported above (streamlit, pandas, statsmodels, altair: about 200,000 objects) live as
 # long as the server, and a full garbage collection walked them all: about 100 ms each. Frozen
@@ -51,7 +51,7 @@ __all__ = [
     "describe_metric", "ensure_app_navigation", "footer", "freshness_badges", "freshness_caption",
     "freshness_of", "get_loader", "get_store", "humanize_age", "lookback_start", "metric", "metric_label",
     "metric_options", "metric_picker", "metric_stats_panel", "page_run", "pair_content_sections",
-    "pair_label", "pairs_with_data", "provenance_badge", "run_page", "share_url", "sync_choice_with_url",
-    "try_load", "view_notices", "write_choice_to_url",
+    "pair_label", "pairs_with_data", "provenance_badge", "run_page", "share_api", "share_url",
+    "sync_choice_with_url", "try_load", "view_notices", "write_choice_to_url",
 ]
 # fmt: on

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
+
+from ..api import share
 
 # Numbers in a link: ASCII digits only (str.isdigit and float accept "²", "１２", "1_000", " 1e3 ").
 _WHOLE = re.compile(r"[0-9]{1,9}", re.ASCII)
@@ -140,3 +142,14 @@ def share_url(defaults: dict[str, object]) -> str:
             params[key] = str(value).lower() if isinstance(value, bool) else str(value)
     query = urlencode(params, safe=":/*()")  # a formula id reads as written: a=f:spy/tlt
     return f"{base}?{query}" if query else base
+
+
+def share_api(a: str, b: str, window: str, roll: int | None, stats_window: str) -> tuple[str, str]:
+    """This view's address on the deployment's JSON API (/api/v1/compare, beside the app on the same
+    server) and three lines of Python that compute the same figures from a store."""
+    parts = urlsplit(st.context.url or "")
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return (
+        share.api_url(origin, a, b, window, roll, stats_window),
+        share.python_snippet(a, b, window, roll, stats_window),
+    )

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from convex.store import Store
 from tests.fakes import synthetic_series
+from tests.servers import streamlit_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -45,12 +40,6 @@ SERVED_METRICS = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def served_store(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("served-store")
@@ -63,39 +52,13 @@ def served_store(tmp_path_factory) -> Path:
 
 
 @contextlib.contextmanager
-def running_app(store_dir: Path, **settings: str):
-    """A `streamlit run app.py` on a free loopback port, serving `store_dir` offline (or the store
-    the `settings`, extra environment variables, name); its URL."""
+def running_app(store_dir: Path, script: str = "app.py", env: dict[str, str] | None = None, **settings: str):
+    """`streamlit run app.py` (or `script`) on a free loopback port, serving `store_dir` offline (or
+    the store `settings`, extra environment variables, name); its URL."""
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: `make test` installs it (apt-get install chromium)")
-    port = _free_port()
-    env = {**os.environ, "CONVEX_DATA_DIR": str(store_dir), "CONVEX_OFFLINE": "1", **settings}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{url}/_stcore/health", timeout=1).text == "ok":
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"streamlit did not start: {process.stdout.read()[-2000:]}")
-            time.sleep(0.3)
+    with streamlit_server(store_dir, script, {**(env or {}), **settings}) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from convex.analytics.align import date_window
 from convex.metrics.catalog import catalog
-from convex.metrics.formatting import format_value
+from convex.metrics.formatting import format_pvalue, format_r, format_value
 from convex.store import Store
 from tests.fakes import synthetic_series
 
@@ -148,6 +148,26 @@ def test_the_share_link_follows_every_choice_and_restores_it(store):
     assert at.code[0].value == "?a=spy&b=gld&lookback=1Y&dual=true"
     opened = run(**dict(pair.split("=") for pair in link[1:].split("&")))
     assert opened.code[0].value == link
+
+
+def test_the_share_box_gives_the_views_api_address_and_python_with_the_pages_figures(store):
+    at = run(a="spy", b="gld", dates="2022-03-01..2022-12-30", roll="26", window="1Y")
+    address, snippet = at.code[1].value, at.code[2].value
+    assert address == "/api/v1/compare?a=spy&b=gld&dates=2022-03-01..2022-12-30&roll=26&window=1Y"
+    assert snippet == (
+        "import convex\nr = convex.compare('spy', 'gld', dates='2022-03-01..2022-12-30', rolling_window=26, "
+        "stats_window='1Y')\nprint(r.summary())"
+    )
+    namespace: dict = {}
+    exec(snippet.replace("print(r.summary())", ""), namespace)  # the snippet itself, on this store
+    result = namespace["r"]
+    c = result.correlation
+    assert metric_values(at)["Correlation of changes"] == format_r(c.changes)
+    interval = f"95% interval {format_r(c.changes_ci_low)} to {format_r(c.changes_ci_high)} · p "
+    assert any(x.value.startswith(interval + format_pvalue(c.changes_pvalue)) for x in at.caption)
+    assert f"n = {result.n:,}" in texts(at)
+    formula = run(a="f:spy/tlt", b="gld")
+    assert formula.code[1].value == "/api/v1/compare?a=f:spy/tlt&b=gld&lookback=3Y"
 
 
 def test_every_sidebar_control_changes_the_view(store):

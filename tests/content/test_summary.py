@@ -1,0 +1,72 @@
+"""The pair's one-line summary: the window's real dates and the figures, and "correlated" only when the
+evidence says so (p < 0.05 and an interval that excludes zero)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convex.analytics.report import pair_report
+from convex.content.summary import correlated, pair_summary
+from convex.metrics.formatting import format_pvalue, format_r, format_share
+
+
+def _report(coupling: float, *, n: int = 600, seed: int = 3, start: str = "2020-01-01"):
+    rng = np.random.default_rng(seed)
+    dates = pd.bdate_range(start, periods=n)
+    a_moves = rng.normal(0, 0.01, n)
+    b_moves = coupling * a_moves + rng.normal(0, 0.01, n)
+    a = pd.Series(100 * np.exp(np.cumsum(a_moves)), dates)
+    b = pd.Series(50 * np.exp(np.cumsum(b_moves)), dates)
+    return pair_report(a, b, freq_a="daily", freq_b="daily", change_a="pct", change_b="pct", lookback="Max",
+                       name_a="Alpha", name_b="Beta")  # fmt: skip
+
+
+def test_a_related_pair_is_called_correlated_with_its_figures_and_dates():
+    report = _report(1.0)
+    c, reg, aligned = report.stats.correlation, report.stats.regression, report.aligned
+    line = pair_summary(report)
+    assert line == (
+        f"Alpha vs Beta, daily, {aligned.start:%Y-%m-%d} to {aligned.end:%Y-%m-%d} ({aligned.n:,} points): "
+        f"daily changes correlated at {format_r(c.changes)} (95% interval {format_r(c.changes_ci_low)} to "
+        f"{format_r(c.changes_ci_high)}, p {format_pvalue(c.changes_pvalue)}, n={c.n_changes:,}); "
+        f"beta of Beta on Alpha {reg.beta:.3g}; hedge effectiveness out of sample "
+        f"{format_share(reg.hedge_effectiveness_out_of_sample)}."
+    )
+    assert c.changes > 0.5 and "\n" not in line
+
+
+def test_an_unrelated_pair_is_not_called_correlated_but_keeps_its_figures():
+    report = _report(0.0, seed=5)
+    line = pair_summary(report)
+    c = report.stats.correlation
+    assert c.changes_pvalue > 0.05  # the seed gives an insignificant r, as independence should
+    assert "daily changes not significantly correlated: r " in line and " correlated at " not in line
+    assert f"p {format_pvalue(c.changes_pvalue)}" in line
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "p", "called"),
+    [
+        (0.01, 0.30, 0.04, True),
+        (-0.30, -0.01, 0.001, True),
+        (-0.01, 0.30, 0.04, False),  # p says significant, the interval does not exclude zero
+        (0.01, 0.30, 0.06, False),
+        (None, 0.30, 0.001, False),
+        (0.01, 0.30, float("nan"), False),
+    ],
+)
+def test_correlated_needs_both_the_p_value_and_the_interval(low, high, p, called):
+    assert correlated(low, high, p) is called
+
+
+def test_too_few_changes_and_no_common_dates_say_so():
+    assert "too few daily changes in common to correlate" in pair_summary(_report(1.0, n=6))
+    report = pair_report(
+        pd.Series(1.0 + np.arange(10.0), pd.bdate_range("2020-01-01", periods=10)),
+        pd.Series(1.0 + np.arange(10.0), pd.bdate_range("2021-01-01", periods=10)),
+        freq_a="daily", freq_b="daily", change_a="pct", change_b="pct", lookback="Max", name_a="Alpha",
+        name_b="Beta",
+    )  # fmt: skip
+    assert pair_summary(report) == "Alpha vs Beta: no dates in common over the lookback Max."
