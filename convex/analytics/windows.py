@@ -163,14 +163,16 @@ class Window:
         """The span as held: "the last 5 years (8 Mar 2021 to 4 Mar 2026)" when it holds what was
         asked, else "7 months held (16 Jul 2025 to 23 Feb 2026) of the 5 years asked"."""
         if self.first is None:
-            return f"no common dates in {self._asked_words()}"
+            return "no dates in common" if self.asked == "Max" and self.chosen is None else (
+                f"no common dates in {self._asked_words()}")
         if self.complete:
             return f"{self._asked_words()} ({self.dates()})"
         return f"{span_text(self.held_days)} held ({self.dates()}) of {self._asked_words(asked=True)}"
 
     def age_words(self) -> str | None:
-        """ "ends 277 days before 6 Dec 2026, old" when it ends more than a period before the day it
-        is read; None when it is current (or chosen dates, whose age is the user's choice)."""
+        """ "ends 277 days before 6 Dec 2026" when it ends more than a period before the day it
+        is read (", old data" past two periods); None when it is current (or chosen dates, whose age is the
+        user's choice)."""
         age = self.days_before
         if age is None or periods_since(self.last, self.as_of, self.frequency) <= 1:
             return None

@@ -1,21 +1,19 @@
-"""A pair's headline figures in one line of plain text: the window's real first and last dates, the
-correlation of changes with its 95% interval and p-value, the beta and the out-of-sample hedge
-effectiveness. What `convex.compare(...).summary()` prints and the JSON's `summary` holds.
+"""A pair's headline figures in one line of plain text: the window as held (its real first and last
+dates), the correlation of changes with its 95% interval and p-value, the beta, who leads if anyone
+and the out-of-sample hedge effectiveness. The top of the page's statistics reads it too. What
+`convex.compare(...).summary()` prints and the JSON's `summary` holds.
 
 It calls changes "correlated" only when p < 0.05 and the interval excludes zero; otherwise it says
-they are not significantly correlated and still gives the figures.
-"""
+they are not significantly correlated and still gives the figures."""
 
 from __future__ import annotations
 
 import math
 
 from convex.analytics.report import PairReport
-from convex.analytics.serialise import format_date
-from convex.analytics.windows import lookback_label
 from convex.content.claims.base import SIGNIFICANCE
 from convex.content.words import CHANGES_WORD
-from convex.metrics.formatting import format_pvalue, format_r, format_share
+from convex.metrics.formatting import format_pvalue, format_r, format_share, periods
 
 
 def _finite(value: float | None) -> bool:
@@ -33,19 +31,32 @@ def _beta(value: float | None) -> str:
     return f"{value:.3g}" if _finite(value) else "n/a"
 
 
+def _lead(report: PairReport) -> str:
+    ll, aligned = report.stats.lead_lag, report.aligned
+    if ll.insufficient is not None or ll.best_lag is None or not ll.significant_adjusted or ll.best_lag == 0:
+        return "no significant lead"
+    names = (aligned.name_a, aligned.name_b)
+    leader, follower = names if ll.best_lag > 0 else names[::-1]
+    return f"{leader} leads {follower} by {periods(abs(ll.best_lag), aligned.frequency)}"
+
+
+def _hedge(value: float | None) -> str:
+    if not _finite(value):
+        return "the out-of-sample hedge could not be measured"
+    if value < 0:
+        return f"the beta hedge added variance out of sample (effectiveness {value * 100:+.1f}%)"
+    return f"the beta hedge removed {format_share(value)} of the variance out of sample"
+
+
 def pair_summary(report: PairReport) -> str:
-    """ "A vs B, weekly, 2021-11-24 to 2024-11-20 (157 points): weekly changes correlated at -0.21
-    (95% interval -0.36 to -0.05, p 0.008, n=156); beta of B on A -0.35; hedge effectiveness out of
-    sample 4%." """
+    """ "Fed Balance Sheet vs TLT over the last 3 years (24 Nov 2021 to 20 Nov 2024): weekly changes
+    correlated at -0.21 (95% interval -0.36 to -0.05, p 0.008, n=156); beta -0.35; no significant lead;
+    the beta hedge removed 4% of the variance out of sample." """
     aligned, stats = report.aligned, report.stats
     head = f"{aligned.name_a} vs {aligned.name_b}"
     if aligned.n == 0 or aligned.start is None or aligned.end is None:
-        return f"{head}: no dates in common over the {lookback_label(aligned.lookback)}."
-    points = "point" if aligned.n == 1 else "points"
-    head += (
-        f", {aligned.frequency}, {format_date(aligned.start)} to {format_date(aligned.end)} "
-        f"({aligned.n:,} {points})"
-    )
+        return f"{head}: {aligned.window.words()}."
+    head += f" over {aligned.window.words()}"
     changes = CHANGES_WORD[aligned.frequency]
     c = stats.correlation
     if c.changes_insufficient or not _finite(c.changes):
@@ -59,10 +70,7 @@ def pair_summary(report: PairReport) -> str:
     else:
         correlation = f"{changes} not significantly correlated: r {format_r(c.changes)} {figures}"
     reg = stats.regression
-    hedge = reg.hedge_effectiveness_out_of_sample
-    hedge_words = format_share(hedge) if _finite(hedge) else "n/a (too few changes)"
-    hedge_words = "0%" if hedge_words == "-0%" else hedge_words  # a loss smaller than half a percent
     return (
         f"{head}: {correlation}; beta of {aligned.name_b} on {aligned.name_a} {_beta(reg.beta)}; "
-        f"hedge effectiveness out of sample {hedge_words}."
+        f"{_lead(report)}; {_hedge(reg.hedge_effectiveness_out_of_sample)}."
     )

@@ -128,18 +128,27 @@ def number(amount: float | None, digits: int = 2) -> str:
     return format_number(amount, digits)
 
 
-def strength(r: float) -> str:
-    """Words for |r| of changes; the cut-offs are conventional, not statistical."""
+def strength(r: float, significant: bool) -> str:
+    """Words for r of changes, only as strong as its test: "not distinguishable from zero" when the
+    test does not reject (its interval includes zero), never "uncorrelated" beside a significant p."""
+    if not significant:
+        return "not distinguishable from zero at the 5% level (its interval includes zero)"
+    return f"{size_word(r)} {'positively' if r > 0 else 'negatively'} correlated"
+
+
+def size_word(r: float) -> str:
+    """ "weakly" below |r| 0.3, "moderately" below 0.5, "strongly" below 0.7, else "very strongly":
+    conventional cut-offs, not statistical ones."""
     size = abs(r)
-    if size < 0.1:
-        return "essentially uncorrelated"
-    if size < 0.3:
-        return "weakly " + ("positively" if r > 0 else "negatively") + " correlated"
-    if size < 0.5:
-        return "moderately " + ("positively" if r > 0 else "negatively") + " correlated"
-    if size < 0.7:
-        return "strongly " + ("positively" if r > 0 else "negatively") + " correlated"
-    return "very strongly " + ("positively" if r > 0 else "negatively") + " correlated"
+    return (
+        "weakly"
+        if size < 0.3
+        else "moderately"
+        if size < 0.5
+        else "strongly"
+        if size < 0.7
+        else "very strongly"
+    )
 
 
 def sentence_case(text: str) -> str:

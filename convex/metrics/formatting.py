@@ -74,10 +74,12 @@ def format_change(value: float | None, metric: Metric) -> str:
 
 def beta_in_units(beta: float, metric_a: Metric, metric_b: Metric) -> tuple[float, float] | None:
     """A beta as (move of A, move of B that came with it), A's move a round unit (1 %, 1 bp, 1
-    point) grown tenfold until B's response is visible at the precision format_change prints;
-    None when even 1,000 units move B by less than that."""
+    point) grown tenfold until B's response spans at least five of the last digits format_change
+    prints (so "+0.9 bp" is not printed as "+1 bp", nor its interval as "+1 bp to +1 bp"); None
+    when even 1,000 units move B by less than that."""
     unit = unit_move(metric_a)
-    smallest = 5e-5 if metric_b.change == "pct" else 5e-3
+    # 0.05% of a price; 5 bp of a rate, 0.05 of a point or a percentage point otherwise.
+    smallest = 5e-4 if metric_b.change == "pct" else 5e-2
     for _ in range(3):
         if abs(beta * unit) >= smallest:
             return unit, beta * unit
@@ -115,6 +117,14 @@ def format_pvalue(p: float | None) -> str:
 
 def format_share(share: float | None) -> str:
     return "n/a" if _is_missing(share) else f"{share * 100:.0f}%"
+
+
+def format_effectiveness(share: float | None) -> str:
+    """A hedge's share of variance removed: "49%"; one that added variance keeps its sign and a
+    decimal, so it never reads as "0%" or "-0%": "-0.4% (added variance)"."""
+    if _is_missing(share) or share >= 0:
+        return format_share(share)
+    return f"{share * 100:+.1f}% (added variance)"
 
 
 def periods(count: int, frequency: str) -> str:

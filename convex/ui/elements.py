@@ -197,11 +197,15 @@ def chart(spec: ChartSpec) -> None:
 
 def pair_content_sections(content) -> None:
     """The pair's text sections and FAQ (content.PairContent), all built from the numbers."""
-    st.subheader("Why this comparison matters")
+    st.subheader("About this pair")
     st.markdown(content.why_it_matters)
     st.subheader("Cross-asset analysis")
     st.markdown(content.cross_asset)
+    if not content.faq:
+        return
     st.subheader("FAQ")
+    if content.faq_window:
+        st.caption(content.faq_window)
     for item in content.faq:
         with st.expander(item.question):
             st.markdown(item.answer)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..analytics.align import lookback_label
 from ..analytics.report import PairReport
+from ..content.claims import HEDGE_EFFECTIVE, HEDGE_PARTIAL
+from ..content.summary import pair_summary
+from ..content.words import md
 from ..metrics.formatting import (
     PERIOD_WORD,
     PERIOD_WORDS,
     beta_in_units,
     format_change,
+    format_effectiveness,
     format_number,
     format_pvalue,
     format_r,
@@ -60,10 +63,10 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         if aligned.gap_changes_dropped
         else ""
     )
-    st.markdown(
-        f"**How {a} and {b} move together** · {freq} data, {lookback_label(aligned.lookback)}, "
-        f"n = {aligned.n:,}{dropped}"
-    )
+    st.markdown(f"**How {a} and {b} move together** · {freq} data, n = {aligned.n:,}{dropped}")
+    # The relationship in one line, from the same figures as the tiles and the text below it: a
+    # reader who stops here is not misled (convex/content/summary.py).
+    st.markdown(md(pair_summary(report)))
     st.caption(_dating_words(s.predictive_method))
 
     c = s.correlation
@@ -156,8 +159,8 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         beta_caption += (
             f" · 95% interval {format_number(reg.beta_ci_low, 3)} to {format_number(reg.beta_ci_high, 3)}"
             + (" (includes zero)" if reg.beta_indistinguishable_from_zero else "")
-            + f" · hedge effectiveness {format_share(reg.hedge_effectiveness)} in sample, "
-            f"{format_share(reg.hedge_effectiveness_out_of_sample)} out of sample"
+            + f" · hedge effectiveness {format_effectiveness(reg.hedge_effectiveness)} in sample, "
+            f"{format_effectiveness(reg.hedge_effectiveness_out_of_sample)} out of sample"
         )
     _tile(
         row[3],
@@ -166,7 +169,9 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
         f"Slope of {b}'s changes on {a}'s changes (OLS), shown as the move of {b} that came with a round "
         f"move of {a}; its interval uses Newey-West (HAC) errors with {reg.hac_lags} lags. Hedge "
         f"effectiveness is the share of {b}'s variance removed by holding -beta of {a}: in sample (= R²), "
-        "and out of sample with the beta of the trailing rolling window applied to the next period.",
+        "and out of sample with the beta of the trailing rolling window applied to the next period "
+        "(negative when the hedge added variance). The text calls a hedge effective from "
+        f"{HEDGE_EFFECTIVE:.0%} removed and partial from {HEDGE_PARTIAL:.0%}.",
         beta_caption,
     )
 

@@ -175,7 +175,7 @@ def test_a_result_shows_itself_in_a_notebook_with_user_text_escaped(store):
     result = convex.compare(store.upload_id, "spy", "1Y")
     summary = result.summary()
     assert repr(summary) == str(summary)
-    assert summary.startswith(f"{UPLOAD_NAME} vs S&P 500 ETF (SPY), daily, ")
+    assert summary.startswith(f"{UPLOAD_NAME} vs S&P 500 ETF (SPY) over the last year (")
     page = result._repr_html_()
     assert html.escape(UPLOAD_NAME) in page and UPLOAD_NAME not in page  # & and ' escaped
 

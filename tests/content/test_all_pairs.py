@@ -69,7 +69,11 @@ def test_content_for_every_pair_with_this_metric_first(a):
             continue
         content = pair_content(a, b, combo_report(a.frequency, a.change, b.frequency, b.change))
         json.dumps(content.to_dict(), allow_nan=False)
-        assert len(content.faq) >= 5
+        if content.verdicts["correlation"] == "insufficient":
+            # Too little data: said once in the cross-asset list, not as five identical answers.
+            assert all(item.question.startswith("What links") for item in content.faq)
+        else:
+            assert len(content.faq) >= 4
         assert content.why_it_matters.strip() and content.cross_asset.strip()
         for item in content.faq:
             assert item.question.endswith("?") and item.answer.strip()

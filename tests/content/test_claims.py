@@ -173,8 +173,9 @@ def test_independent_random_walks_get_the_spurious_flag_explained():
     assert "probably spurious" in text
     assert "not shown to be cointegrated" in text
     assert "Judge the relationship by the correlation of changes" in text
-    assert "probably spurious" in content.cross_asset
-    assert "the full common history (" in text
+    # The cross-asset list says it in short (issue 31: said once, the reasoning in the answer).
+    assert "not evidence of a link" in content.cross_asset and "probably spurious" not in content.cross_asset
+    assert "the full common history (" in content.faq_window and "Over this window, " in text
 
 
 def test_correlation_answer_quotes_figure_with_n_interval_and_lookback():
@@ -183,11 +184,15 @@ def test_correlation_answer_quotes_figure_with_n_interval_and_lookback():
     c = r.stats.correlation
     text = answer(content, "How have")
     expected = (
-        f"Over the last 3 years ({r.aligned.start.day} {r.aligned.start:%b %Y} to {r.aligned.end.day} "
-        f"{r.aligned.end:%b %Y}), weekly changes correlated at {c.changes:+.2f} (n={c.n_changes}, "
+        f"Over this window, the correlation of weekly changes is {c.changes:+.2f} (n={c.n_changes}, "
         f"95% interval {c.changes_ci_low:+.2f} to {c.changes_ci_high:+.2f}"
     )
     assert text.startswith(expected)
+    # The window is named once, above the answers.
+    assert content.faq_window == (
+        f"Answers over the last 3 years ({r.aligned.start.day} {r.aligned.start:%b %Y} to "
+        f"{r.aligned.end.day} {r.aligned.end:%b %Y})."
+    )
 
 
 def test_curated_expected_sign_is_compared_with_the_data():
@@ -199,9 +204,11 @@ def test_curated_expected_sign_is_compared_with_the_data():
     y = walk(index, "diff", shocks=shocks)
     p = walk(index, "pct", shocks=0.9 * shocks + 0.3 * rng.normal(0.0, 1.0, len(index)))
     content, _ = content_for(y, p, dgs10, tlt, lookback="3Y")
-    assert "opposite of the usual sign" in answer(content, "How have")
+    # Issue 31: a thesis is the usual view, with what this window says of it, said once.
+    thesis = answer(content, "What links")
+    assert thesis.startswith("The usual view: ") and "**Contradicted over this window**" in thesis
     content, _ = content_for(y, walk(index, "pct", shocks=-shocks), dgs10, tlt, lookback="3Y")
-    assert "the usual sign for this pair" in answer(content, "How have")
+    assert "Borne out over this window (the usual negative link)" in answer(content, "What links")
 
 
 # --------------------------------------------------------------------------- hedging
@@ -237,8 +244,8 @@ def test_strong_positive_correlation_means_a_short_position_hedges():
     content, _ = content_for(a, b, GLD, SPY, lookback="3Y")
     assert content.verdicts["hedge"] == "short_hedge"
     text = answer(content, "Is GLD")
-    assert text.startswith("Not when held long")
-    assert "a short position in GLD has been an effective hedge for SPY" in text
+    assert text.startswith("Not holding GLD long")
+    assert "shorting GLD has been an effective hedge for SPY" in text
     assert "Yes:" not in text
 
 
@@ -248,15 +255,18 @@ def test_uncorrelated_changes_are_explicitly_not_a_hedge():
     assert r.stats.correlation.changes_pvalue >= 0.05
     assert content.verdicts["hedge"] == "not_a_hedge"
     text = answer(content, "Is GLD")
-    assert text.startswith("No: over the last 3 years (")
-    assert "GLD neither offset nor amplified SPY's moves" in text
-    assert "not significantly different from zero" in text
+    assert text.startswith("No: over this window GLD neither offset nor amplified SPY's moves")
+    assert "not distinguishable from zero" in text and "The correlation of daily changes is " in text
 
 
-def test_hedge_answer_states_its_threshold():
+def test_hedge_answer_states_its_verdict_without_repeating_the_bar():
+    # Issue 31: the bar (50% effective, 20% partial) is the tile's help and the README's, not a
+    # parenthesis in every hedge answer.
     a, b = daily_pair(-0.9, 0.003, seed=1)
     content, _ = content_for(a, b, GLD, SPY, lookback="3Y")
-    assert "removes at least 50%" in answer(content, "Is GLD")
+    text = answer(content, "Is GLD")
+    assert text.startswith("Yes: GLD has been an effective hedge for SPY")
+    assert "The bar used here" not in text
 
 
 # --------------------------------------------------------------------------- divergence
@@ -273,8 +283,11 @@ def test_divergence_answer_uses_shares_current_run_and_regimes():
     )
     assert "The current run: " in text and "(since " in text
     assert "By regime, the correlation of daily changes was: while GLD was rising" in text
-    # Without a curated note, the domain template's divergence drivers lead the answer.
-    assert text.startswith(domain_link("Commodities", "Equities").divergence)
+    # Without a curated note the domains' general drivers are background (the first section), not
+    # an answer (issue 31); the answer is what this window measured.
+    assert text.startswith("Over this window, GLD rose while SPY fell")
+    drivers = domain_link("Commodities", "Equities").divergence
+    assert drivers not in text and drivers[1:] in content.why_it_matters
 
 
 # --------------------------------------------------------------------------- too little data
@@ -288,20 +301,20 @@ def test_ten_points_say_so_and_quote_no_statistic():
     a, b = walk(index, "pct", seed=1), walk(index, "pct", seed=2)
     content, _ = content_for(a, b, WALCL, ICSA, lookback="Max")
     assert set(content.verdicts.values()) == {"insufficient"}
-    relationship_answers = [i.answer for i in content.faq if not i.question.startswith("What links")]
-    for text in relationship_answers:
-        assert "Not enough data" in text
-        assert not STATISTIC.search(text), text
+    # Said once, in the cross-asset list: no FAQ of five identical answers (issue 31).
+    assert [i for i in content.faq if not i.question.startswith("What links")] == []
     assert not STATISTIC.search(content.why_it_matters)
     assert not STATISTIC.search(content.cross_asset)
-    assert "only 9 weekly changes in common" in content.why_it_matters
+    assert (
+        "Not enough data" in content.cross_asset and "only 9 weekly changes in common" in content.cross_asset
+    )
 
 
 def test_no_common_dates_say_so():
     a = walk(dates("weekly", periods=60), "pct", seed=1)
     b = walk(pd.date_range("2001-01-03", periods=60, freq="W-WED"), "pct", seed=2)
     content, _ = content_for(a, b, WALCL, ICSA, lookback="Max")
-    assert "no dates in common" in answer(content, "How have")
+    assert "no dates in common" in content.cross_asset and content.faq == ()
     assert set(content.verdicts.values()) == {"insufficient"}
 
 
@@ -321,7 +334,8 @@ def test_lookback_words_name_the_windows_real_dates(lookback, words):
     a, b = daily_pair(-0.5, 0.01, seed=6)
     content, r = content_for(a, b, GLD, SPY, lookback=lookback)
     start, end = r.aligned.start, r.aligned.end
-    assert f"Over {words} ({start.day} {start:%b %Y} to {end.day} {end:%b %Y})" in answer(content, "How have")
+    assert content.faq_window == f"Answers over {words} ({start.day} {start:%b %Y} to {end.day} {end:%b %Y})."
+    assert f"over {words} ({start.day} {start:%b %Y} to {end.day} {end:%b %Y})" in content.cross_asset
 
 
 def test_a_window_that_ends_long_before_today_says_so_and_is_flagged_old():
@@ -329,9 +343,11 @@ def test_a_window_that_ends_long_before_today_says_so_and_is_flagged_old():
     a, b = walk(index, "pct", seed=1), walk(index, "pct", seed=2)
     r = pair_report(a, b, freq_a="weekly", freq_b="weekly", change_a="pct", change_b="pct", lookback="3Y",
                     today=index[-1] + pd.Timedelta(days=385))  # fmt: skip
-    text = answer(pair_content(WALCL, ICSA, r), "How have")
+    content = pair_content(WALCL, ICSA, r)
     today = index[-1] + pd.Timedelta(days=385)
-    assert f"), which ends 385 days before {today.day} {today:%b %Y}, old data" in text
+    # Said once a page, in the data line (issue 31), not in every answer.
+    assert f"), which ends 385 days before {today.day} {today:%b %Y}, old data." in content.cross_asset
+    assert "days before" not in answer(content, "How have")
     assert f"which ends 385 days before {today.day} {today:%b %Y}, old data." in r.aligned.describe()
 
 

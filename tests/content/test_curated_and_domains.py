@@ -91,9 +91,14 @@ def test_watched_pair_has_a_note_in_both_orders(a, b):
         ma, mb = CAT.get(first), CAT.get(second)
         content = pair_content(ma, mb, combo_report(ma.frequency, ma.change, mb.frequency, mb.change))
         assert content.curated
-        assert note.note.replace("$", "\\$") in content.why_it_matters
+        # Said once, as the usual view with what the window says of it (issue 31).
+        thesis = next(i.answer for i in content.faq if i.question.startswith("What links"))
+        assert thesis.startswith("The usual view: " + note.note.replace("$", "\\$"))
+        assert any(v in thesis for v in ("Borne out", "Not borne out", "Contradicted", "Not testable here"))
+        assert note.note.replace("$", "\\$") not in content.why_it_matters
         drivers = next(i.answer for i in content.faq if i.question.startswith("What drives divergence"))
-        assert drivers.startswith(note.divergence.replace("$", "\\$"))
+        usual = "The usual view of what drives them apart: " + note.divergence.replace("$", "\\$")
+        assert drivers.startswith(usual)
 
 
 def test_curated_notes_carry_no_measured_numbers_or_placeholders():
@@ -133,3 +138,23 @@ def test_watched_domain_pairs_have_specific_text(first, second):
 def test_unknown_domain_falls_back_to_generic_text():
     link = domain_link("Rates", "Weather")
     assert link.generic and "Rates" in link.link
+
+
+def test_the_curated_file_refuses_a_bad_sign_a_stranger_leader_and_a_repeat(tmp_path):
+    from convex.metrics.curated_texts import load_curated_texts
+    from convex.metrics.metric import CatalogError
+
+    entry = 'first = ["spy"]\nsecond = ["tlt"]\nnote = "n"\ndivergence = "d"\n'
+    for extra, message in (
+        ("sign = 2\n", "is not 1 or -1"),
+        ('leader = "gld"\n', "is not one of the pair"),
+        ("[[note]]\n" + entry, "is repeated"),
+    ):
+        path = tmp_path / "curated.toml"
+        path.write_text("[[note]]\n" + entry + extra)
+        with pytest.raises(CatalogError, match=message):
+            load_curated_texts(path)
+    path.write_text("[[note]]\n" + entry + 'leader = "spy"\nsign = -1\n')
+    (note,) = load_curated_texts(path).values()
+    assert (note.leader, note.expected_sign, note.ids) == ("spy", -1, frozenset({"spy", "tlt"}))
+    assert all(n.leader in n.ids for n in CURATED_NOTES.values() if n.leader)

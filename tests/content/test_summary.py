@@ -9,7 +9,7 @@ import pytest
 
 from convex.analytics.report import pair_report
 from convex.content.summary import correlated, pair_summary
-from convex.metrics.formatting import format_pvalue, format_r, format_share
+from convex.metrics.formatting import day_text, format_pvalue, format_r, format_share
 
 
 def _report(coupling: float, *, n: int = 600, seed: int = 3, start: str = "2020-01-01"):
@@ -28,13 +28,14 @@ def test_a_related_pair_is_called_correlated_with_its_figures_and_dates():
     c, reg, aligned = report.stats.correlation, report.stats.regression, report.aligned
     line = pair_summary(report)
     assert line == (
-        f"Alpha vs Beta, daily, {aligned.start:%Y-%m-%d} to {aligned.end:%Y-%m-%d} ({aligned.n:,} points): "
+        f"Alpha vs Beta over the full common history ({day_text(aligned.start)} to {day_text(aligned.end)}): "
         f"daily changes correlated at {format_r(c.changes)} (95% interval {format_r(c.changes_ci_low)} to "
         f"{format_r(c.changes_ci_high)}, p {format_pvalue(c.changes_pvalue)}, n={c.n_changes:,}); "
-        f"beta of Beta on Alpha {reg.beta:.3g}; hedge effectiveness out of sample "
-        f"{format_share(reg.hedge_effectiveness_out_of_sample)}."
+        f"beta of Beta on Alpha {reg.beta:.3g}; no significant lead; the beta hedge removed "
+        f"{format_share(reg.hedge_effectiveness_out_of_sample)} of the variance out of sample."
     )
-    assert c.changes > 0.5 and "\n" not in line
+    assert c.changes > 0.5 and reg.hedge_effectiveness_out_of_sample > 0 and "\n" not in line
+    assert not report.stats.lead_lag.significant_adjusted or report.stats.lead_lag.best_lag == 0
 
 
 def test_an_unrelated_pair_is_not_called_correlated_but_keeps_its_figures():
@@ -69,4 +70,13 @@ def test_too_few_changes_and_no_common_dates_say_so():
         freq_a="daily", freq_b="daily", change_a="pct", change_b="pct", lookback="Max", name_a="Alpha",
         name_b="Beta",
     )  # fmt: skip
-    assert pair_summary(report) == "Alpha vs Beta: no dates in common over the lookback Max."
+    assert pair_summary(report) == "Alpha vs Beta: no dates in common."
+
+
+def test_a_hedge_that_adds_variance_out_of_sample_is_never_said_to_remove_any():
+    report = _report(0.0, seed=5)
+    value = report.stats.regression.hedge_effectiveness_out_of_sample
+    line = pair_summary(report)
+    assert value < 0  # an unrelated pair: the hedge fitted in sample adds noise out of it
+    assert f"added variance out of sample (effectiveness {value * 100:+.1f}%)" in line
+    assert "removed" not in line

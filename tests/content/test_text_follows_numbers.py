@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from convex.analytics import pair_report
 from convex.content import pair_content
@@ -43,9 +44,13 @@ def test_a_qt_window_in_which_bonds_rose_states_the_thesis_beside_the_moves():
     assert cm.a_change_over_window < 0 < cm.b_change_over_window
     why = content.why_it_matters
     assert "lifts bond prices" not in why and "hands that duration back" not in why
-    assert "The thesis:" in why
-    assert f"Fed Balance Sheet changed -{abs(cm.a_change_over_window) * 100:.2f}%" in why
-    assert f"TLT +{cm.b_change_over_window * 100:.2f}%" in why
+    assert "The thesis:" in why and "Background (a general view of their domains, not a finding here)" in why
+    # The pair's own view is said once, in the FAQ, beside what this window measured (issue 31).
+    thesis = answer(content, "What links")
+    assert "Not testable here: the view states no sign for the weekly changes, which correlated" in thesis
+    moves = answer(content, "What drives")
+    assert f"Fed Balance Sheet changed -{abs(cm.a_change_over_window) * 100:.2f}%" in moves
+    assert f"TLT +{cm.b_change_over_window * 100:.2f}%" in moves
 
 
 def test_a_yield_is_never_held_and_a_pricing_identity_is_never_a_hedge():
@@ -104,14 +109,14 @@ def test_a_curated_sign_contradicted_by_the_window_is_marked_not_borne_out():
         dxy,
         gld,
     )
-    assert "**Not borne out over this window**: the usual link is negative" in content.why_it_matters
+    assert "**Contradicted over this window**: the usual link is negative" in answer(content, "What links")
     content, _ = content_for(
         walk(index, "pct", shocks=shocks),
         walk(index, "pct", shocks=-shocks + 0.5 * rng.normal(size=len(index))),
         dxy,
         gld,
     )
-    assert "Borne out over this window (the usual negative link)" in content.why_it_matters
+    assert "Borne out over this window (the usual negative link)" in answer(content, "What links")
 
 
 def test_cointegration_words_follow_the_three_tests():
@@ -124,3 +129,28 @@ def test_cointegration_words_follow_the_three_tests():
         stats = dataclasses.replace(report.stats, cointegration=dataclasses.replace(co, verdict=verdict))
         ctx = Context(walcl, tlt, dataclasses.replace(report, stats=stats))
         assert words in cointegration_sentence(ctx)
+
+
+@pytest.mark.parametrize(
+    ("lag", "verdict"),
+    [
+        (2, "The view has 2-Year Treasury Yield moving first: borne out over this window"),
+        (-2, "The view has 2-Year Treasury Yield moving first: **contradicted over this window**"),
+        (0, "The view has 2-Year Treasury Yield moving first: not borne out over this window"),
+    ],
+)
+def test_a_thesis_of_who_moves_first_is_tested_on_the_lead_lag_search(lag, verdict):
+    # curated.toml: the 2-year yield "moves ahead of the Fed" (leader dgs2). Plant each case.
+    dgs2, dff = CAT.get("dgs2"), CAT.get("dff")
+    index = dates("daily")
+    rng = np.random.default_rng(7)
+    base = rng.normal(0.0, 0.01, len(index) + 4)
+    a = base[2 : 2 + len(index)]
+    b = 0.8 * base[2 - lag : 2 - lag + len(index)] + rng.normal(0.0, 0.004, len(index))
+    two_year, funds = from_changes(index, a, "diff", start=4.0), from_changes(index, b, "diff", start=4.0)
+    content, report = content_for(two_year, funds, dgs2, dff)
+    ll = report.stats.lead_lag
+    assert (ll.best_lag, bool(ll.significant_adjusted)) == ((lag, True) if lag else (0, True))
+    thesis = answer(content, "What links")
+    assert thesis.startswith("The usual view: ") and verdict in thesis
+    assert f"at lag {ll.best_lag:+d}" in thesis and f"±{ll.band_adjusted:.2f} noise band" in thesis

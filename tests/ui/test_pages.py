@@ -77,7 +77,7 @@ def test_default_page_is_walcl_vs_tlt(store):
     assert "90-Day Statistics · Fed Balance Sheet" in texts(at)
     assert len(at.get("download_button")) == 2
     headers = [h.value for h in at.subheader]
-    sections = {"Why this comparison matters", "Cross-asset analysis", "FAQ", "Related comparisons"}
+    sections = {"About this pair", "Cross-asset analysis", "FAQ", "Related comparisons"}
     assert sections <= set(headers)
     assert len(at.expander) >= 6  # the FAQ, plus "Every pair statistic"
     related = [link.proto for link in at.get("page_link")]
@@ -130,7 +130,7 @@ def test_url_restores_the_view(store):
     assert at.selectbox(key="roll").value == "20"
     assert at.selectbox(key="window").value == "1Y"
     assert at.toggle(key="dual").value is True
-    assert "lookback 1Y" in texts(at)
+    assert "over the last year (" in texts(at)
     assert "1-Year Statistics · S&P 500 ETF (SPY)" in texts(at)
     assert "divided by" in texts(at)  # the ratio spread's description, on the Spread tab
     assert not at.warning
@@ -180,7 +180,7 @@ def test_every_sidebar_control_changes_the_view(store):
     assert at.title[0].value == "Gold (GLD) vs S&P 500 ETF (SPY)"
     assert (at.query_params["a"], at.query_params["b"]) == ("gld", "spy")
     at.segmented_control(key="lookback").set_value("Max").run()
-    assert "lookback Max" in texts(at)
+    assert "over the full common history (" in texts(at)
     at.selectbox(key="transform").select("Z-score").run()
     assert "Z-score" in json.dumps(chart_specs(at))
     at.selectbox(key="window").select("Max").run()

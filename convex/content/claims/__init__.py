@@ -26,15 +26,25 @@ from convex.content.claims.base import (
     SIGNIFICANCE,
     Claim,
     Context,
-    note_evidence,
+    thesis_verdict,
+    window_moves,
 )
 from convex.content.claims.correlation import (
     cointegration_sentence,
     correlation,
+    correlation_details,
     correlation_figure,
     levels_sentence,
+    levels_short,
 )
-from convex.content.claims.hedging import HEDGE_EFFECTIVE, HEDGE_PARTIAL, beta_label, beta_phrase, hedge
+from convex.content.claims.hedging import (
+    HEDGE_EFFECTIVE,
+    HEDGE_PARTIAL,
+    beta_against_correlation,
+    beta_label,
+    beta_phrase,
+    hedge,
+)
 from convex.content.claims.leads import granger, lead_lag
 from convex.content.claims.regimes import divergence, regimes, standing
 
@@ -44,17 +54,21 @@ __all__ = [
     "SIGNIFICANCE",
     "Claim",
     "Context",
+    "beta_against_correlation",
     "beta_label",
     "beta_phrase",
     "cointegration_sentence",
     "correlation",
+    "correlation_details",
     "correlation_figure",
     "divergence",
     "granger",
     "hedge",
     "lead_lag",
     "levels_sentence",
-    "note_evidence",
+    "levels_short",
     "regimes",
     "standing",
+    "thesis_verdict",
+    "window_moves",
 ]

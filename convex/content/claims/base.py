@@ -43,18 +43,26 @@ class Context:
         return self.report.aligned.frequency
 
     @cached_property
-    def lookback(self) -> str:
-        """The span held (analytics.windows.Window.words): "the last 3 years (8 Mar 2023 to 4 Mar
-        2026)", or "7 months held (16 Jul 2025 to 23 Feb 2026) of the 5 years asked", with how long
-        before today it ends when that is more than a period, and a flag when it is old."""
-        window = self.report.aligned.window
-        age = window.age_words()
-        return f"{window.words()}, which {age}" if age else window.words()
+    def window(self) -> str:
+        """The span held, in full (analytics.windows.Window.words): "the last 3 years (8 Mar 2023 to
+        4 Mar 2026)", or "7 months held (16 Jul 2025 to 23 Feb 2026) of the 5 years asked". A section
+        says it once; its other sentences say "this window"."""
+        return self.report.aligned.window.words()
 
     @cached_property
+    def age(self) -> str | None:
+        """ "ends 277 days before 6 Dec 2026, old data" when the window ends more than a period
+        before today, else None: said once a page, beside the data it describes."""
+        return self.report.aligned.window.age_words()
+
+    @property
+    def lookback(self) -> str:
+        """The window as a sentence refers back to it, once a section has named it in full."""
+        return "this window"
+
+    @property
     def over(self) -> str:
-        """ "Over the last 3 years"."""
-        return f"Over {self.lookback}"
+        return "Over this window"
 
     @cached_property
     def changes(self) -> str:
@@ -122,33 +130,62 @@ def is_significant(p: float | None) -> bool:
 
 
 def window_moves(ctx: Context) -> str | None:
-    """ "Over the last 3 years Fed Balance Sheet changed -12.0% and TLT +4.1%"."""
-    cm = ctx.report.stats.comovement
-    if cm.a_change_over_window is None or cm.b_change_over_window is None:
+    """ "From 8 Mar 2023 (the window's first date), Fed Balance Sheet changed -12.0% and TLT +4.1%":
+    every change over a window is measured from its first date, as the rebased chart is."""
+    cm, start = ctx.report.stats.comovement, ctx.report.aligned.start
+    if cm.a_change_over_window is None or cm.b_change_over_window is None or start is None:
         return None
+    moved_a, moved_b = w.change(ctx.a, cm.a_change_over_window), w.change(ctx.b, cm.b_change_over_window)
     return (
-        f"{ctx.over} {ctx.name_a} changed {w.change(ctx.a, cm.a_change_over_window)} and {ctx.name_b} "
-        f"{w.change(ctx.b, cm.b_change_over_window)}"
+        f"From {w.date_words(start, 'daily')} (the window's first date), {ctx.name_a} changed {moved_a} "
+        f"and {ctx.name_b} {moved_b}"
     )
 
 
-def note_evidence(ctx: Context, expected_sign: int | None) -> str | None:
-    """The figures a hand-written note is read against, and, when the note states the usual sign
-    of the relationship, whether this window bears it out."""
+def thesis_verdict(ctx: Context, expected_sign: int | None, leader: str | None = None) -> str:
+    """What this window says about a hand-written thesis: borne out, not borne out, contradicted or
+    not testable here, always with the figure it rests on (a thesis is a hypothesis, never a fact).
+    The sign is tested on the correlation of changes; a view of who moves first (`leader`, an id) on
+    the lead-lag search."""
+    if shortfall(ctx):
+        return "Not testable here: this window holds too little data in common (see the cross-asset list)."
     c = ctx.report.stats.correlation
-    if shortfall(ctx) or c.changes is None:
-        return None  # the shortfall sentence says why nothing is measured
-    moves = window_moves(ctx)
-    figure = f"{ctx.changes} correlated {w.signed_r(c.changes)} ({w.pvalue(c.changes_pvalue)})"
-    measured = f"{moves}; {figure}" if moves else figure
-    measured = measured[0].lower() + measured[1:]
+    measured = (
+        f"correlated {w.signed_r(c.changes)} "
+        f"({interval_words(c.changes_ci_low, c.changes_ci_high)}, {w.pvalue(c.changes_pvalue)})"
+    )
+    figure = f"{ctx.changes} {measured}"
+    usual = "positive" if expected_sign and expected_sign > 0 else "negative"
     if expected_sign is None:
-        return f"Measured: {measured}."
-    usual = "positive" if expected_sign > 0 else "negative"
-    if not is_significant(c.changes_pvalue):
-        return f"Not measurable over this window: {measured}, not significant."
-    if (c.changes > 0) == (expected_sign > 0):
-        return f"Borne out over this window (the usual {usual} link): {measured}."
-    return f"**Not borne out over this window**: the usual link is {usual}, but {measured}."
+        verdict = f"Not testable here: the view states no sign for the {ctx.changes}, which {measured}."
+    elif not is_significant(c.changes_pvalue) or c.changes_ci_low <= 0 <= c.changes_ci_high:
+        verdict = f"Not borne out over this window: the usual link is {usual}, but {figure}, not significant."
+    elif (c.changes > 0) == (expected_sign > 0):
+        verdict = f"Borne out over this window (the usual {usual} link): {figure}."
+    else:
+        verdict = f"**Contradicted over this window**: the usual link is {usual}, but {figure}."
+    return verdict if leader is None else f"{verdict} {_lead_verdict(ctx, leader)}"
 
 
+def _lead_verdict(ctx: Context, leader: str) -> str:
+    ll = ctx.report.stats.lead_lag
+    head = f"The view has {ctx.name_a if leader == ctx.a.id else ctx.name_b} moving first"
+    if (
+        ll.insufficient
+        or ll.best_lag is None
+        or ll.correlation is None
+        or not ll.band_adjusted
+        or ll.max_lag < 1
+    ):
+        return f"{head}: not testable here, too few consecutive {ctx.changes}."
+    k = ll.best_lag
+    best = (
+        f"the strongest lagged correlation is {w.signed_r(ll.correlation)} at lag {k:+d}, where a positive "
+        f"lag means {ctx.name_a} moves first, against a ±{w.number(ll.band_adjusted)} noise band for the "
+        f"{len(ll.lags)} lags tried"
+    )
+    if not ll.significant_adjusted or k == 0:
+        return f"{head}: not borne out over this window, as no lead clears the band ({best})."
+    if (ctx.a.id if k > 0 else ctx.b.id) == leader:
+        return f"{head}: borne out over this window ({best})."
+    return f"{head}: **contradicted over this window**, the other one leads ({best})."

@@ -12,9 +12,9 @@ from convex.content.claims.base import Claim, Context, interval_words, is_signif
 _EFFECTIVE_SHARE_SAID = 0.9
 
 
-def correlation_figure(ctx: Context) -> str:
-    """ "weekly changes correlated at -0.21 (n=156, 95% interval -0.36 to -0.05, p 0.008)", with the
-    effective sample size when autocorrelation shrinks it noticeably (the interval and p use it)."""
+def correlation_details(ctx: Context) -> str:
+    """ "(n=156, 95% interval -0.36 to -0.05, p 0.008)", with the effective sample size when
+    autocorrelation shrinks it noticeably (the interval and p use it)."""
     c = ctx.report.stats.correlation
     effective = ""
     if c.n_changes_effective is not None and c.n_changes_effective < _EFFECTIVE_SHARE_SAID * c.n_changes:
@@ -22,33 +22,29 @@ def correlation_figure(ctx: Context) -> str:
             f", worth about {w.count(round(c.n_changes_effective))} independent ones given autocorrelation"
         )
     return (
-        f"{ctx.changes} correlated at {w.signed_r(c.changes)} (n={w.count(c.n_changes)}{effective}, "
-        f"{interval_words(c.changes_ci_low, c.changes_ci_high)}, {w.pvalue(c.changes_pvalue)})"
+        f"(n={w.count(c.n_changes)}{effective}, {interval_words(c.changes_ci_low, c.changes_ci_high)}, "
+        f"{w.pvalue(c.changes_pvalue)})"
     )
 
 
-def correlation(ctx: Context, expected_sign: int | None = None) -> Claim:
+def correlation_figure(ctx: Context) -> str:
+    """ "the correlation of weekly changes is -0.21 (n=156, 95% interval -0.36 to -0.05, p 0.008)":
+    the figure, neutral; whether it is a correlation at all is the strength words' to say."""
+    r = ctx.report.stats.correlation.changes
+    return f"the correlation of {ctx.changes} is {w.signed_r(r)} {correlation_details(ctx)}"
+
+
+def correlation(ctx: Context) -> Claim:
+    """The correlation of changes, in words as strong as its test. Its text is the FAQ answer's (the
+    FAQ names the window once, above its answers); its short form is the cross-asset bullet's."""
     gap = shortfall(ctx)
     if gap:
         return Claim(gap, gap, "insufficient")
     stats = ctx.report.stats
     c = stats.correlation
     r = float(c.changes)
-    significant = is_significant(c.changes_pvalue)
-    sentences = [f"{ctx.over}, {correlation_figure(ctx)}: {w.strength(r)}."]
-    if not significant:
-        sentences.append("That is not significantly different from zero at the 5% level.")
-    if not significant and expected_sign is not None:
-        usual = "positive" if expected_sign > 0 else "negative"
-        sentences.append(f"The usual {usual} relationship for this pair did not show up over this window.")
-    if significant and expected_sign is not None and r != 0:
-        if (r > 0) == (expected_sign > 0):
-            sentences.append("That is the usual sign for this pair.")
-        else:
-            sentences.append(
-                "That is the opposite of the usual sign for this pair: the textbook relationship has not "
-                "held over this window."
-            )
+    significant = is_significant(c.changes_pvalue) and not (c.changes_ci_low <= 0 <= c.changes_ci_high)
+    sentences = [f"{ctx.over}, {correlation_figure(ctx)}: {w.strength(r, significant)}."]
     if c.changes_spearman is not None:
         sentences.append(
             f"The rank (Spearman) correlation, less swayed by outliers, is {w.signed_r(c.changes_spearman)}."
@@ -65,10 +61,8 @@ def correlation(ctx: Context, expected_sign: int | None = None) -> Claim:
     if levels:
         sentences.append(levels)
     verdict = "positive" if significant and r > 0 else "negative" if significant else "uncorrelated"
-    short = f"{w.sentence_case(correlation_figure(ctx))}; {w.strength(r)}"
-    if not significant:
-        short += ", not significant"
-    return Claim(" ".join(sentences), short + ".", verdict)
+    short = f"{w.signed_r(r)} {correlation_details(ctx)}: {w.strength(r, significant)}."
+    return Claim(" ".join(sentences), short, verdict)
 
 
 def levels_sentence(ctx: Context, opening: str = "Levels correlated") -> str | None:
@@ -93,6 +87,24 @@ def levels_sentence(ctx: Context, opening: str = "Levels correlated") -> str | N
     return f"{text} {words}" if words else text
 
 
+def levels_short(ctx: Context) -> str | None:
+    """The levels correlation and what to make of it, in a few words (the cross-asset list); the
+    full reasoning is the correlation answer's."""
+    c, co = ctx.report.stats.correlation, ctx.report.stats.cointegration
+    if c.insufficient is not None or c.levels is None:
+        return None
+    figure = f"{w.signed_r(c.levels)} (n={w.count(c.n_levels)})"
+    if ctx.a.mechanical_link(ctx.b):
+        return f"{figure}, arithmetic: the two are linked by construction."
+    if co.verdict == "cointegrated":
+        return f"{figure}; cointegrated by all three tests."
+    if c.levels_possibly_spurious:
+        return f"{figure}; not evidence of a link (see the correlation answer): judge by the changes."
+    if c.levels_pvalue is not None:
+        return f"{figure}, {interval_words(c.levels_ci_low, c.levels_ci_high)}; both levels are stationary."
+    return figure + "."
+
+
 def _unit_root_words(ctx: Context) -> list[str]:
     roots = ctx.report.stats.unit_roots
     out = []
@@ -105,15 +117,32 @@ def _unit_root_words(ctx: Context) -> list[str]:
 
 
 def spurious_sentence(ctx: Context) -> str | None:
+    """Why a levels correlation is not to be trusted, in terms true of each level: two trending
+    series not shown to be cointegrated, a trending one against a stationary one, or two levels
+    linked by construction (then the correlation is arithmetic, not spurious)."""
     c = ctx.report.stats.correlation
     if not c.levels_possibly_spurious:
         return None
-    roots = "; ".join(_unit_root_words(ctx))
-    return (
-        f"That levels figure is probably spurious: {roots} over the window, and the two are not shown to be "
-        "cointegrated, so unrelated trends can produce it. Judge the relationship by the correlation of "
-        "changes."
-    )
+    mechanical = ctx.a.mechanical_link(ctx.b)
+    if mechanical:
+        return f"The two are linked by construction ({mechanical}): the levels figure measures arithmetic."
+    roots = ctx.report.stats.unit_roots
+    trending = [root for root in (roots.level_a, roots.level_b) if root.stationary is False]
+    words = "; ".join(_unit_root_words(ctx))
+    co = ctx.report.stats.cointegration
+    if len(trending) == 2 and co.verdict in ("not_cointegrated", "mixed"):
+        return (
+            f"That levels figure is probably spurious: {words}, and the two are not shown to be "
+            "cointegrated, so unrelated trends can produce it. Judge the relationship by the correlation "
+            "of changes."
+        )
+    if len(trending) == 1:
+        return (
+            f"That levels figure is unreliable: {words}, and a level with a unit root correlates with any "
+            "other series by chance more often than the figure suggests. Judge the relationship by the "
+            "correlation of changes."
+        )
+    return None
 
 
 def cointegration_sentence(ctx: Context) -> str | None:
@@ -139,5 +168,3 @@ def cointegration_sentence(ctx: Context) -> str | None:
             "evidence for a stable long-run relationship is mixed."
         )
     return f"They are not cointegrated ({figures})."
-
-

@@ -18,26 +18,46 @@ _INVESTABLE_INDEXES = ("spx", "ixic", "dxy", "dcoilwtico", "dcoilbrenteu", "dhhn
 # --------------------------------------------------------------------------- beta and hedging
 
 
-def beta_phrase(ctx: Context) -> str | None:
-    """ "each +1 bp in the 10-Year Treasury Yield came with -0.17% in TLT (95% interval -0.20% to
-    -0.14%)", or that the response is indistinguishable from zero."""
+def beta_phrase(ctx: Context, details: str) -> str | None:
+    """ "each +10 bp in the 10-Year Treasury Yield came with -1.7% in TLT on average (95% interval
+    -2.0% to -1.4%; n=1,249)", or that the response is indistinguishable from zero; `details` go
+    inside the parentheses."""
     reg = ctx.report.stats.regression
     if reg.beta is None:
         return None
     moves = beta_in_units(reg.beta, ctx.a, ctx.b)
     if moves is None:
-        return f"{ctx.name_b}'s changes hardly responded to {ctx.name_a}'s (beta near zero)"
+        return f"{ctx.name_b}'s changes hardly responded to {ctx.name_a}'s (beta near zero; {details})"
     move_a, move_b = moves
     scale = move_b / reg.beta
-    came = f"came with {w.change(ctx.b, move_b)} in {ctx.name_b}"
+    came = f"came with {w.change(ctx.b, move_b)} in {ctx.name_b} on average"
     phrase = f"each {w.change(ctx.a, move_a)} in {ctx.name_a} {came}"
     if reg.beta_ci_low is None or reg.beta_ci_high is None:
-        return phrase
+        return f"{phrase} ({details})"
     low, high = w.change(ctx.b, reg.beta_ci_low * scale), w.change(ctx.b, reg.beta_ci_high * scale)
-    interval = f"95% interval {low} to {high}"
+    figures = f"(95% interval {low} to {high}; {details})"
     if reg.beta_indistinguishable_from_zero:
-        return f"{phrase}, indistinguishable from zero ({interval})"
-    return f"{phrase} ({interval})"
+        return f"{phrase}, indistinguishable from zero {figures}"
+    return f"{phrase} {figures}"
+
+
+def beta_against_correlation(ctx: Context) -> str | None:
+    """Why the beta's interval and the correlation's can disagree about zero on one page: they are
+    different tests (Newey-West for the beta, Bartlett's effective n for the correlation)."""
+    c, reg = ctx.report.stats.correlation, ctx.report.stats.regression
+    if reg.beta_indistinguishable_from_zero is None or c.changes_ci_low is None or c.changes_ci_high is None:
+        return None
+    correlation_zero = not is_significant(c.changes_pvalue) or c.changes_ci_low <= 0 <= c.changes_ci_high
+    if bool(reg.beta_indistinguishable_from_zero) == correlation_zero:
+        return None
+    wider, narrower = (
+        ("beta's", "correlation's") if reg.beta_indistinguishable_from_zero else ("correlation's", "beta's")
+    )
+    return (
+        f"The {wider} interval includes zero and the {narrower} does not: the beta's (Newey-West) also "
+        "allows for changing volatility, the correlation's for autocorrelation only, so a relationship this "
+        "close to the 5% line is borderline."
+    )
 
 
 def beta_label(ctx: Context) -> str:
@@ -98,8 +118,8 @@ def hedge(ctx: Context) -> Claim:
     mechanical = ctx.a.mechanical_link(ctx.b)
     if mechanical:
         text = (
-            f"Not a question of hedging: {mechanical}, so the two are linked by construction. Their "
-            f"{correlation_figure(ctx)} measure that arithmetic, not a market relationship."
+            f"Not a question of hedging: {mechanical}, so the two are linked by construction. "
+            f"{w.sentence_case(correlation_figure(ctx))} measures that arithmetic, not a market relationship."
         )
         return Claim(text, f"Linked by construction ({mechanical}), not a hedge.", "mechanical")
     r = float(c.changes)
@@ -109,7 +129,7 @@ def hedge(ctx: Context) -> Claim:
     removed_of = "essentially none" if removed == "0%" else removed
     only = "" if removed == "0%" else "only "
     variance = f"{b}'s {ctx.changes[:-1]} variance"
-    figure = correlation_figure(ctx)
+    figure = w.sentence_case(correlation_figure(ctx))
     significant = is_significant(c.changes_pvalue)
     if significant and r < 0:
         if he >= HEDGE_EFFECTIVE:
@@ -123,43 +143,50 @@ def hedge(ctx: Context) -> Claim:
                 f"Not an effective hedge, but a diversifier: over {ctx.lookback} {a} tended to move against "
                 f"{b}, too loosely to offset it."
             )
-        body = f"Their {figure}; {_long_position(ctx)} sized by the beta removed {removed_of} of {variance}."
+        body = f"{figure}; {_long_position(ctx)} sized by the beta removed {removed_of} of {variance}."
     elif significant and r > 0 and he >= HEDGE_PARTIAL:
         effective = he >= HEDGE_EFFECTIVE
         verdict = "short_hedge" if effective else "short_partial_hedge"
         kind = "an effective" if effective else "a partial"
         head = (
-            f"Not when held long: {a} and {b} move together, so owning {a} adds to {b}'s risk. Because the "
-            f"beta is positive, a short position in {a} has been {kind} hedge for {b}."
+            f"Not {_long_position(ctx)}: {a} and {b} have moved {w.size_word(r)} together, so that added to "
+            f"{b}'s risk. "
+            f"Because the beta is positive, {_short_position(ctx)} has been {kind} hedge for {b}."
         )
-        body = f"Their {figure}; {_short_position(ctx)} sized by the beta removed {removed} of {variance}."
+        body = f"{figure}; {_short_position(ctx)} sized by the beta removed {removed} of {variance}."
     elif significant and r > 0:
         verdict = "not_a_hedge"
-        head = f"No: {a} and {b} tend to move together, so owning {a} adds to {b}'s risk."
+        head = (
+            f"No: {a} and {b} have moved {w.size_word(r)} together, so {_long_position(ctx)} added to "
+            f"{b}'s risk."
+        )
         body = (
-            f"Their {figure}, too loosely for a short position in {a} to help: it would have removed "
+            f"{figure}, too weak for {_short_position(ctx)} to help: it would have removed "
             f"{only}{removed_of} of {variance}."
         )
     else:
         verdict = "not_a_hedge"
         head = f"No: over {ctx.lookback} {a} neither offset nor amplified {b}'s moves."
         body = (
-            f"Their {figure}, not significantly different from zero, and a beta-sized position in {a} would "
+            f"{figure}, not distinguishable from zero, and a beta-sized position in {a} would "
             f"have removed {only}{removed_of} of {variance}."
         )
     sentences = [head, body]
     out_of_sample = reg.hedge_effectiveness_out_of_sample
     if out_of_sample is not None:
+        done = (
+            f"added variance (effectiveness {out_of_sample * 100:+.1f}%)"
+            if out_of_sample < 0
+            else f"removed {w.share(out_of_sample)} of the variance"
+        )
         sentences.append(
             f"Out of sample, the same hedge with its ratio estimated on the trailing "
-            f"{ctx.periods(reg.rolling_window)} only and applied to the next {ctx.period} removed "
-            f"{w.share(max(0.0, out_of_sample))} of the variance over {ctx.periods(reg.n_out_of_sample)}"
-            + (" (it added variance)" if out_of_sample < 0 else "")
-            + "."
+            f"{ctx.periods(reg.rolling_window)} only and applied to the next {ctx.period} {done} over "
+            f"{ctx.periods(reg.n_out_of_sample)}."
         )
-    phrase = beta_phrase(ctx)
+    phrase = beta_phrase(ctx, f"{beta_label(ctx)}n={w.count(reg.n)}")
     if phrase:
-        sentences.append(f"On average, {phrase} ({beta_label(ctx)}n={w.count(reg.n)}).")
+        sentences.append(f"In the hedge's terms, {phrase}.")
     if _investable(ctx.a) and _investable(ctx.b) and ctx.a.change == "pct" and ctx.b.change == "pct":
         if verdict != "not_a_hedge":
             sentences.append(
@@ -169,20 +196,13 @@ def hedge(ctx: Context) -> Claim:
         note = _not_held_note(ctx.a, a, b)
         if note:
             sentences.append(note)
-    sentences.append(
-        f"(The bar used here: a hedge needs a significantly negative correlation of changes, an effective "
-        f"one also removes at least {w.share(HEDGE_EFFECTIVE)} of the variance, a partial one at least "
-        f"{w.share(HEDGE_PARTIAL)}.)"
-    )
     short_words = {
         "hedge": f"{a} has been an effective hedge for {b}",
         "partial_hedge": f"{a} has been a partial hedge for {b}",
         "diversifier": f"{a} has diversified {b} but not hedged it",
-        "short_hedge": f"a short position in {a} has hedged {b}",
-        "short_partial_hedge": f"a short position in {a} has partly hedged {b}",
+        "short_hedge": f"{_short_position(ctx)} has hedged {b}",
+        "short_partial_hedge": f"{_short_position(ctx)} has partly hedged {b}",
         "not_a_hedge": f"{a} has not been a hedge for {b}",
     }[verdict]
     short = f"{w.sentence_case(short_words)}; the beta hedge removed {removed_of} of {variance}."
     return Claim(" ".join(sentences), short, verdict)
-
-

@@ -141,5 +141,3 @@ def granger(ctx: Context) -> Claim:
     )
     text = f"{ctx.over}, tested {chosen}: " + " ".join(sentences)
     return Claim(text, short, verdict)
-
-

@@ -10,7 +10,7 @@ import numpy as np
 from convex.analytics.align import CHANGE_A, CHANGE_B
 from convex.analytics.comovement import comovement_codes
 from convex.content import words as w
-from convex.content.claims.base import SIGNIFICANCE, Claim, Context, shortfall
+from convex.content.claims.base import SIGNIFICANCE, Claim, Context, shortfall, window_moves
 
 _NORMAL = NormalDist()
 
@@ -82,15 +82,14 @@ def divergence(ctx: Context) -> Claim:
             f"In the last {ctx.periods(window)}, {a} rose while {b} fell in {up_down} and fell while {b} "
             f"rose in {down_up}."
         )
-    if cm.a_change_over_window is not None and cm.b_change_over_window is not None:
-        sentences.append(
-            f"Over the whole window {a} changed {w.change(ctx.a, cm.a_change_over_window)} and {b} "
-            f"{w.change(ctx.b, cm.b_change_over_window)}."
-        )
+    moves = window_moves(ctx)
+    if moves:
+        sentences.append(f"{moves}.")
     run = current_run(ctx)
     if run:
         sentences.append(run)
-        short = f"{short}; {run[0].lower()}{run[1:]}" if short else run
+        # The run is the list's detail of a count; alone it would say the answer's sentence again.
+        short = f"{short}; {run[0].lower()}{run[1:]}" if short else ""
     regime = regimes(ctx)
     if regime.text:
         sentences.append(regime.text)
@@ -134,7 +133,9 @@ def regimes(ctx: Context) -> Claim:
             text += f" The difference is statistically significant ({w.pvalue(p)})."
         elif p is not None:
             text += f" The difference is within noise ({w.pvalue(p)})."
-    if rg.current_regime:
+    # The current regime is news only when both regimes were seen in the window.
+    both_seen = e.insufficient is None and k.insufficient is None
+    if rg.current_regime and both_seen:
         word = up if rg.current_regime == "expanding" else down
         text += f" {a} has been {word} on that view since {ctx.date(rg.current_regime_since)}."
     return Claim(text, text, "measured")
