@@ -3,17 +3,22 @@
 The model is statsmodels' `VAR(y).fit(p)` with p chosen by AIC (`select_order(max_lag).aic`),
 on both changes (log changes for % metrics, so that a cumulative change compounds); p = 0 is a
 constant-only model, which AIC picks when the past says nothing. It is fitted here by least
-squares from the moments (tests/analytics/test_forecast.py checks coefficients, forecasts and
+squares from the moments (tests/analytics/test_scenarios.py checks coefficients, forecasts and
 their covariance against statsmodels) because the backtest refits it at every origin and
 statsmodels takes ~0.4 s a fit on 25 years of daily data. Bands are statsmodels'
 `forecast_interval`'s (normal, no parameter uncertainty), summed over the steps for the
 cumulative change: Var(sum of h steps) = sum_j Psi_(h-j) Sigma_u Psi_(h-j)', Psi_k = Phi_0 + .. + Phi_k.
 
+Every fit uses all the rows of the window, in order, with NaN on the rows where a change is
+missing or spans a gap in the data: the rows whose lags reach across a gap are left out (see
+econometrics.py), never the rows before the last gap.
+
 The track record is a rolling-origin backtest over the second half of the window: at up to
 MAX_ORIGINS origins the lag is chosen and the model refitted on the data before it, and its
-cumulative forecast over the horizon is compared with the naive forecast of no change. "Beats
-naive" needs a lower mean absolute error and a one-sided Diebold-Mariano p below 5%, its variance
-Newey-West over the periods that successive outcomes share.
+cumulative forecast over the horizon is compared with the naive forecast of no change. An origin
+whose inputs or outcome cross a gap is skipped, and counted. "Beats naive" needs a lower mean
+absolute error and a one-sided Diebold-Mariano p below 5%, its variance Newey-West over the
+periods that successive outcomes share.
 """
 
 from __future__ import annotations
@@ -24,9 +29,9 @@ import numpy as np
 import statsmodels.api as sm
 from scipy import stats as sps
 
-from convex.analytics.cointegration import unit_root
+from convex.analytics.cointegration import UnitRoots, changes_unit_root
 from convex.analytics.econometrics import Degenerate, var_lag_order, well_conditioned
-from convex.analytics.pair_data import PairData
+from convex.analytics.pair_data import SIGNIFICANCE_LEVEL, PairData
 from convex.analytics.serialise import JsonResult
 
 MIN_ORIGINS = 8
@@ -36,19 +41,26 @@ Z = {80: float(sps.norm.ppf(0.9)), 95: float(sps.norm.ppf(0.975))}
 
 
 def model_changes(data: PairData) -> np.ndarray:
-    """Both change series on the rows where both exist, as the model sees them: log changes
-    for % metrics (shape n x 2)."""
+    """Both change series on every window row, as the model sees them: log changes for %
+    metrics (shape n x 2), a row of NaN where either is missing or spans a gap."""
     columns = []
-    for changes, kind in ((data.a_chg, data.change_a), (data.b_chg, data.change_b)):
+    for changes, kind in zip(data.paired_changes(), (data.change_a, data.change_b), strict=True):
         with np.errstate(all="ignore"):
             columns.append(np.log1p(changes) if kind == "pct" else changes)
     y = np.column_stack(columns)
-    return y[np.isfinite(y).all(axis=1)]
+    y[~np.isfinite(y).all(axis=1)] = np.nan
+    return y
 
 
-def stationarity_problem(data: PairData) -> str | None:
-    for changes, name in ((data.a_chg, data.names[0]), (data.b_chg, data.names[1])):
-        root = unit_root(changes, "changes", name)
+def stationarity_problem(data: PairData, roots: UnitRoots | None = None) -> str | None:
+    """Why the changes cannot be modelled, from the unit-root test of each series' changes:
+    `roots`, the verdicts the page shows, when given (one verdict per series on a page), else
+    the same test on these changes."""
+    for side, name in enumerate(data.names):
+        if roots is not None:
+            root = roots.changes_a if side == 0 else roots.changes_b
+        else:
+            root = changes_unit_root(data, side)
         if root.insufficient:
             return root.insufficient
         if not root.stationary:
@@ -109,7 +121,8 @@ class VarFit:
 
 
 def fit_var(y: np.ndarray, lag: int) -> VarFit | Degenerate:
-    """OLS of each row of y (n x m) on a constant and its `lag` previous rows."""
+    """OLS of each row of y (n x m) on a constant and its `lag` previous rows, on the rows
+    where those are all there (a NaN row marks a gap)."""
     n, m = y.shape
     rows = n - lag
     if rows <= m * lag + 1:
@@ -118,6 +131,11 @@ def fit_var(y: np.ndarray, lag: int) -> VarFit | Degenerate:
     for j in range(1, lag + 1):
         design[:, 1 + (j - 1) * m : 1 + j * m] = y[lag - j : n - j]
     target = y[lag:]
+    complete = np.isfinite(design).all(axis=1) & np.isfinite(target).all(axis=1)
+    if not complete.all():
+        design, target, rows = design[complete], target[complete], int(complete.sum())
+        if rows <= m * lag + 1:
+            return Degenerate(f"{rows} usable observations are too few for a VAR of {lag} lags")
     scale = np.sqrt((design**2).sum(axis=0))
     if np.any(scale == 0):
         return Degenerate("a lagged change does not vary")
@@ -158,6 +176,7 @@ def cumulative_forecast(fit: VarFit, history: np.ndarray, steps: int, change_b: 
 @dataclass(frozen=True)
 class Backtest(JsonResult):
     origins: int
+    skipped: int  # origins whose inputs or outcome cross a gap in the data
     mae_model: float | None
     mae_naive: float | None
     coverage_80: float | None
@@ -172,34 +191,40 @@ def backtest(y: np.ndarray, steps: int, change_b: str, max_lag: int) -> Backtest
     first = n // 2
     span = n - steps - first
     if span <= 0:
-        return Backtest(0, None, None, None, None, None, None, "too few observations for a backtest")
+        return Backtest(0, 0, None, None, None, None, None, None, "too few observations for a backtest")
     step = max(1, -(-span // MAX_ORIGINS))
     errors, naive, inside = [], [], {80: [], 95: []}
+    skipped = 0
     for origin in range(first, n - steps + 1, step):
-        fit = choose_and_fit(y[:origin], max_lag)
+        history, outcome = y[:origin], y[origin : origin + steps, 1]
+        fit = choose_and_fit(history, max_lag)
         if isinstance(fit, Degenerate):
             continue
-        forecast = cumulative_forecast(fit, y[:origin], steps, change_b)
-        actual = float(np.sum(y[origin : origin + steps, 1]))
+        if not (np.isfinite(history[origin - fit.lag :]).all() and np.isfinite(outcome).all()):
+            skipped += 1
+            continue
+        forecast = cumulative_forecast(fit, history, steps, change_b)
+        actual = float(np.sum(outcome))
         actual = float(np.expm1(actual)) if change_b == "pct" else actual
         errors.append(forecast.change[-1] - actual)
         naive.append(-actual)
         for level, (low, high) in forecast.bands.items():
             inside[level].append(low[-1] <= actual <= high[-1])
     if len(errors) < MIN_ORIGINS:
-        return Backtest(len(errors), None, None, None, None, None, None,
+        return Backtest(len(errors), skipped, None, None, None, None, None, None,
                         f"{len(errors)} backtest origins, need at least {MIN_ORIGINS}")  # fmt: skip
     model_abs, naive_abs = np.abs(errors), np.abs(naive)
     difference = model_abs - naive_abs
     pvalue = _less_than_zero_pvalue(difference, overlap=-(-steps // step) - 1)
     return Backtest(
         origins=len(errors),
+        skipped=skipped,
         mae_model=float(model_abs.mean()),
         mae_naive=float(naive_abs.mean()),
         coverage_80=float(np.mean(inside[80])),
         coverage_95=float(np.mean(inside[95])),
         pvalue=pvalue,
-        beats_naive=bool(model_abs.mean() < naive_abs.mean() and pvalue < 0.05),
+        beats_naive=bool(model_abs.mean() < naive_abs.mean() and pvalue < SIGNIFICANCE_LEVEL),
     )
 
 
@@ -229,10 +254,12 @@ def _refused(steps: int, reason: str) -> Forecast:
     return Forecast(steps, None, (), (), (), (), (), None, reason)
 
 
-def var_forecast(data: PairData, steps: int, max_lag: int = MAX_VAR_LAG) -> Forecast:
+def var_forecast(
+    data: PairData, steps: int, max_lag: int = MAX_VAR_LAG, *, roots: UnitRoots | None = None
+) -> Forecast:
     """B's cumulative change over the next 1..steps periods, its 80% and 95% bands, and the
-    model's backtest against no change."""
-    problem = stationarity_problem(data)
+    model's backtest against no change. `roots`: see stationarity_problem."""
+    problem = stationarity_problem(data, roots)
     if problem:
         return _refused(steps, problem)
     y = model_changes(data)
@@ -241,6 +268,9 @@ def var_forecast(data: PairData, steps: int, max_lag: int = MAX_VAR_LAG) -> Fore
         return _refused(steps, fit.reason)
     if not fit.stable():
         return _refused(steps, "the fitted VAR is not stable (a root on or inside the unit circle)")
+    if fit.lag and not np.isfinite(y[len(y) - fit.lag :]).all():
+        return _refused(steps, f"the window's last {fit.lag} periods cross a gap in the data: no inputs to "
+                        "forecast from")  # fmt: skip
     forecast = cumulative_forecast(fit, y, steps, data.change_b)
 
     def values(array: np.ndarray) -> tuple[float, ...]:

@@ -90,11 +90,10 @@ def pair_statistics(
     regime_window = positive_int("regime_window", regime_window, DEFAULT_REGIME_WINDOW[frequency], minimum=1)
 
     data = PairData.build(aligned)
+    # One unit-root verdict per series on the page: Granger reads the table's, even when it runs
+    # on the "as published" rows (the same changes, dated a release later).
     roots = unit_roots(data)
-    predictive, predictive_roots = data, roots
-    if published is not None:
-        predictive = PairData.build(published)
-        predictive_roots = unit_roots(predictive, levels=False)
+    predictive = data if published is None else PairData.build(published)
     coint = cointegration(data, roots, max_lag)
     level_roots = (roots.level_a.stationary, roots.level_b.stationary)
     both_stationary = None if None in level_roots else all(level_roots)
@@ -116,7 +115,7 @@ def pair_statistics(
         ),
         rolling_correlation=rolling_correlation(data, rolling_window),
         lead_lag=lead_lag(predictive, max_lag),
-        granger=granger(predictive, predictive_roots, max_lag),
+        granger=granger(predictive, roots, max_lag),
         predictive_method=None if published is None else published.method,
         regression=regression(data, rolling_window),
         unit_roots=roots,

@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from convex.analytics.align import AlignedPair, align_pair
+from convex.analytics.cointegration import UnitRoots
 from convex.analytics.forecast import Forecast, var_forecast
 from convex.analytics.pair_data import PairData, finite_or_none
 from convex.analytics.response import Response, local_projections
@@ -198,9 +199,12 @@ def scenario_alignment(
     return align_pair(a, b, dating_a=dating_a, dating_b=dating_b, as_published=lagged, **options)
 
 
-def scenario_report(aligned: AlignedPair, move: float, horizon: int) -> ScenarioReport:
+def scenario_report(
+    aligned: AlignedPair, move: float, horizon: int, *, roots: UnitRoots | None = None
+) -> ScenarioReport:
     """`aligned` is the pair cut to its lookback; its `history` (every aligned row) holds the
-    episodes."""
+    episodes. `roots`: the unit-root verdicts of the page the section is on, which the response
+    and the forecast read rather than test the changes again."""
     window = PairData.build(aligned)
     history = PairData.build(dataclasses.replace(aligned, frame=aligned.history))
     return ScenarioReport(
@@ -210,6 +214,6 @@ def scenario_report(aligned: AlignedPair, move: float, horizon: int) -> Scenario
         lookback=aligned.lookback,
         method=aligned.method,
         event_study=event_study(history, move, horizon),
-        response=local_projections(window, horizon),
-        forecast=var_forecast(window, horizon),
+        response=local_projections(window, horizon, roots=roots),
+        forecast=var_forecast(window, horizon, roots=roots),
     )
