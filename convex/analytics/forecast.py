@@ -15,10 +15,13 @@ econometrics.py), never the rows before the last gap.
 
 The track record is a rolling-origin backtest over the second half of the window: at up to
 MAX_ORIGINS origins the lag is chosen and the model refitted on the data before it, and its
-cumulative forecast over the horizon is compared with the naive forecast of no change. An origin
-whose inputs or outcome cross a gap is skipped, and counted. "Beats naive" needs a lower mean
-absolute error and a one-sided Diebold-Mariano p below 5%, its variance Newey-West over the
-periods that successive outcomes share.
+cumulative forecast over the horizon is compared, at the same origins, with three forecasts that
+use nothing of A: no change, B's drift (its average change before the origin) and B's own
+autoregression (lag by AIC, fitted like the VAR). An origin whose inputs or outcome cross a gap is
+skipped, and counted. "Beats" a benchmark needs a lower mean absolute error and a one-sided
+Diebold-Mariano p below 5%, its variance Newey-West over the periods that successive outcomes
+share. Beating no change alone says B drifts; A adds something only when the VAR beats B's own
+autoregression and its drift.
 """
 
 from __future__ import annotations
@@ -175,15 +178,42 @@ def cumulative_forecast(fit: VarFit, history: np.ndarray, steps: int, change_b: 
 
 @dataclass(frozen=True)
 class Backtest(JsonResult):
+    """The VAR's cumulative forecasts of B against forecasts that use nothing of A, at the same
+    origins. Each p is one-sided Diebold-Mariano: the VAR's absolute errors smaller than the
+    benchmark's."""
+
     origins: int
     skipped: int  # origins whose inputs or outcome cross a gap in the data
     mae_model: float | None
-    mae_naive: float | None
+    mae_naive: float | None  # no change
+    mae_drift: float | None  # B's average change before the origin, times the horizon
+    mae_own: float | None  # B's own autoregression, lag by AIC
     coverage_80: float | None
     coverage_95: float | None
-    pvalue: float | None  # one-sided paired t-test: model's absolute errors smaller than naive's
+    pvalue: float | None  # against no change
+    pvalue_drift: float | None
+    pvalue_own: float | None
     beats_naive: bool | None
+    beats_drift: bool | None
+    beats_own: bool | None
     insufficient: str | None = None
+
+    @property
+    def adds_to_own_history(self) -> bool | None:
+        """Whether A adds anything beyond B's own history: the VAR beats both B's drift and B's
+        own autoregression."""
+        if self.beats_drift is None or self.beats_own is None:
+            return None
+        return self.beats_drift and self.beats_own
+
+
+def _no_backtest(origins: int, skipped: int, reason: str) -> Backtest:
+    return Backtest(origins, skipped, *([None] * 12), reason)
+
+
+def _cumulative_point_forecast(fit: VarFit, history: np.ndarray, steps: int, series: int) -> float:
+    """A fit's cumulative forecast of one series over `steps`, in model units."""
+    return float(np.sum(fit.forecast(history, steps)[:, series]))
 
 
 def backtest(y: np.ndarray, steps: int, change_b: str, max_lag: int) -> Backtest:
@@ -191,40 +221,57 @@ def backtest(y: np.ndarray, steps: int, change_b: str, max_lag: int) -> Backtest
     first = n // 2
     span = n - steps - first
     if span <= 0:
-        return Backtest(0, 0, None, None, None, None, None, None, "too few observations for a backtest")
+        return _no_backtest(0, 0, "too few observations for a backtest")
     step = max(1, -(-span // MAX_ORIGINS))
-    errors, naive, inside = [], [], {80: [], 95: []}
+    to_change = np.expm1 if change_b == "pct" else (lambda v: v)
+    errors: dict[str, list[float]] = {"model": [], "naive": [], "drift": [], "own": []}
+    inside: dict[int, list[bool]] = {80: [], 95: []}
     skipped = 0
     for origin in range(first, n - steps + 1, step):
         history, outcome = y[:origin], y[origin : origin + steps, 1]
         fit = choose_and_fit(history, max_lag)
-        if isinstance(fit, Degenerate):
+        own = choose_and_fit(history[:, [1]], max_lag)
+        if isinstance(fit, Degenerate) or isinstance(own, Degenerate):
             continue
-        if not (np.isfinite(history[origin - fit.lag :]).all() and np.isfinite(outcome).all()):
+        inputs = history[origin - max(fit.lag, own.lag) :]
+        if not (np.isfinite(inputs).all() and np.isfinite(outcome).all()):
             skipped += 1
             continue
         forecast = cumulative_forecast(fit, history, steps, change_b)
-        actual = float(np.sum(outcome))
-        actual = float(np.expm1(actual)) if change_b == "pct" else actual
-        errors.append(forecast.change[-1] - actual)
-        naive.append(-actual)
+        actual = float(to_change(np.sum(outcome)))
+        errors["model"].append(forecast.change[-1] - actual)
+        errors["naive"].append(-actual)
+        errors["drift"].append(float(to_change(steps * np.nanmean(history[:, 1]))) - actual)
+        own_forecast = _cumulative_point_forecast(own, history[:, [1]], steps, 0)
+        errors["own"].append(float(to_change(own_forecast)) - actual)
         for level, (low, high) in forecast.bands.items():
             inside[level].append(low[-1] <= actual <= high[-1])
-    if len(errors) < MIN_ORIGINS:
-        return Backtest(len(errors), skipped, None, None, None, None, None, None,
-                        f"{len(errors)} backtest origins, need at least {MIN_ORIGINS}")  # fmt: skip
-    model_abs, naive_abs = np.abs(errors), np.abs(naive)
-    difference = model_abs - naive_abs
-    pvalue = _less_than_zero_pvalue(difference, overlap=-(-steps // step) - 1)
+    origins = len(errors["model"])
+    if origins < MIN_ORIGINS:
+        return _no_backtest(origins, skipped, f"{origins} backtest origins, need at least {MIN_ORIGINS}")
+    absolute = {name: np.abs(values) for name, values in errors.items()}
+    overlap = -(-steps // step) - 1
+    pvalues = {
+        name: _less_than_zero_pvalue(absolute["model"] - absolute[name], overlap)
+        for name in ("naive", "drift", "own")
+    }
+    mae = {name: float(values.mean()) for name, values in absolute.items()}
+    beats = {name: bool(mae["model"] < mae[name] and pvalues[name] < SIGNIFICANCE_LEVEL) for name in pvalues}
     return Backtest(
-        origins=len(errors),
+        origins=origins,
         skipped=skipped,
-        mae_model=float(model_abs.mean()),
-        mae_naive=float(naive_abs.mean()),
+        mae_model=mae["model"],
+        mae_naive=mae["naive"],
+        mae_drift=mae["drift"],
+        mae_own=mae["own"],
         coverage_80=float(np.mean(inside[80])),
         coverage_95=float(np.mean(inside[95])),
-        pvalue=pvalue,
-        beats_naive=bool(model_abs.mean() < naive_abs.mean() and pvalue < SIGNIFICANCE_LEVEL),
+        pvalue=pvalues["naive"],
+        pvalue_drift=pvalues["drift"],
+        pvalue_own=pvalues["own"],
+        beats_naive=beats["naive"],
+        beats_drift=beats["drift"],
+        beats_own=beats["own"],
     )
 
 
@@ -258,7 +305,8 @@ def var_forecast(
     data: PairData, steps: int, max_lag: int = MAX_VAR_LAG, *, roots: UnitRoots | None = None
 ) -> Forecast:
     """B's cumulative change over the next 1..steps periods, its 80% and 95% bands, and the
-    model's backtest against no change. `roots`: see stationarity_problem."""
+    model's backtest against no change, B's drift and B's own autoregression. `roots`: see
+    stationarity_problem."""
     problem = stationarity_problem(data, roots)
     if problem:
         return _refused(steps, problem)
