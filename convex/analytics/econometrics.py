@@ -177,15 +177,20 @@ def lagged_moments(series: np.ndarray, variables, first: int, last: int, *, rows
     design = np.empty((len(variables), last - first))
     for row, (s, j) in enumerate(variables):
         design[row] = series[s, first - j : last - j]
-    keep = rows
-    if not np.isfinite(series).all():
-        finite = np.isfinite(design).all(axis=0)
-        keep = finite if keep is None else keep & finite
-    if keep is not None and not keep.all():
-        # Row-major like the full design: a column-major copy sends the product down a slower
-        # (and, under load, much slower multi-threaded) BLAS path.
-        design = np.ascontiguousarray(design[:, keep])
-    return _Moments(design @ design.T, design.sum(axis=1), design.shape[1])
+    dropped = np.zeros(last - first, dtype=bool) if rows is None else ~np.asarray(rows, dtype=bool)
+    missing = ~np.isfinite(series)
+    if missing.any():
+        # A NaN at series[s][p] reaches row t = p + j through each variable (s, j): found from the
+        # few NaN, without scanning the whole design.
+        where = [np.flatnonzero(line) for line in missing]
+        for s, j in variables:
+            hit = where[s] + j - first
+            dropped[hit[(hit >= 0) & (hit < last - first)]] = True
+    if dropped.any():
+        # A zeroed row adds nothing to the cross products or the sums: the moments of the rows
+        # kept, without copying the design.
+        design[:, dropped] = 0.0
+    return _Moments(design @ design.T, design.sum(axis=1), int(last - first - np.count_nonzero(dropped)))
 
 
 def _unbroken(gaps: np.ndarray, span: int, first: int, last: int) -> np.ndarray:
@@ -346,26 +351,54 @@ def var_lag_order(
 
     AIC = log det(residual covariance) + 2 p m^2 / T, plus terms every order shares.
     """
+    return var_lag_orders(series_t, max_lag, min_lag=min_lag, gaps=gaps)[0]
+
+
+def var_lag_orders(
+    series_t: np.ndarray,
+    max_lag: int,
+    subsets: list[tuple[int, ...]] | None = None,
+    *,
+    min_lag: int = 0,
+    gaps: np.ndarray | None = None,
+) -> list[int | Degenerate]:
+    """var_lag_order of a VAR on each subset of the series (one subset of all when None), from
+    one set of moments: every order of every subset on the same rows, those where every series'
+    lags are there. A one-series subset is an autoregression (ar_select_order's AIC choice)."""
     y = centred(np.atleast_2d(np.asarray(series_t, dtype=float)), True)
     m, n = y.shape
-    if max_lag < max(min_lag, 1) or n - max_lag <= m * max_lag + 1:
-        return Degenerate(f"{n} observations are too few for a VAR of {max_lag} lags")
+    subsets = [tuple(range(m))] if subsets is None else subsets
+    too_few = Degenerate(f"{n} observations are too few for a VAR of {max_lag} lags")
+    if max_lag < max(min_lag, 1) or n - max_lag <= min(len(subset) for subset in subsets) * max_lag + 1:
+        return [too_few] * len(subsets)
     variables = [(s, j) for j in range(1, max_lag + 1) for s in range(m)] + [(s, 0) for s in range(m)]
     rows = None if gaps is None else _unbroken(gaps, max_lag, max_lag, n)
     moments = lagged_moments(y, variables, max_lag, n, rows=rows)
-    if moments.nobs <= m * max_lag + 1:
+    return [_aic_order(moments, subset, m, max_lag, min_lag) for subset in subsets]
+
+
+def _aic_order(
+    moments: _Moments, subset: tuple[int, ...], m: int, max_lag: int, min_lag: int
+) -> int | Degenerate:
+    """The AIC order of the VAR on `subset` of the m series whose lagged_moments (variables
+    (s, j) for j = 1..max_lag, s = 0..m-1, then each (s, 0)) are given."""
+    k = len(subset)
+    if moments.nobs <= k * max_lag + 1:
         return Degenerate(f"{moments.nobs} usable observations are too few for a VAR of {max_lag} lags")
-    fits = nested_fits(moments, m * max_lag, constant=True)
+    if k < m:
+        index = [j * m + s for j in range(max_lag) for s in subset] + [max_lag * m + s for s in subset]
+        moments = _Moments(moments.cross[np.ix_(index, index)], moments.sums[index], moments.nobs)
+    fits = nested_fits(moments, k * max_lag, constant=True)
     if isinstance(fits, Degenerate):
         return fits
     # Scaling the dependent variables shifts every order's log-determinant by the same amount.
     nobs = fits.nobs
     best, best_aic = min_lag, math.inf
     for p in range(min_lag, max_lag + 1):
-        sign, logdet = np.linalg.slogdet(fits.residual_cross(p * m) / nobs)
+        sign, logdet = np.linalg.slogdet(fits.residual_cross(p * k) / nobs)
         if sign <= 0:
             return Degenerate("the residuals of the two equations are collinear")
-        aic = logdet + 2.0 * p * m * m / nobs
+        aic = logdet + 2.0 * p * k * k / nobs
         if aic < best_aic:
             best, best_aic = p, aic
     return best

@@ -33,7 +33,7 @@ import statsmodels.api as sm
 from scipy import stats as sps
 
 from convex.analytics.cointegration import UnitRoots, changes_unit_root
-from convex.analytics.econometrics import Degenerate, var_lag_order, well_conditioned
+from convex.analytics.econometrics import Degenerate, var_lag_order, var_lag_orders, well_conditioned
 from convex.analytics.pair_data import SIGNIFICANCE_LEVEL, PairData
 from convex.analytics.serialise import JsonResult
 
@@ -134,7 +134,9 @@ def fit_var(y: np.ndarray, lag: int) -> VarFit | Degenerate:
     for j in range(1, lag + 1):
         design[:, 1 + (j - 1) * m : 1 + j * m] = y[lag - j : n - j]
     target = y[lag:]
-    complete = np.isfinite(design).all(axis=1) & np.isfinite(target).all(axis=1)
+    # Row t is complete when rows t - lag .. t are all there (a running count of the missing).
+    missing = np.concatenate(([0], np.cumsum(~np.isfinite(y).all(axis=1))))
+    complete = missing[lag + 1 :] == missing[: n - lag]
     if not complete.all():
         design, target, rows = design[complete], target[complete], int(complete.sum())
         if rows <= m * lag + 1:
@@ -229,8 +231,11 @@ def backtest(y: np.ndarray, steps: int, change_b: str, max_lag: int) -> Backtest
     skipped = 0
     for origin in range(first, n - steps + 1, step):
         history, outcome = y[:origin], y[origin : origin + steps, 1]
-        fit = choose_and_fit(history, max_lag)
-        own = choose_and_fit(history[:, [1]], max_lag)
+        # The VAR's lag and B's own autoregression's, from one set of moments (the same rows).
+        lags = var_lag_orders(history.T, max_lag, [(0, 1), (1,)])
+        if any(isinstance(lag, Degenerate) for lag in lags):
+            continue
+        fit, own = fit_var(history, lags[0]), fit_var(history[:, [1]], lags[1])
         if isinstance(fit, Degenerate) or isinstance(own, Degenerate):
             continue
         inputs = history[origin - max(fit.lag, own.lag) :]
