@@ -201,6 +201,17 @@ def _unbroken(gaps: np.ndarray, span: int, first: int, last: int) -> np.ndarray:
     return count[t + 1] - count[t + 1 - span] == 0
 
 
+def observed_span(values: np.ndarray) -> slice:
+    """The rows from the first to the last at which every series has a value. Rows missing at
+    either end (the first row of a history has no change) are no gap between observations:
+    leaving them out changes no regression, and the rest takes the path without NaN."""
+    finite = np.isfinite(values) if values.ndim == 1 else np.isfinite(values).all(axis=0)
+    if finite.all():
+        return slice(None)
+    present = np.flatnonzero(finite)
+    return slice(present[0], present[-1] + 1) if len(present) else slice(0, 0)
+
+
 def level_steps(x: np.ndarray, gaps) -> np.ndarray:
     """Differences along the last axis, NaN where a step spans a gap (gaps[t]: x[t-1] -> x[t])."""
     steps = np.diff(x)
@@ -249,6 +260,8 @@ def adf_test(
     period) leave out the rows whose change or lags use them (see the module's docstring).
     """
     x = np.asarray(x, dtype=float)
+    span = observed_span(x)
+    x, gaps = x[span], None if gaps is None else np.asarray(gaps)[span]
     deterministic = 1 if constant else 0
     dx = level_steps(x, gaps)
     size = int(np.isfinite(dx).sum()) + 1
@@ -365,7 +378,9 @@ def var_lag_orders(
     """var_lag_order of a VAR on each subset of the series (one subset of all when None), from
     one set of moments: every order of every subset on the same rows, those where every series'
     lags are there. A one-series subset is an autoregression (ar_select_order's AIC choice)."""
-    y = centred(np.atleast_2d(np.asarray(series_t, dtype=float)), True)
+    y = np.atleast_2d(np.asarray(series_t, dtype=float))
+    span = observed_span(y)
+    y, gaps = centred(y[:, span], True), None if gaps is None else np.asarray(gaps)[span]
     m, n = y.shape
     subsets = [tuple(range(m))] if subsets is None else subsets
     too_few = Degenerate(f"{n} observations are too few for a VAR of {max_lag} lags")
@@ -409,11 +424,12 @@ def granger_test(effect: np.ndarray, cause: np.ndarray, lag: int) -> GrangerTest
     reports for `lag`: effect on a constant and its own lags 1..lag (restricted), then also the
     cause's lags (unrestricted), on the rows from `lag` on (both on the rows where every lag of
     both series is there)."""
-    effect = centred(effect, True)
-    cause = centred(cause, True)
-    n = len(effect)
-    if len(cause) != n:
+    if len(cause) != len(effect):
         return Degenerate("the two series differ in length")
+    span = observed_span(np.vstack([effect, cause]))
+    effect = centred(np.asarray(effect, dtype=float)[span], True)
+    cause = centred(np.asarray(cause, dtype=float)[span], True)
+    n = len(effect)
     too_few = Degenerate("not enough observations for this many lags")
     if lag < 1 or n - lag - (2 * lag + 1) < 1:
         return too_few

@@ -33,7 +33,13 @@ import statsmodels.api as sm
 from scipy import stats as sps
 
 from convex.analytics.cointegration import UnitRoots, changes_unit_root
-from convex.analytics.econometrics import Degenerate, var_lag_order, var_lag_orders, well_conditioned
+from convex.analytics.econometrics import (
+    Degenerate,
+    observed_span,
+    var_lag_order,
+    var_lag_orders,
+    well_conditioned,
+)
 from convex.analytics.pair_data import SIGNIFICANCE_LEVEL, PairData
 from convex.analytics.serialise import JsonResult
 
@@ -126,6 +132,7 @@ class VarFit:
 def fit_var(y: np.ndarray, lag: int) -> VarFit | Degenerate:
     """OLS of each row of y (n x m) on a constant and its `lag` previous rows, on the rows
     where those are all there (a NaN row marks a gap)."""
+    y = y[observed_span(y.T)]
     n, m = y.shape
     rows = n - lag
     if rows <= m * lag + 1:
