@@ -158,7 +158,8 @@ with st.sidebar:
         key="roll",
         bind="query-params",
         help="Window of the rolling correlation, rolling beta and spread band. Auto: 63 trading days, "
-        "26 weeks, 12 months or 8 quarters.",
+        "26 weeks, 12 months or 8 quarters. At most 252 trading days, 104 weeks, 60 months or 20 "
+        "quarters: a longer choice is cut to that, and the charts name the window used.",
     )
     stats_window = st.selectbox(
         "Statistics window",

@@ -2,9 +2,12 @@
 
 Every test is the one a user re-running statsmodels' defaults gets: `adfuller` with its AIC lag
 search, `coint` (Engle-Granger) in both orderings, and Johansen's trace test with its lag order
-chosen by AIC. A pair is called cointegrated only when all three agree, and the question is only
-asked when its premise holds: both levels have a unit root. A series the ADF test calls
-stationary is never said to be cointegrated with anything.
+chosen by AIC. Each uses every row of the window, leaving out only the rows whose change or lags
+reach across a gap in the data (econometrics.py); each series' changes are tested once, over
+the window, and every statistic of the page that needs their verdict reads that one. A pair is
+called cointegrated only when all three agree, and the question is only asked when its premise
+holds: both levels have a unit root. A series the ADF test calls stationary is never said to be
+cointegrated with anything.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from convex.analytics import econometrics
+from convex.analytics.johansen import johansen_trace
 from convex.analytics.pair_data import (
     MIN_OBSERVATIONS,
     SIGNIFICANCE_LEVEL,
@@ -44,11 +48,12 @@ class UnitRoot(JsonResult):
         return None if self.pvalue is None else self.pvalue < SIGNIFICANCE_LEVEL
 
 
-def unit_root(values: np.ndarray, series: str, name: str) -> UnitRoot:
-    n = len(values)
+def unit_root(values: np.ndarray, series: str, name: str, gaps: np.ndarray | None = None) -> UnitRoot:
+    """The ADF test of `values` (NaN where missing; `gaps`: level steps that span a gap)."""
+    n = int(np.isfinite(values).sum())
     if n < MIN_OBSERVATIONS:
         return UnitRoot(series, None, None, None, None, n, too_few(n))
-    test = econometrics.adf_test(values)
+    test = econometrics.adf_test(values, gaps=gaps)
     if isinstance(test, econometrics.Degenerate):
         return UnitRoot(series, None, None, None, None, n, f"{name}'s unit-root test: {test.reason}")
     return UnitRoot(series, test.pvalue, finite_or_none(test.statistic), test.lag, test.max_lag, test.nobs)
@@ -86,21 +91,21 @@ def _levels(data: PairData) -> _Levels:
     return _Levels(a, b, input_a, input_b)
 
 
-def unit_roots(data: PairData, *, levels: bool = True) -> UnitRoots:
-    """The four ADF tests; levels=False skips the two on levels (left insufficient)."""
+def changes_unit_root(data: PairData, side: int) -> UnitRoot:
+    """The ADF test of one series' changes over the window: every change it has, in order."""
+    changes = data.a_chg_all if side == 0 else data.b_chg_all
+    return unit_root(changes, "changes", data.names[side])
+
+
+def unit_roots(data: PairData) -> UnitRoots:
+    """The four ADF tests."""
     name_a, name_b = data.names
-    a_chg, b_chg = data.trailing_complete()
-    if levels:
-        inputs = _levels(data)
-        level_a = unit_root(inputs.a, inputs.input_a, name_a)
-        level_b = unit_root(inputs.b, inputs.input_b, name_b)
-    else:
-        level_a = level_b = UnitRoot("level", None, None, None, None, 0, "not tested on this alignment")
+    inputs = _levels(data)
     return UnitRoots(
-        level_a=level_a,
-        level_b=level_b,
-        changes_a=unit_root(a_chg, "changes", name_a),
-        changes_b=unit_root(b_chg, "changes", name_b),
+        level_a=unit_root(inputs.a, inputs.input_a, name_a, data.gaps),
+        level_b=unit_root(inputs.b, inputs.input_b, name_b, data.gaps),
+        changes_a=changes_unit_root(data, 0),
+        changes_b=changes_unit_root(data, 1),
     )
 
 
@@ -140,8 +145,8 @@ class CointegrationStats(JsonResult):
         return sum(p is not None and p < SIGNIFICANCE_LEVEL for p in tests) + bool(self.johansen_relation)
 
 
-def _engle_granger(y0: np.ndarray, y1: np.ndarray) -> EngleGranger:
-    test = econometrics.engle_granger(y0, y1)
+def _engle_granger(y0: np.ndarray, y1: np.ndarray, gaps: np.ndarray) -> EngleGranger:
+    test = econometrics.engle_granger(y0, y1, gaps=gaps)
     if isinstance(test, econometrics.Degenerate):
         return EngleGranger(None, None, None, test.reason)
     return EngleGranger(test.pvalue, finite_or_none(test.statistic), test.lag)
@@ -182,11 +187,12 @@ def cointegration(data: PairData, roots: UnitRoots, max_lag: int) -> Cointegrati
         )
         return empty(words, "not_applicable", words)
 
-    a_on_b, b_on_a = _engle_granger(levels.a, levels.b), _engle_granger(levels.b, levels.a)
+    a_on_b = _engle_granger(levels.a, levels.b, data.gaps)
+    b_on_a = _engle_granger(levels.b, levels.a, data.gaps)
     if any(t.statistic is None and t.pvalue == 0.0 for t in (a_on_b, b_on_a)):
         # statsmodels' convention for (almost) collinear levels: a statistic of -inf.
         return empty("the two levels are (almost) exact multiples of each other: linked by construction")
-    johansen = econometrics.johansen_trace(levels.a, levels.b, johansen_max_lag(n, max_lag))
+    johansen = johansen_trace(levels.a, levels.b, johansen_max_lag(n, max_lag), gaps=data.gaps)
     broken = [t.insufficient for t in (a_on_b, b_on_a) if t.insufficient]
     if isinstance(johansen, econometrics.Degenerate):
         broken.append(f"Johansen: {johansen.reason}")

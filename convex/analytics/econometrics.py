@@ -1,4 +1,5 @@
-"""Fast equivalents of statsmodels' unit-root, cointegration and Granger tests.
+"""Fast equivalents of statsmodels' unit-root, cointegration and Granger tests (Johansen's, from
+the same moments, is in johansen.py).
 
 statsmodels' `adfuller`/`coint` with their default AIC lag search fit one OLS per candidate lag
 (~120-180 ms on 25 years of daily data), as does `VAR.select_order`. Here every candidate
@@ -14,6 +15,14 @@ products): exactly collinear regressors (a series that repeats a pattern, one se
 copy of the other), a regressor that does not vary and an exact fit all return `Degenerate` with
 the reason. Exact collinearity puts the condition number near 1e15 and any real design below
 1e3, so the decision cannot flip with the CPU's BLAS kernel.
+
+Gaps: the inputs are a window's rows in order, and a NaN marks a value that is missing or a
+change that spans more than one period (the first row after a gap in the data). A lagged
+regression then uses every row whose values and lags are all there and leaves out exactly the
+rows whose lags reach across a gap, as statsmodels' `OLS(..., missing="drop")` on a lag matrix
+built with the NaN does; a level series, which has no NaN at a gap, says where its steps span
+more than a period with `gaps`. Without NaN or gaps every function is the statsmodels call it
+names.
 """
 
 from __future__ import annotations
@@ -74,7 +83,7 @@ class _Moments:
 @dataclass(frozen=True, eq=False)
 class _NestedFits:
     """Every "first j columns" regression of one or more dependent variables on the same
-    regressors, from one factorisation (all in the scaled units of `_nested_fits`)."""
+    regressors, from one factorisation (all in the scaled units of `nested_fits`)."""
 
     factor: np.ndarray  # upper-triangular R with R'R = scaled cross products of the regressors
     projections: np.ndarray  # R^-T X'Y, one column per dependent variable
@@ -115,7 +124,7 @@ def well_conditioned(gram: np.ndarray) -> bool:
     return bool(eigenvalues[0] > eigenvalues[-1] / MAX_CONDITION)
 
 
-def _nested_fits(moments: _Moments, k: int, *, constant: bool) -> _NestedFits | Degenerate:
+def nested_fits(moments: _Moments, k: int, *, constant: bool) -> _NestedFits | Degenerate:
     """Factor the regressions of the variables after the first k on the first k (plus a
     constant when asked), from their moments.
 
@@ -146,19 +155,69 @@ def _nested_fits(moments: _Moments, k: int, *, constant: bool) -> _NestedFits | 
     return fits
 
 
-def _centred(values: np.ndarray, constant: bool) -> np.ndarray:
+def centred(values: np.ndarray, constant: bool) -> np.ndarray:
+    """Shifted by the mean of the values that are there (a shift only: see nested_fits)."""
     values = np.asarray(values, dtype=float)
-    return values - values.mean(axis=-1, keepdims=True) if constant else values
+    if not constant:
+        return values
+    finite = np.isfinite(values)
+    if finite.all():
+        return values - values.mean(axis=-1, keepdims=True)
+    count = np.maximum(finite.sum(axis=-1, keepdims=True), 1)
+    return values - np.where(finite, values, 0.0).sum(axis=-1, keepdims=True) / count
 
 
-def lagged_moments(series: np.ndarray, variables, first: int, last: int) -> _Moments:
+def lagged_moments(series: np.ndarray, variables, first: int, last: int, *, rows=None) -> _Moments:
     """The moments, over t = first .. last - 1, of the variables series[s][t - j] for each
-    (s, j) in `variables`: one design array, filled in place, and one matrix product."""
+    (s, j) in `variables`: one design array, filled in place, and one matrix product.
+
+    Rows where any variable is NaN (a gap among its lags) are left out, and so are those the
+    boolean mask `rows` (one entry per t) excludes."""
     series = np.atleast_2d(series)
     design = np.empty((len(variables), last - first))
     for row, (s, j) in enumerate(variables):
         design[row] = series[s, first - j : last - j]
-    return _Moments(design @ design.T, design.sum(axis=1), last - first)
+    dropped = np.zeros(last - first, dtype=bool) if rows is None else ~np.asarray(rows, dtype=bool)
+    missing = ~np.isfinite(series)
+    if missing.any():
+        # A NaN at series[s][p] reaches row t = p + j through each variable (s, j): found from the
+        # few NaN, without scanning the whole design.
+        where = [np.flatnonzero(line) for line in missing]
+        for s, j in variables:
+            hit = where[s] + j - first
+            dropped[hit[(hit >= 0) & (hit < last - first)]] = True
+    if dropped.any():
+        # A zeroed row adds nothing to the cross products or the sums: the moments of the rows
+        # kept, without copying the design.
+        design[:, dropped] = 0.0
+    return _Moments(design @ design.T, design.sum(axis=1), int(last - first - np.count_nonzero(dropped)))
+
+
+def _unbroken(gaps: np.ndarray, span: int, first: int, last: int) -> np.ndarray:
+    """For t = first .. last - 1: whether no step among the `span` before t (t - span + 1 .. t)
+    spans a gap, i.e. whether rows t - span .. t are consecutive periods."""
+    count = np.concatenate(([0], np.cumsum(np.asarray(gaps, dtype=bool))))
+    t = np.arange(first, last)
+    return count[t + 1] - count[t + 1 - span] == 0
+
+
+def observed_span(values: np.ndarray) -> slice:
+    """The rows from the first to the last at which every series has a value. Rows missing at
+    either end (the first row of a history has no change) are no gap between observations:
+    leaving them out changes no regression, and the rest takes the path without NaN."""
+    finite = np.isfinite(values) if values.ndim == 1 else np.isfinite(values).all(axis=0)
+    if finite.all():
+        return slice(None)
+    present = np.flatnonzero(finite)
+    return slice(present[0], present[-1] + 1) if len(present) else slice(0, 0)
+
+
+def level_steps(x: np.ndarray, gaps) -> np.ndarray:
+    """Differences along the last axis, NaN where a step spans a gap (gaps[t]: x[t-1] -> x[t])."""
+    steps = np.diff(x)
+    if gaps is not None:
+        steps[..., np.asarray(gaps, dtype=bool)[1:]] = np.nan
+    return steps
 
 
 def _lags(series: int, lags: int) -> list[tuple[int, int]]:
@@ -182,29 +241,44 @@ def _adf_variables(lag: int) -> list[tuple[int, int]]:
 
 
 def adf_test(
-    x: np.ndarray, *, max_lag: int | None = None, autolag: bool = True, constant: bool = True
+    x: np.ndarray,
+    *,
+    max_lag: int | None = None,
+    autolag: bool = True,
+    constant: bool = True,
+    gaps: np.ndarray | None = None,
 ) -> UnitRootTest | Degenerate:
     """Augmented Dickey-Fuller test, H0: unit root, as
     `adfuller(x, maxlag=max_lag, regression="c" or "n", autolag="AIC" or None)` computes it.
 
     With autolag the lag is the one of 0..max_lag with the smallest AIC, every candidate fitted
     on the rows the longest lag leaves, and the chosen lag is then re-fitted on all the rows it
-    leaves (as statsmodels does). max_lag defaults to statsmodels' rule.
+    leaves (as statsmodels does). max_lag defaults to statsmodels' rule, on the number of
+    one-period steps plus one (len(x) without gaps).
+
+    NaN in x (a missing value) and gaps[t] (the step from x[t-1] to x[t] spans more than one
+    period) leave out the rows whose change or lags use them (see the module's docstring).
     """
     x = np.asarray(x, dtype=float)
+    span = observed_span(x)
+    x, gaps = x[span], None if gaps is None else np.asarray(gaps)[span]
     deterministic = 1 if constant else 0
-    limit = default_max_lag(len(x), deterministic=deterministic)
+    dx = level_steps(x, gaps)
+    size = int(np.isfinite(dx).sum()) + 1
+    limit = default_max_lag(size, deterministic=deterministic)
     if max_lag is None:
         max_lag = limit
-    if max_lag < 0 or max_lag > len(x) // 2 - deterministic - 1:
-        return Degenerate(f"{len(x)} observations are too few for the test's lags")
-    if np.ptp(x) == 0:
+    too_few = Degenerate(f"{size} observations are too few for the test's lags")
+    if max_lag < 0 or max_lag > size // 2 - deterministic - 1:
+        return too_few
+    if np.ptp(x[np.isfinite(x)]) == 0:
         return Degenerate("the series is constant")
-    dx = _centred(np.diff(x), constant)
-    series = np.vstack([_centred(x, constant)[:-1], dx])  # x[t] is the level before dx[t]
+    series = np.vstack([centred(x, constant)[:-1], centred(dx, constant)])  # x[t]: the level before dx[t]
     n = len(dx)
-    fits = _nested_fits(lagged_moments(series, _adf_variables(max_lag), max_lag, n), max_lag + 1,
-                        constant=constant)  # fmt: skip
+    moments = lagged_moments(series, _adf_variables(max_lag), max_lag, n)
+    if moments.nobs <= max_lag + 1 + deterministic:
+        return too_few
+    fits = nested_fits(moments, max_lag + 1, constant=constant)
     if isinstance(fits, Degenerate):
         return fits
     lag = max_lag
@@ -216,7 +290,7 @@ def adf_test(
         lag = int(np.argmin(aic))
         if lag != max_lag:
             # The chosen lag again, on all the rows it leaves.
-            fits = _nested_fits(
+            fits = nested_fits(
                 lagged_moments(series, _adf_variables(lag), lag, n), lag + 1, constant=constant
             )
             if isinstance(fits, Degenerate):
@@ -228,10 +302,16 @@ def adf_test(
 
 
 def engle_granger(
-    y0: np.ndarray, y1: np.ndarray, *, max_lag: int | None = None, autolag: bool = True
+    y0: np.ndarray,
+    y1: np.ndarray,
+    *,
+    max_lag: int | None = None,
+    autolag: bool = True,
+    gaps: np.ndarray | None = None,
 ) -> UnitRootTest | Degenerate:
     """Engle-Granger test of y0 on y1 (with a constant), H0: no cointegration, as
-    `coint(y0, y1, maxlag=max_lag, autolag="aic" or None)` computes it."""
+    `coint(y0, y1, maxlag=max_lag, autolag="aic" or None)` computes it. The levels regression
+    uses every row; `gaps` (steps that span more than one period) reach the residuals' ADF."""
     y0 = np.asarray(y0, dtype=float)
     y1 = np.asarray(y1, dtype=float)
     centred1 = y1 - y1.mean()
@@ -245,7 +325,7 @@ def engle_granger(
     if 1.0 - float(resid @ resid) / total >= _COLLINEAR_R2:
         # statsmodels' convention: (almost) identical series count as cointegrated.
         return UnitRootTest(-math.inf, 0.0, 0, len(y0) - 1, 0)
-    residual_test = adf_test(resid, max_lag=max_lag, autolag=autolag, constant=False)
+    residual_test = adf_test(resid, max_lag=max_lag, autolag=autolag, constant=False, gaps=gaps)
     if isinstance(residual_test, Degenerate):
         return Degenerate(f"the residuals' unit-root regression is degenerate: {residual_test.reason}")
     statistic = residual_test.statistic
@@ -273,29 +353,67 @@ class GrangerTest:
     df_num: int
 
 
-def var_lag_order(series_t: np.ndarray, max_lag: int, *, min_lag: int = 0) -> int | Degenerate:
+def var_lag_order(
+    series_t: np.ndarray, max_lag: int, *, min_lag: int = 0, gaps: np.ndarray | None = None
+) -> int | Degenerate:
     """The lag order of a VAR with a constant that minimises AIC among min_lag..max_lag, every
     order fitted on the rows the longest leaves, as `VAR(y).select_order(max_lag).aic` chooses
     it (min_lag 0) and `vecm.select_order(y, max_lag - 1, "co")` before its "- 1" (min_lag 1).
+    Rows with NaN among their lags, or (for levels) a step among them that `gaps` marks, are
+    left out.
 
     AIC = log det(residual covariance) + 2 p m^2 / T, plus terms every order shares.
     """
-    y = _centred(np.atleast_2d(np.asarray(series_t, dtype=float)), True)
+    return var_lag_orders(series_t, max_lag, min_lag=min_lag, gaps=gaps)[0]
+
+
+def var_lag_orders(
+    series_t: np.ndarray,
+    max_lag: int,
+    subsets: list[tuple[int, ...]] | None = None,
+    *,
+    min_lag: int = 0,
+    gaps: np.ndarray | None = None,
+) -> list[int | Degenerate]:
+    """var_lag_order of a VAR on each subset of the series (one subset of all when None), from
+    one set of moments: every order of every subset on the same rows, those where every series'
+    lags are there. A one-series subset is an autoregression (ar_select_order's AIC choice)."""
+    y = np.atleast_2d(np.asarray(series_t, dtype=float))
+    span = observed_span(y)
+    y, gaps = centred(y[:, span], True), None if gaps is None else np.asarray(gaps)[span]
     m, n = y.shape
-    if max_lag < max(min_lag, 1) or n - max_lag <= m * max_lag + 1:
-        return Degenerate(f"{n} observations are too few for a VAR of {max_lag} lags")
+    subsets = [tuple(range(m))] if subsets is None else subsets
+    too_few = Degenerate(f"{n} observations are too few for a VAR of {max_lag} lags")
+    if max_lag < max(min_lag, 1) or n - max_lag <= min(len(subset) for subset in subsets) * max_lag + 1:
+        return [too_few] * len(subsets)
     variables = [(s, j) for j in range(1, max_lag + 1) for s in range(m)] + [(s, 0) for s in range(m)]
-    fits = _nested_fits(lagged_moments(y, variables, max_lag, n), m * max_lag, constant=True)
+    rows = None if gaps is None else _unbroken(gaps, max_lag, max_lag, n)
+    moments = lagged_moments(y, variables, max_lag, n, rows=rows)
+    return [_aic_order(moments, subset, m, max_lag, min_lag) for subset in subsets]
+
+
+def _aic_order(
+    moments: _Moments, subset: tuple[int, ...], m: int, max_lag: int, min_lag: int
+) -> int | Degenerate:
+    """The AIC order of the VAR on `subset` of the m series whose lagged_moments (variables
+    (s, j) for j = 1..max_lag, s = 0..m-1, then each (s, 0)) are given."""
+    k = len(subset)
+    if moments.nobs <= k * max_lag + 1:
+        return Degenerate(f"{moments.nobs} usable observations are too few for a VAR of {max_lag} lags")
+    if k < m:
+        index = [j * m + s for j in range(max_lag) for s in subset] + [max_lag * m + s for s in subset]
+        moments = _Moments(moments.cross[np.ix_(index, index)], moments.sums[index], moments.nobs)
+    fits = nested_fits(moments, k * max_lag, constant=True)
     if isinstance(fits, Degenerate):
         return fits
     # Scaling the dependent variables shifts every order's log-determinant by the same amount.
     nobs = fits.nobs
     best, best_aic = min_lag, math.inf
     for p in range(min_lag, max_lag + 1):
-        sign, logdet = np.linalg.slogdet(fits.residual_cross(p * m) / nobs)
+        sign, logdet = np.linalg.slogdet(fits.residual_cross(p * k) / nobs)
         if sign <= 0:
             return Degenerate("the residuals of the two equations are collinear")
-        aic = logdet + 2.0 * p * m * m / nobs
+        aic = logdet + 2.0 * p * k * k / nobs
         if aic < best_aic:
             best, best_aic = p, aic
     return best
@@ -304,86 +422,27 @@ def var_lag_order(series_t: np.ndarray, max_lag: int, *, min_lag: int = 0) -> in
 def granger_test(effect: np.ndarray, cause: np.ndarray, lag: int) -> GrangerTest | Degenerate:
     """The ssr F-test that `grangercausalitytests(np.column_stack([effect, cause]), lag)`
     reports for `lag`: effect on a constant and its own lags 1..lag (restricted), then also the
-    cause's lags (unrestricted), on the rows from `lag` on."""
-    effect = _centred(effect, True)
-    cause = _centred(cause, True)
-    n = len(effect)
-    if len(cause) != n:
+    cause's lags (unrestricted), on the rows from `lag` on (both on the rows where every lag of
+    both series is there)."""
+    if len(cause) != len(effect):
         return Degenerate("the two series differ in length")
-    df_denom = n - lag - (2 * lag + 1)
-    if lag < 1 or df_denom < 1:
-        return Degenerate("not enough observations for this many lags")
+    span = observed_span(np.vstack([effect, cause]))
+    effect = centred(np.asarray(effect, dtype=float)[span], True)
+    cause = centred(np.asarray(cause, dtype=float)[span], True)
+    n = len(effect)
+    too_few = Degenerate("not enough observations for this many lags")
+    if lag < 1 or n - lag - (2 * lag + 1) < 1:
+        return too_few
     # Regressors: the effect's lags (series 0), then the cause's (series 1); the effect last.
     variables = [*_lags(0, lag), *_lags(1, lag), (0, 0)]
-    fits = _nested_fits(lagged_moments(np.vstack([effect, cause]), variables, lag, n), 2 * lag, constant=True)
+    moments = lagged_moments(np.vstack([effect, cause]), variables, lag, n)
+    df_denom = moments.nobs - (2 * lag + 1)
+    if df_denom < 1:
+        return too_few
+    fits = nested_fits(moments, 2 * lag, constant=True)
     if isinstance(fits, Degenerate):
         reason = "the lagged changes are collinear (a series repeats a pattern or copies the other)"
         return Degenerate(reason if fits.reason == COLLINEAR else fits.reason)
     restricted, unrestricted = fits.ssr(lag), fits.ssr(2 * lag)
     fstat = (restricted - unrestricted) / unrestricted / lag * df_denom
     return GrangerTest(lag, float(fstat), float(stats.f.sf(fstat, lag, df_denom)), df_denom, lag)
-
-
-# --------------------------------------------------------------------------- Johansen
-
-
-@dataclass(frozen=True)
-class JohansenTest:
-    """Johansen's trace test of "no cointegrating relation" for a pair (constant, `lags` lagged
-    differences).
-
-    Only the first test of the sequence is computed. The second ("at most one relation", whose
-    rejection would mean both series are stationary) over-rejects in statsmodels' version for
-    driftless data (24 % at a nominal 5 % on cointegrated pairs here; statsmodels issues 5355 and
-    6168); whether each series is stationary is the ADF test's question anyway. The first is
-    oversized too (11 % of independent driftless random walks of 1,000 points, against 6 % for
-    Engle-Granger), so it is one voice of three, never the verdict alone.
-    """
-
-    trace: float
-    critical_5pct: float
-    lags: int
-    nobs: int
-
-    @property
-    def relation(self) -> bool:
-        """Whether "no cointegrating relation" is rejected at 5 %."""
-        return self.trace > self.critical_5pct
-
-
-def johansen_trace(a: np.ndarray, b: np.ndarray, max_lag: int) -> JohansenTest | Degenerate:
-    """Johansen's trace statistic for "no cointegrating relation", with a constant and k lagged
-    differences, k chosen as `vecm.select_order(..., maxlags=max_lag, deterministic="co").aic`
-    chooses it; equal to `coint_johansen(np.column_stack([a, b]), 0, k).lr1[0]` for k >= 1.
-
-    From the moments: the differences and the lagged levels, each regressed on a constant and
-    the lagged differences, leave residual moments S00, S11 and S01; the statistic is
-    -T sum log(1 - eigenvalues of S11^-1 S10 S00^-1 S01), a symmetric generalized eigenproblem
-    solved only once both S00 and S11 are known to be well conditioned. With k = 0 statsmodels
-    pairs the differences with the current rather than the lagged levels (statsmodels issue
-    7459); this follows the textbook there too.
-    """
-    from statsmodels.tsa.coint_tables import c_sjt
-
-    levels = _centred(np.vstack([np.asarray(a, dtype=float), np.asarray(b, dtype=float)]), True)
-    order = var_lag_order(levels, max_lag + 1, min_lag=1)
-    if isinstance(order, Degenerate):
-        return order
-    lags = order - 1
-    diffs = np.diff(levels, axis=1)
-    # Series 0, 1: the differences; 2, 3: the level before each difference.
-    series = np.vstack([diffs, levels[:, :-1]])
-    variables = [(s, j) for j in range(1, lags + 1) for s in (0, 1)] + [(0, 0), (1, 0), (2, 0), (3, 0)]
-    fits = _nested_fits(lagged_moments(series, variables, lags, diffs.shape[1]), 2 * lags, constant=True)
-    if isinstance(fits, Degenerate):
-        return fits
-    residual = fits.residual_cross(2 * lags)
-    s00, s01, s11 = residual[:2, :2], residual[:2, 2:], residual[2:, 2:]
-    for block in (s00, s11):
-        diagonal = np.sqrt(np.diag(block))
-        if not well_conditioned(block / np.outer(diagonal, diagonal)):
-            return Degenerate(COLLINEAR)
-    eigenvalues = linalg.eigh(s01.T @ np.linalg.solve(s00, s01), s11, eigvals_only=True)
-    eigenvalues = np.clip(eigenvalues, 0.0, 1.0 - 1e-15)
-    trace = float(-fits.nobs * np.sum(np.log1p(-eigenvalues)))
-    return JohansenTest(trace, float(c_sjt(2, 0)[1]), lags, fits.nobs)

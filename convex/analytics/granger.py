@@ -3,9 +3,11 @@
 One test per direction, at one lag chosen in advance by a stated rule, not the best of many:
 the lag order of a VAR on the two change series with the smallest AIC (statsmodels'
 `VAR(...).select_order(L).aic`, L the frequency's default), at least 1; then the ssr F-test
-that `grangercausalitytests` reports at that lag. The regression assumes stationary inputs, so
-the test is refused, with the reason, when the ADF test does not call both change series
-stationary over the window.
+that `grangercausalitytests` reports at that lag. Both use every row of the window whose
+changes and lags are all there: only the rows whose lags reach across a gap in the data are left
+out (econometrics.py). The regression assumes stationary inputs, so the test is refused, with the
+reason, when the ADF test does not call both change series stationary: the verdict the page's
+unit-root table shows, passed in.
 """
 
 from __future__ import annotations
@@ -44,23 +46,34 @@ class GrangerDirection(JsonResult):
 class GrangerStats(JsonResult):
     a_to_b: GrangerDirection
     b_to_a: GrangerDirection
-    n: int
+    n: int  # rows of the window with both changes (the regressions use those whose lags are there)
     lag: int | None  # the lag both tests use
     lag_by_aic: int | None  # what AIC chose (0 means no lags at all; the test then uses 1)
     max_lag: int
     insufficient: str | None = None
 
 
-def granger_max_lag(n: int, wanted: int) -> int:
+def usable_rows(both: np.ndarray, lag: int) -> int:
+    """Rows t >= lag whose changes at t - lag .. t all exist: the rows a regression on `lag`
+    lags of both series can use (n - lag without gaps)."""
+    missing = np.concatenate(([0], np.cumsum(~both)))
+    return int(np.count_nonzero(missing[lag + 1 :] == missing[: len(both) - lag]))
+
+
+def granger_max_lag(both: np.ndarray, wanted: int) -> int:
     """Largest lag <= wanted whose unrestricted regression keeps MIN_OBSERVATIONS residual
-    degrees of freedom (at lag p: n - p rows, 2p + 1 parameters)."""
-    return max(0, min(wanted, (n - 1 - MIN_OBSERVATIONS) // 3))
+    degrees of freedom (at lag p: the usable rows, 2p + 1 parameters)."""
+    lag = max(0, min(wanted, (len(both) - 1 - MIN_OBSERVATIONS) // 3))
+    while lag > 0 and usable_rows(both, lag) - (2 * lag + 1) < MIN_OBSERVATIONS:
+        lag -= 1
+    return lag
 
 
 def granger(data: PairData, roots: UnitRoots, wanted_lag: int) -> GrangerStats:
-    a, b = data.trailing_complete()
-    n = len(a)
-    max_lag = granger_max_lag(n, wanted_lag)
+    """`roots` holds the unit-root verdicts the page shows; the changes' must both be stationary."""
+    a, b = data.paired_changes()
+    n = int(data.both.sum())
+    max_lag = granger_max_lag(data.both, wanted_lag)
     name_a, name_b = data.names
 
     def empty(cause: str, effect: str, reason: str) -> GrangerDirection:
@@ -71,7 +84,7 @@ def granger(data: PairData, roots: UnitRoots, wanted_lag: int) -> GrangerStats:
         return GrangerStats(a_to_b, b_to_a, n, None, lag_by_aic, max_lag, reason)
 
     if n < MIN_OBSERVATIONS or max_lag < 1:
-        return both_empty(too_few(n, "consecutive changes"))
+        return both_empty(too_few(n, "changes"))
     reason = constant_reason(a, b, data.names, "changes")
     if reason:
         return both_empty(reason)

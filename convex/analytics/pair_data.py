@@ -18,7 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from convex.analytics.align import CHANGE_A, CHANGE_B, LEVEL_A, LEVEL_B, AlignedPair
+from convex.analytics.align import (
+    CHANGE_A,
+    CHANGE_B,
+    LEVEL_A,
+    LEVEL_B,
+    AlignedPair,
+    spans_more_than_a_period,
+)
 
 MIN_OBSERVATIONS = 20
 SIGNIFICANCE_LEVEL = 0.05
@@ -118,6 +125,9 @@ class PairData:
     b: np.ndarray
     a_chg_all: np.ndarray  # changes on every window row (NaN where undefined)
     b_chg_all: np.ndarray
+    # Rows whose step from the row before spans more than one period (a gap in the data): a
+    # level series' difference there is not a one-period change.
+    gaps: np.ndarray
     both: np.ndarray  # rows of the window where both changes exist
     a_chg: np.ndarray  # changes on those rows only
     b_chg: np.ndarray
@@ -142,6 +152,7 @@ class PairData:
             b=b,
             a_chg_all=a_chg_all,
             b_chg_all=b_chg_all,
+            gaps=spans_more_than_a_period(frame.index, aligned.frequency),
             both=both,
             a_chg=a_chg_all[both],
             b_chg=b_chg_all[both],
@@ -153,15 +164,14 @@ class PairData:
         """A series computed over the history, cut to the window's rows."""
         return series.iloc[self.offset :]
 
-    def trailing_complete(self) -> tuple[np.ndarray, np.ndarray]:
-        """The run of consecutive periods at the end of the window where both changes exist.
+    def paired_changes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Both changes on every window row, in order, NaN on the rows where either is missing.
 
-        Lagged regressions need an unbroken sequence: lagging across a gap would pair the wrong
-        periods.
+        What lagged regressions of the pair take: every gap is marked by a NaN on the first row
+        after it (a change spanning more than one period is left out), so a row whose lags
+        reach across a gap has a NaN among them and is dropped, and every other row is used.
         """
-        missing = np.flatnonzero(~self.both)
-        start = int(missing[-1]) + 1 if missing.size else 0
-        return self.a_chg_all[start:], self.b_chg_all[start:]
+        return np.where(self.both, self.a_chg_all, np.nan), np.where(self.both, self.b_chg_all, np.nan)
 
     def changes_factor(self) -> float:
         """The Bartlett factor of the two change series over the window (1 with too few)."""

@@ -29,6 +29,10 @@ from convex.analytics.serialise import JsonResult
 
 DEFAULT_MAX_LAG = {"daily": 20, "weekly": 12, "monthly": 12, "quarterly": 8}
 DEFAULT_ROLLING_WINDOW = {"daily": 63, "weekly": 26, "monthly": 12, "quarterly": 8}
+# The longest rolling window at each frequency, in its own periods: a year of trading days, two
+# years of weeks, five of months or quarters. A window asked for beyond it (252 on a weekly pair
+# would be five years) is cut to it; every chart and sentence states the window used.
+MAX_ROLLING_WINDOW = {"daily": 252, "weekly": 104, "monthly": 60, "quarterly": 20}
 # About one quarter: long enough that a regime (QE vs QT) is not one noisy week.
 DEFAULT_REGIME_WINDOW = {"daily": 63, "weekly": 13, "monthly": 3, "quarterly": 2}
 
@@ -70,25 +74,26 @@ def pair_statistics(
 
     max_lag bounds the lead-lag scan and the lag searches of the Granger and Johansen tests
     (default per frequency, DEFAULT_MAX_LAG); rolling_window sizes the rolling correlation and
-    beta and the out-of-sample hedge (DEFAULT_ROLLING_WINDOW); regime_window is the trailing span
-    that labels A as expanding or contracting (DEFAULT_REGIME_WINDOW). All are in aligned periods.
+    beta and the out-of-sample hedge (DEFAULT_ROLLING_WINDOW, at most MAX_ROLLING_WINDOW);
+    regime_window is the trailing span that labels A as expanding or contracting
+    (DEFAULT_REGIME_WINDOW). All are in aligned periods.
 
     `published`, the same pair aligned "as published", is what lead-lag and Granger (statements
     about one series predicting the other) run on; without it they use `aligned`.
     """
     frequency = aligned.frequency
     max_lag = positive_int("max_lag", max_lag, DEFAULT_MAX_LAG[frequency], minimum=1)
-    rolling_window = positive_int(
-        "rolling_window", rolling_window, DEFAULT_ROLLING_WINDOW[frequency], minimum=3
+    rolling_window = min(
+        positive_int("rolling_window", rolling_window, DEFAULT_ROLLING_WINDOW[frequency], minimum=3),
+        MAX_ROLLING_WINDOW[frequency],
     )
     regime_window = positive_int("regime_window", regime_window, DEFAULT_REGIME_WINDOW[frequency], minimum=1)
 
     data = PairData.build(aligned)
+    # One unit-root verdict per series on the page: Granger reads the table's, even when it runs
+    # on the "as published" rows (the same changes, dated a release later).
     roots = unit_roots(data)
-    predictive, predictive_roots = data, roots
-    if published is not None:
-        predictive = PairData.build(published)
-        predictive_roots = unit_roots(predictive, levels=False)
+    predictive = data if published is None else PairData.build(published)
     coint = cointegration(data, roots, max_lag)
     level_roots = (roots.level_a.stationary, roots.level_b.stationary)
     both_stationary = None if None in level_roots else all(level_roots)
@@ -110,7 +115,7 @@ def pair_statistics(
         ),
         rolling_correlation=rolling_correlation(data, rolling_window),
         lead_lag=lead_lag(predictive, max_lag),
-        granger=granger(predictive, predictive_roots, max_lag),
+        granger=granger(predictive, roots, max_lag),
         predictive_method=None if published is None else published.method,
         regression=regression(data, rolling_window),
         unit_roots=roots,

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from convex.analytics.align import AlignedPair, align_pair
+from convex.analytics.cointegration import UnitRoots
 from convex.analytics.forecast import Forecast, var_forecast
 from convex.analytics.pair_data import PairData, finite_or_none
 from convex.analytics.response import Response, local_projections
@@ -269,10 +270,17 @@ def scenario_alignment(
 
 
 def scenario_report(
-    aligned: AlignedPair, move: float, horizon: int, *, default: DefaultMove | None = None
+    aligned: AlignedPair,
+    move: float,
+    horizon: int,
+    *,
+    default: DefaultMove | None = None,
+    roots: UnitRoots | None = None,
 ) -> ScenarioReport:
     """`aligned` is the pair cut to its lookback; its `history` (every aligned row) holds the
-    episodes. `default`: the default move that `move` is, when the user gave none."""
+    episodes. `default`: the default move that `move` is, when the user gave none. `roots`: the
+    unit-root verdicts of the page the section is on, which the response and the forecast read
+    rather than test the changes again."""
     window = PairData.build(aligned)
     history = PairData.build(dataclasses.replace(aligned, frame=aligned.history))
     return ScenarioReport(
@@ -282,7 +290,7 @@ def scenario_report(
         lookback=aligned.lookback,
         method=aligned.method,
         event_study=event_study(history, move, horizon),
-        response=local_projections(window, horizon),
-        forecast=var_forecast(window, horizon),
+        response=local_projections(window, horizon, roots=roots),
+        forecast=var_forecast(window, horizon, roots=roots),
         default_move=default,
     )

@@ -23,7 +23,7 @@ import statsmodels.api as sm
 from convex.analytics.align import LEVEL_A, LEVEL_B, AlignedPair
 from convex.analytics.cointegration import CointegrationStats
 from convex.analytics.pair_data import MIN_OBSERVATIONS
-from convex.analytics.pair_stats import DEFAULT_ROLLING_WINDOW
+from convex.analytics.pair_stats import DEFAULT_ROLLING_WINDOW, MAX_ROLLING_WINDOW
 from convex.analytics.serialise import SERIES_FIELD, JsonResult
 
 SPREAD_KINDS = ("performance", "zscore", "ratio", "residual")
@@ -68,7 +68,7 @@ def spread_series(
         window = DEFAULT_ROLLING_WINDOW[aligned.frequency]
     if isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 2:
         raise ValueError(f"window must be an integer >= 2, got {window!r}")
-    window = int(window)
+    window = min(int(window), MAX_ROLLING_WINDOW[aligned.frequency])
     name_a, name_b = aligned.name_a, aligned.name_b
     a = aligned.frame[LEVEL_A]
     b = aligned.frame[LEVEL_B]

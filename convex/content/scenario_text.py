@@ -1,7 +1,9 @@
 """One plain sentence per scenario result, each backed by the number it states.
 
-The forecast's track record comes first: when the model does not beat "no change", that is the
-section's first line. Too few episodes or a refused model get a "not enough evidence" line.
+The forecast's track record comes first, and it says whether A adds anything beyond B's own
+history: the model is credited only when it beats B's own autoregression and B's drift in the
+backtest. One that beats only "no change" is described as B's drift; one that does not beat "no
+change" says so. Too few episodes or a refused model get a "not enough evidence" line.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from convex.analytics.forecast import Backtest
 from convex.analytics.scenarios import EVENT_SHARE, RANDOM_DRAWS, ScenarioReport
 from convex.content.words import short_name
 from convex.metrics.formatting import format_change, format_pvalue, format_share, periods
@@ -39,24 +42,54 @@ def _as_change(value: float, metric: Metric) -> float:
     return float(np.expm1(value)) if metric.change == "pct" else value
 
 
-def forecast_verdict(report: ScenarioReport, metric_b: Metric) -> str:
-    f, b = report.forecast, short_name(metric_b)
+def _record(bt: Backtest, metric_b: Metric) -> str:
+    """The backtest's mean absolute errors with each benchmark's p, as a sentence."""
+    b = short_name(metric_b)
+
+    def mae(value: float) -> str:
+        return format_change(value, metric_b).lstrip("+")
+
+    left_out = ""
+    if bt.skipped:
+        left_out = f"; {bt.skipped} more left out as {'its' if bt.skipped == 1 else 'their'} data cross a gap"
+    return (
+        f"Mean absolute error {mae(bt.mae_model)} against {mae(bt.mae_own)} for {b}'s own "
+        f"autoregression (p {format_pvalue(bt.pvalue_own)}), {mae(bt.mae_drift)} for its average "
+        f"change (p {format_pvalue(bt.pvalue_drift)}) and {mae(bt.mae_naive)} for “no change” "
+        f"(p {format_pvalue(bt.pvalue)}), over {bt.origins} backtest forecasts{left_out} (one-sided "
+        "Diebold-Mariano p-values)."
+    )
+
+
+def forecast_verdict(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> str:
+    f, a, b = report.forecast, short_name(metric_a), short_name(metric_b)
     if f.insufficient:
         return f"Not enough evidence for a forecast of {b}: {f.insufficient}."
     bt = f.backtest
     if bt is None or bt.insufficient:
         why = bt.insufficient if bt else "no backtest"
         return f"The forecast of {b} has no track record here ({why}): treat it as untested."
-    record = (
-        f"mean absolute error {format_change(bt.mae_model, metric_b).lstrip('+')} against "
-        f"{format_change(bt.mae_naive, metric_b).lstrip('+')} for “no change”, over {bt.origins} "
-        f"backtest forecasts (p {format_pvalue(bt.pvalue)})"
-    )
+    record = _record(bt, metric_b)
+    if bt.adds_to_own_history:
+        naive = " and “no change”" if bt.beats_naive else " (though not “no change”)"
+        return (
+            f"The model shows {a} adds to {b}'s own history: its forecasts beat {b}'s own "
+            f"autoregression and its average change{naive} in the backtest. {record}"
+        )
     if bt.beats_naive:
-        return f"The model beat a no-change forecast of {b} in its backtest: {record}."
+        as_well = " or ".join(
+            what
+            for what, beaten in ((f"{b}'s own average change", bt.beats_drift),
+                                 ("its own past changes (an autoregression)", bt.beats_own))
+            if not beaten
+        )  # fmt: skip
+        return (
+            f"The model beat a no-change forecast of {b}, but only by {b}'s own drift: a forecast from "
+            f"{as_well} does as well, so {a} adds nothing measurable beyond {b}'s own history. {record}"
+        )
     return (
-        f"The model does not beat a no-change forecast of {b}: {record}. Read its forecast as no "
-        "better than assuming no change."
+        f"The model does not beat a no-change forecast of {b}, and {a} adds nothing measurable beyond "
+        f"{b}'s own history. {record} Read its forecast as no better than assuming no change."
     )
 
 
@@ -143,13 +176,13 @@ def forecast_words(report: ScenarioReport, metric_b: Metric) -> str:
     return (
         f"Over the next {periods(f.steps, report.frequency)}, a VAR({f.lag}) on both changes forecasts "
         f"{b} {shown(f.change[-1])} (80% band {shown(f.low_80[-1])} to {shown(f.high_80[-1])}, 95% "
-        f"{shown(f.low_95[-1])} to {shown(f.high_95[-1])}); the naive forecast is no change."
+        f"{shown(f.low_95[-1])} to {shown(f.high_95[-1])})."
     )
 
 
 def scenario_text(report: ScenarioReport, metric_a: Metric, metric_b: Metric) -> ScenarioText:
     return ScenarioText(
-        forecast_verdict=forecast_verdict(report, metric_b),
+        forecast_verdict=forecast_verdict(report, metric_a, metric_b),
         event_study=event_study_words(report, metric_a, metric_b),
         response=response_words(report, metric_a, metric_b),
         forecast=forecast_words(report, metric_b),

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from convex.analytics.align import dates_text
+from convex.analytics.pair_stats import MAX_ROLLING_WINDOW
 from convex.analytics.screener import RankedScreen, Screen, ScreenSeries, rank_screen, screen_pairs
 from convex.analytics.windows import COMPLETE_SHARE, OLD_AFTER_PERIODS, periods_since, span_text
 from convex.content.related import CandidateSeries
@@ -167,10 +168,11 @@ def compare_params(
     a: str, b: str, frequency: str, recent: str, long: str, end: pd.Timestamp
 ) -> dict[str, str]:
     """The compare-page view that shows a break: exactly the two windows' dates, the rolling
-    correlation over about the recent window's length."""
+    correlation over about the recent window's length (never beyond the frequency's longest)."""
     spans = window_dates(end, recent, long)
     periods = _WEEKS[recent] * _PERIODS_PER_WEEK[frequency]
-    roll = min(ROLL_OPTIONS, key=lambda o: abs(int(o) - periods))
+    offered = [o for o in ROLL_OPTIONS if int(o) <= MAX_ROLLING_WINDOW[frequency]]
+    roll = min(offered, key=lambda o: abs(int(o) - periods))
     dates = dates_text(spans["long"][0], spans["recent"][1])
     return {"a": a, "b": b, "dates": dates, "view": "Rolling correlation", "roll": roll}
 

@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..analytics.align import dates_text, lower_frequency, reference_date
+from ..analytics.align import align_pair, dates_text, lower_frequency, reference_date
+from ..analytics.cointegration import unit_roots
+from ..analytics.pair_data import PairData
 from ..analytics.scenarios import (
     DEFAULT_HORIZON,
     ScenarioReport,
@@ -46,7 +48,13 @@ def _scenario(
         move = default.move
     if move is None or move == 0:
         return None
-    return scenario_report(aligned, move, horizon, default=default)
+    roots = None
+    if aligned.as_published:
+        # One unit-root verdict per series on the page: the model reads the table's, which is on
+        # the dates the values refer to (without a publication lag the two alignments are one).
+        reference = align_pair(la.series, lb.series, lookback=lookback, **pair_options(la, lb))
+        roots = unit_roots(PairData.build(reference))
+    return scenario_report(aligned, move, horizon, default=default, roots=roots)
 
 
 def valid_move(text: str) -> bool:

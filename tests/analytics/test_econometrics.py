@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from statsmodels.tsa.stattools import adfuller, coint, grangercausalitytests
 
 from convex.analytics import econometrics
+from convex.analytics.johansen import johansen_trace
 
 
 def statsmodels_granger(effect: np.ndarray, cause: np.ndarray, max_lag: int) -> dict[int, tuple]:
@@ -310,7 +311,7 @@ def test_johansen_equals_statsmodels_coint_johansen_with_the_aic_lag(n, seed, co
         warnings.simplefilter("ignore")
         lags = select_order(np.column_stack([a, b]), maxlags=max_lag, deterministic="co").aic
         expected = coint_johansen(np.column_stack([a, b]), 0, lags)
-    ours = econometrics.johansen_trace(a, b, max_lag)
+    ours = johansen_trace(a, b, max_lag)
     assert ours.lags == lags
     if lags:
         assert ours.trace == pytest.approx(expected.lr1[0], rel=1e-8)
@@ -327,8 +328,8 @@ def test_johansen_finds_constructed_relations_and_seldom_one_between_random_walk
         gap = np.zeros(1000)
         for t in range(1, 1000):
             gap[t] = 0.5 * gap[t - 1] + rng.normal()
-        found += econometrics.johansen_trace(a, 0.7 * a + gap, 8).relation
-        unrelated += econometrics.johansen_trace(a, np.cumsum(rng.normal(size=1000)), 8).relation
+        found += johansen_trace(a, 0.7 * a + gap, 8).relation
+        unrelated += johansen_trace(a, np.cumsum(rng.normal(size=1000)), 8).relation
     assert found == 100
     # Nominally 5 %: statsmodels' test with a constant is oversized on driftless walks (22 of
     # these 200 seeds' pairs when measured; Engle-Granger rejects 12). This is why a pair is only
@@ -338,8 +339,8 @@ def test_johansen_finds_constructed_relations_and_seldom_one_between_random_walk
 
 def test_johansen_and_var_on_degenerate_input_give_reasons():
     walk = random_walk(300, 6)
-    assert isinstance(econometrics.johansen_trace(walk, 2 * walk + 1, 4), econometrics.Degenerate)
-    assert isinstance(econometrics.johansen_trace(walk, np.full(300, 3.0), 4), econometrics.Degenerate)
+    assert isinstance(johansen_trace(walk, 2 * walk + 1, 4), econometrics.Degenerate)
+    assert isinstance(johansen_trace(walk, np.full(300, 3.0), 4), econometrics.Degenerate)
     assert isinstance(econometrics.var_lag_order(np.vstack([walk, walk]), 4), econometrics.Degenerate)
 
 

@@ -14,6 +14,7 @@ from statsmodels.tsa.stattools import grangercausalitytests
 
 from convex.analytics.pair_stats import pair_statistics
 from tests.analytics.pairs import daily_pair
+from tests.analytics.references import reference_granger
 from tests.analytics.synthetic import business_days, lead_lag_pair, price_walk
 
 
@@ -67,10 +68,17 @@ def test_granger_refuses_changes_that_are_not_stationary():
     assert "not stationary by the ADF test" in g.insufficient
 
 
-def test_granger_skips_a_gap_in_changes_by_using_the_unbroken_tail():
+def test_granger_uses_the_rows_on_both_sides_of_an_undefined_change():
     days = business_days("2001-01-02", 200)
     a, b = price_walk(days, seed=1), price_walk(days, seed=2)
-    a.iloc[50] = -1.0  # two undefined pct changes (into and out of a non-positive level)
-    g = pair_statistics(daily_pair(a, b), max_lag=3).granger
-    assert g.n == 200 - 52
-    assert g.a_to_b.pvalue is not None
+    a.iloc[50] = -1.0  # the change out of a non-positive level is undefined
+    aligned = daily_pair(a, b)
+    g = pair_statistics(aligned, max_lag=3).granger
+    # Every row with both changes (all but the first and row 51), not only the 148 after row 51.
+    assert g.n == 198
+    changes = aligned.frame[["a_chg", "b_chg"]].to_numpy().copy()
+    changes[~np.isfinite(changes).all(axis=1)] = np.nan
+    for direction, (effect, cause) in ((g.a_to_b, (1, 0)), (g.b_to_a, (0, 1))):
+        fstat, pvalue = reference_granger(changes[:, effect], changes[:, cause], g.lag)
+        assert direction.fstat == pytest.approx(fstat, rel=1e-9)
+        assert direction.pvalue == pytest.approx(pvalue, rel=1e-8)

@@ -197,3 +197,23 @@ def test_quarterly_defaults_give_a_rolling_line_from_short_windows():
     assert s.rolling_correlation.series.notna().sum() == aligned.n - 8
     assert s.regression.rolling_insufficient is None
     assert s.regimes.window == DEFAULT_REGIME_WINDOW["quarterly"]
+
+
+def test_a_rolling_window_never_exceeds_the_frequency_longest():
+    from convex.analytics.pair_stats import MAX_ROLLING_WINDOW
+    from convex.analytics.spreads import spread_series
+    from convex.jobs import screening
+
+    weeks = pd.date_range("2005-01-05", periods=600, freq="W-WED", name="date")
+    aligned = align_pair(price_walk(weeks, seed=1), price_walk(weeks, seed=2), freq_a="weekly",
+                         freq_b="weekly", change_a="pct", change_b="pct")  # fmt: skip
+    # 252 weeks would be five years: a weekly pair gets two years.
+    s = pair_statistics(aligned, rolling_window=252)
+    assert s.rolling_window == s.rolling_correlation.window == s.regression.rolling_window == 104
+    assert s.rolling_correlation.series.notna().sum() == aligned.n - 104
+    assert spread_series(aligned, "zscore", window=252).window == 104
+    assert pair_statistics(aligned, rolling_window=52).rolling_window == 52  # below the cap: as asked
+    for frequency, longest in MAX_ROLLING_WINDOW.items():
+        for recent in screening.RECENT_WINDOWS:
+            params = screening.compare_params("a", "b", frequency, recent, "3Y", pd.Timestamp("2026-01-02"))
+            assert int(params["roll"]) <= longest

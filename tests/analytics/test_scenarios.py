@@ -243,3 +243,91 @@ def test_the_default_move_is_the_latest_only_when_it_is_an_event():
     da[-13:] = -0.01  # a 12% fall over 13 days: rare
     chosen = default_move(aligned_from_changes(da, db), 13)
     assert chosen.rule == "latest" and chosen.move == pytest.approx((0.99**13) - 1)
+
+
+# --------------------------------------------------------------------------- benchmarks of the forecast
+
+
+def planted_link(seed: int):
+    """B's change is 0.6 of A's the day before, on top of its own AR(1) and a drift: A's past
+    helps forecast B beyond anything in B's own history."""
+    rng = np.random.default_rng(seed)
+    n = 3000
+    da, shocks = rng.normal(0, 0.01, n), rng.normal(0, 0.004, n)
+    db = np.zeros(n)
+    for t in range(1, n):
+        db[t] = 0.0003 + 0.4 * db[t - 1] + 0.6 * da[t - 1] + shocks[t]
+    return aligned_from_changes(da, db)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_planted_effect_of_a_on_b_is_found_beyond_b_own_history(seed):
+    report = scenario_report(planted_link(seed), -0.02, 1)
+    e = report.event_study
+    # The randomisation test's smallest p: no random set of windows matched the episodes.
+    assert (
+        e.pvalue == pytest.approx(1 / (RANDOM_DRAWS + 1))
+        and e.after_episodes.median < -0.005 < e.unconditional.median
+    )
+    bt = report.forecast.backtest
+    assert bt.beats_own and bt.beats_drift and bt.beats_naive and bt.adds_to_own_history
+    assert bt.mae_model < 0.7 * bt.mae_own
+    text = scenario_text(report, catalog().get("spy"), catalog().get("tlt")).forecast_verdict
+    assert text.startswith("The model shows SPY adds to TLT's own history")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_drifting_b_with_no_link_is_described_as_its_own_drift(seed):
+    rng = np.random.default_rng(50 + seed)
+    aligned = aligned_from_changes(rng.normal(0, 0.01, 3000), 0.003 + rng.normal(0, 0.006, 3000))
+    report = scenario_report(aligned, -0.03, 10)
+    bt = report.forecast.backtest
+    assert bt.beats_naive  # B drifts up 3% in ten days: anything that knows its mean beats "no change"
+    assert bt.adds_to_own_history is False
+    text = scenario_text(report, catalog().get("spy"), catalog().get("tlt")).forecast_verdict
+    assert text.startswith("The model beat a no-change forecast of TLT, but only by TLT's own drift")
+    assert "SPY adds nothing measurable beyond TLT's own history" in text
+
+
+def test_the_backtest_benchmarks_equal_statsmodels_at_every_origin():
+    """The whole backtest again with statsmodels: VAR(select_order().aic), AutoReg with
+    ar_select_order(ic="aic") on B alone, B's mean, and the Diebold-Mariano p of each."""
+    import statsmodels.api as sm
+    from scipy import stats
+    from statsmodels.tsa.ar_model import AutoReg, ar_select_order
+
+    rng = np.random.default_rng(9)
+    n, steps, max_lag = 500, 3, 4
+    y = np.zeros((n, 2))
+    for t in range(1, n):
+        mean = np.array([0.3 * y[t - 1, 0], 0.002 + 0.2 * y[t - 1, 1] + 0.3 * y[t - 1, 0]])
+        y[t] = mean + rng.normal(0, 0.01, 2)
+    result = backtest(y, steps, "diff", max_lag)
+    first = n // 2
+    step = -(-(n - steps - first) // 40)
+    errors = {"model": [], "naive": [], "drift": [], "own": []}
+    for origin in range(first, n - steps + 1, step):
+        history, actual = y[:origin], float(np.sum(y[origin : origin + steps, 1]))
+        lag = VAR(history).select_order(max_lag).selected_orders["aic"]
+        var = VAR(history).fit(lag)
+        if lag:
+            forecast = var.forecast(history[len(history) - lag :], steps)
+        else:  # a constant-only VAR forecasts its means
+            forecast = np.tile(var.params[0], (steps, 1))
+        own_lags = ar_select_order(history[:, 1], max_lag, ic="aic", trend="c").ar_lags
+        own = AutoReg(history[:, 1], max(own_lags) if own_lags else 0, trend="c").fit()
+        errors["model"].append(forecast[:, 1].sum() - actual)
+        errors["naive"].append(-actual)
+        errors["drift"].append(steps * history[:, 1].mean() - actual)
+        errors["own"].append(float(np.sum(own.forecast(steps))) - actual)
+    absolute = {name: np.abs(values) for name, values in errors.items()}
+    assert result.origins == len(absolute["model"]) and result.skipped == 0
+    for name, mae in (("model", result.mae_model), ("naive", result.mae_naive), ("drift", result.mae_drift),
+                      ("own", result.mae_own)):  # fmt: skip
+        assert mae == pytest.approx(absolute[name].mean(), rel=1e-9)
+    overlap = -(-steps // step) - 1
+    pvalues = {"naive": result.pvalue, "drift": result.pvalue_drift, "own": result.pvalue_own}
+    for name, pvalue in pvalues.items():
+        difference = absolute["model"] - absolute[name]
+        fit = sm.OLS(difference, np.ones(len(difference))).fit(cov_type="HAC", cov_kwds={"maxlags": overlap})
+        assert pvalue == pytest.approx(stats.norm.cdf(fit.params[0] / fit.bse[0]), rel=1e-6)
