@@ -15,6 +15,7 @@ from convex.metrics.formatting import PERIOD_WORD, format_change, format_value
 from convex.metrics.metric import FORMULA_DOMAIN
 from convex.ui import (
     analysis,
+    chart_controls,
     digest_signup,
     formula_input,
     pair_charts,
@@ -46,6 +47,8 @@ URL_DEFAULTS = {
     "roll": ROLL_OPTIONS[0],
     "window": next(iter(ui.STATS_WINDOWS)),
     "view": VIEWS[0],
+    "scale": chart_controls.SCALES[0],
+    "recessions": True,
     "scenario": False,
     "move": None,
     "horizon": None,
@@ -86,6 +89,8 @@ notices = ui.check_url(
         "window": list(ui.STATS_WINDOWS),
         "dual": None,
         "view": VIEWS,
+        "scale": chart_controls.SCALES,
+        "recessions": None,
         "scenario": None,
         "move": scenario_panel.valid_move,
         "horizon": scenario_panel.valid_horizon,
@@ -140,6 +145,7 @@ with st.sidebar:
         bind="query-params",
         help="Each series on its own y axis in the overlay chart.",
     )
+    look = chart_controls.controls()
     spread_kind = SPREADS[
         st.selectbox(
             "Spread",
@@ -324,7 +330,7 @@ with share_slot, st.popover("Share this view", icon=":material/share:"):
             "deployment's store” under Your data and use it again.",
             icon=":material/link_off:",
         )
-chart_options = pair_charts.ChartOptions(transform, dual_axis, spread_kind)
+chart_options = pair_charts.ChartOptions(transform, dual_axis, spread_kind, look)
 for name, tab in zip(VIEWS, views, strict=True):
     with tab:
         if tab.open:
@@ -332,6 +338,7 @@ for name, tab in zip(VIEWS, views, strict=True):
 thinned_note = pair_charts.display(view)[1]
 if thinned_note:
     st.caption(thinned_note)
+chart_controls.recession_note(look, aligned.start, aligned.end)
 
 # ------------------------------------------------------------ statistics
 st.subheader("Statistics")

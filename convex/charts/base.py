@@ -2,9 +2,10 @@
 zoom, and the cache of specs by shape. Chart builders: data in, a Vega-Lite spec (authored with Altair)
 and its data out. No streamlit.
 
-Every time chart gets tooltips, a crosshair that follows the pointer and x-zoom (drag to pan,
-wheel to zoom, double-click to reset). Statistics always use the full data; only what is drawn
-is thinned (see `thin_for_display`).
+Every time chart gets tooltips (the date and each value written in its metric's units), a
+crosshair that follows the pointer and x-zoom (drag to pan, wheel to zoom, double-click to reset);
+axes and legends are in axes.py, recession shading and marked dates in layers.py. Statistics
+always use the full data; only what is drawn is thinned (see `thin_for_display`).
 
 Building a layered Altair chart costs 30-150 ms here, more than everything else on the page. The
 spec of each chart depends only on its shape (its options) and its labels (names, units, titles),
@@ -71,6 +72,9 @@ def spec_of(chart: alt.TopLevelMixin) -> dict:
     # Validating against the Vega-Lite schema costs more than building the spec; tests/test_charts.py
     # validates every builder's output instead.
     spec = strip(chart.to_dict(validate=False))
+    # The chart's height is its plot's: legends and titles above it add to the height, never take
+    # from it (Streamlit's default, "fit", squeezes the plot under a legend of several rows).
+    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
     spec.get("datasets", {}).pop("empty", None)
     if not spec.get("datasets"):
         spec.pop("datasets", None)
@@ -110,10 +114,6 @@ def _put_labels(node, labels: dict[str, str]):
     return node
 
 
-def x_axis(title: str | None = None) -> alt.X:
-    return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", labelOverlap=True))
-
-
 # Named, so that a chart's spec is the same on every rerun.
 HOVER = alt.selection_point(
     name="hover", nearest=True, on="pointerover", fields=["date"], empty=False, clear="pointerout"
@@ -121,10 +121,6 @@ HOVER = alt.selection_point(
 ZOOM = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
 # Charts built without data read the data Streamlit attaches at the top level.
 BASE = alt.Chart()
-
-
-def date_tooltip(title: str = "Date") -> alt.Tooltip:
-    return alt.Tooltip("date:T", title=title, format="%Y-%m-%d")
 
 
 def crosshair_layer(base: alt.Chart, tooltip: list, *, params: bool = True) -> alt.LayerChart:

@@ -14,5 +14,6 @@ def clear_caches() -> None:
         data.load_metric,
         data._recent_loads,
         data._pairs_with_data,
+        data._recessions,
     ):
         cached.clear()
