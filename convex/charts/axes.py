@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import altair as alt
 import pandas as pd
@@ -31,15 +32,23 @@ _DATE_TICKS = (
     (18000, "year", 5, "%Y", "%Y"),
     (None, "year", 10, "%Y", "%Y"),
 )
-DateTicks = tuple[str, int, str, str]
+
+
+class DateTicks(NamedTuple):
+    """A date axis' ticks: one every `step` `interval`s, labelled `label` (the first `first_label`)."""
+
+    interval: str
+    step: int
+    label: str
+    first_label: str
 
 
 def date_ticks(first: pd.Timestamp | None, last: pd.Timestamp | None) -> DateTicks:
-    """(interval, step, label format, first label's format) for a chart of dates first..last."""
+    """The ticks of a chart of dates first..last."""
     days = (last - first).days if first is not None and last is not None else 0
     for longest, interval, step, label, first_label in _DATE_TICKS:
         if longest is None or days <= longest:
-            return interval, step, label, first_label
+            return DateTicks(interval, step, label, first_label)
     raise AssertionError("the last row has no limit")
 
 

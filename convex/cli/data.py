@@ -11,6 +11,7 @@ from rich.table import Table
 
 from ..data.loader import Loader
 from ..metrics.catalog import catalog
+from ..metrics.recessions import indicator_source, indicator_spells
 from ..store import Store
 from .common import check_ids, err, fail, open_store, out
 
@@ -60,6 +61,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from ..data.importers import UnreadableFile, import_problem, read_series_file
 
+    if args.id == indicator_source().id:
+        return _import_recessions(Path(args.file))
     metric = catalog().get(args.id)
     if metric.is_derived:
         return fail(
@@ -86,6 +89,33 @@ def cmd_import(args: argparse.Namespace) -> int:
     out().print(
         f"Imported {result.total_points} points for {metric.id} ({imported.layout} layout), "
         f"{s.index[0].date()} to {s.index[-1].date()}."
+    )
+    return 0
+
+
+def _import_recessions(path: Path) -> int:
+    """FRED's recession indicator (USREC, USRECD), which the charts' shading then follows over the span
+    it covers (convex/metrics/recessions.toml)."""
+    from ..data.importers import UnreadableFile, read_series_file
+
+    source = indicator_source()
+    try:
+        imported = read_series_file(path)
+    except UnreadableFile as exc:
+        return fail(str(exc))
+    named = (imported.name or "").strip().upper()
+    if named and named not in source.symbols:
+        symbols = ", ".join(source.symbols)
+        return fail(f"{path.name} holds {named[:40]}, not one of {symbols}: nothing was stored")
+    if not imported.series.isin([0.0, 1.0]).all():
+        return fail(f"{path.name} is not a 0/1 recession indicator: nothing was stored")
+    s = imported.series
+    store = open_store()
+    store.write_series(source.id, s, provenance="import", source="fred", detail=path.name, replace=True)
+    spells = indicator_spells(s)
+    out().print(
+        f"Imported {len(s)} points of {source.name} ({s.index[0].date()} to {s.index[-1].date()}, "
+        f"{len(spells)} recessions): charts shade its dates over that span."
     )
     return 0
 
@@ -152,7 +182,7 @@ def add_parsers(sub) -> None:
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("import", help="load a CSV file into the store")
-    p.add_argument("id")
+    p.add_argument("id", help=f"a catalog metric, or {indicator_source().id} for FRED's recession indicator")
     p.add_argument("file")
     p.add_argument(
         "--replace",
