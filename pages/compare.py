@@ -18,6 +18,7 @@ from convex.ui import (
     chart_controls,
     digest_signup,
     formula_input,
+    fred_controls,
     pair_charts,
     pair_panel,
     related,
@@ -49,6 +50,7 @@ URL_DEFAULTS = {
     "view": VIEWS[0],
     "scale": chart_controls.SCALES[0],
     "recessions": True,
+    **fred_controls.DEFAULTS,
     "scenario": False,
     "move": None,
     "horizon": None,
@@ -91,6 +93,7 @@ notices = ui.check_url(
         "view": VIEWS,
         "scale": chart_controls.SCALES,
         "recessions": None,
+        **fred_controls.URL_VALUES,
         "scenario": None,
         "move": scenario_panel.valid_move,
         "horizon": scenario_panel.valid_horizon,
@@ -146,6 +149,7 @@ with st.sidebar:
         help="Each series on its own y axis in the overlay chart.",
     )
     look = chart_controls.controls()
+    fred_view = fred_controls.controls()
     spread_kind = SPREADS[
         st.selectbox(
             "Spread",
@@ -256,7 +260,9 @@ if missing:
     offer_pairs(f"No data to compare yet. {reasons}")
     st.stop()
 
-la, lb = loaded[a_id], loaded[b_id]
+published = [loaded[a_id], loaded[b_id]]
+# FRED's units and frequency, when chosen, apply to everything below: header, charts, statistics.
+la, lb = (fred_controls.processed(ls, fred_view) for ls in published)
 choice = analysis.Choice(span, stats_window, None if roll == "Auto" else int(roll), spread_kind)
 view = analysis.pair_view(la, lb, choice)
 report = view.report
@@ -339,6 +345,7 @@ thinned_note = pair_charts.display(view)[1]
 if thinned_note:
     st.caption(thinned_note)
 chart_controls.recession_note(look, aligned.start, aligned.end)
+st.caption(fred_controls.units_note(fred_view, [la, lb], published))
 
 # ------------------------------------------------------------ statistics
 st.subheader("Statistics")

@@ -8,7 +8,7 @@ from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
 from convex.data.loaded import NoDataError
 from convex.metrics.formatting import PERIOD_WORD, format_change, format_value
-from convex.ui import analysis, chart_controls, formula_input, related, upload_input, windows
+from convex.ui import analysis, chart_controls, formula_input, fred_controls, related, upload_input, windows
 
 ui.ensure_app_navigation()
 
@@ -27,6 +27,7 @@ notices = ui.check_url(
         "window": list(ui.STATS_WINDOWS),
         "scale": chart_controls.SCALES,
         "recessions": None,
+        **fred_controls.URL_VALUES,
     },
     first_value=["lookback"],
 )
@@ -46,6 +47,7 @@ with st.sidebar:
         bind="query-params",
     )
     look = chart_controls.controls()
+    fred_view = fred_controls.controls()
 
 for text in notices:
     st.warning(text, icon=":material/link_off:")
@@ -62,6 +64,9 @@ if isinstance(loaded, NoDataError):
     ui.footer([metric])
     st.stop()
 
+published = loaded
+loaded = fred_controls.processed(loaded, fred_view)
+metric = loaded.metric  # its units and frequency as chosen
 mstats = analysis.metric_statistics(loaded, window)
 label, color = ui.provenance_badge(loaded)
 c1, c2, c3 = st.columns(3)
@@ -111,6 +116,7 @@ if note:
     st.caption(note)
 if len(history):
     chart_controls.recession_note(look, history.index[0], history.index[-1])
+st.caption(fred_controls.units_note(fred_view, [loaded], [published]))
 
 ui.metric_stats_panel(metric, mstats)
 

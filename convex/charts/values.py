@@ -81,4 +81,8 @@ def shown(series: pd.Series, metric: Metric, transform: str = "level", period: s
     else:
         axis = level_axis_units(metric, _largest(values))
         text = values.map(lambda v: format_value(v, metric))
+    if metric.processing:  # FRED's units chosen on the page: they name what is drawn
+        same = axis.words in metric.processing  # "Percent" in "Percent Change from Year Ago"
+        processed = metric.processing if same else f"{metric.processing} · {axis.words}"
+        axis = AxisUnits(axis.factor, axis.prefix, axis.suffix, processed)
     return Shown(values * axis.factor, text.astype(str), axis)

@@ -13,7 +13,7 @@ from ..data.loader import Loader
 from ..metrics.catalog import catalog
 from ..metrics.recessions import indicator_source, indicator_spells
 from ..store import Store
-from .common import check_ids, err, fail, open_store, out
+from .common import add_fred_arguments, check_ids, err, fail, fred_view, in_fred_view, open_store, out
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -122,11 +122,17 @@ def _import_recessions(path: Path) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     metric = catalog().get(args.id)
-    if metric.is_derived:
-        series = Loader(open_store(), offline=True).load(metric.id).series
+    view = fred_view(args)
+    if metric.is_derived or not view.as_published:
+        from ..data.loaded import NoDataError
+
+        try:
+            series = in_fred_view(Loader(open_store(), offline=True).load(metric.id), view).series
+        except NoDataError:
+            series = None
     else:
         series = open_store().read_series(metric.id)
-    if series.empty:
+    if series is None or series.empty:
         return fail(f"nothing stored for {metric.id}; run `python -m convex refresh {metric.id}` first")
     # repr-exact floats, so that importing this file gives back exactly these values.
     lines = [
@@ -194,6 +200,7 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("export", help="write a stored series as date,value CSV")
     p.add_argument("id")
     p.add_argument("--out", help="file to write (default: stdout)")
+    add_fred_arguments(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("status", help="what is stored for every metric")

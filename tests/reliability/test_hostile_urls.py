@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from convex import ui
 from convex.analytics.align import LOOKBACKS
 from convex.metrics.catalog import catalog
-from convex.ui import chart_controls, pair_charts
+from convex.ui import chart_controls, fred_controls, pair_charts
 
 from .helpers import ROOT, app, fill_store, page_text, shown
 
@@ -64,6 +64,7 @@ COMPARE = {
     "view": list(_COMPARE["VIEWS"]),
     "scale": chart_controls.SCALES,
     "recessions": BOOL,
+    **fred_controls.URL_VALUES,
 }
 EXPLORER = {
     "metric": IDS,
@@ -71,6 +72,7 @@ EXPLORER = {
     "window": list(ui.STATS_WINDOWS),
     "scale": chart_controls.SCALES,
     "recessions": BOOL,
+    **fred_controls.URL_VALUES,
 }
 # Parameters the compare page reads whose rules this oracle does not model (windows of two dates, the
 # scenario section's move and horizon): their links have tests of their own (tests/test_pages.py), and
@@ -79,6 +81,7 @@ UNMODELLED = {"dates", "scenario", "move", "horizon"}
 PICKERS = {"a", "b", "metric"}  # catalog-id pickers, kept in step with the URL by the page itself
 SELECTBOXES = {"transform", "spread", "roll", "window", "scale"}  # bound selectboxes: first option by default
 TOGGLES = {"dual": False, "recessions": True}  # bound toggles and their defaults
+FRED_KEYS = fred_controls.DEFAULTS  # FRED's units and frequency: kept in step with the URL by the page
 EMBED_KEYS = {"embed", "embed_options"}  # Streamlit's own, hidden from st.query_params
 
 STORED = {"walcl": "fred", "tlt": "yahoo", "spy": "yahoo", "gld": "yahoo"}
@@ -355,6 +358,8 @@ def check_link(page, allowed, pairs, corpus, default_of, *, generated: bool = Fa
             assert at.toggle(key=key).value is expected
         elif key in SELECTBOXES:
             assert at.selectbox(key=key).value == (used or default_of[key])
+        elif key in FRED_KEYS:
+            assert at.session_state[key] == (used or FRED_KEYS[key])
     return {
         "with_charts": bool(at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")),
         "with_notices": bool(link_notices(at)),
@@ -474,6 +479,8 @@ def test_generated_links_on_a_postgresql_store(page, allowed, defaults, monkeypa
         [("lookback", "x" * 20_000), ("roll", "-1"), ("window", "1e309"), ("spread", "' OR '1'='1")],
         [("scale", "LOG"), ("recessions", "maybe"), ("a", "spx")],
         [("scale", "log"), ("scale", "<b>linear</b>"), ("recessions", "FALSE"), ("recessions", "true")],
+        [("units", "pc1"), ("freq", "m"), ("agg", "<script>x</script>"), ("a", "tlt"), ("b", "gld")],
+        [("units", "PC1"), ("units", "chg"), ("freq", "d"), ("agg", "eop")],
     ],
 )
 def test_known_hostile_compare_links(pairs):

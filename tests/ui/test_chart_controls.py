@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -142,3 +143,37 @@ def test_the_explorer_takes_both_controls_from_its_link(store):
     words = {"T": "Trillions", "B": "Billions", "M": "Millions"}[latest[-1]]
     assert f"{words} of USD" in json.dumps(chart_specs(default)[0])
     assert "Grey bars: US recessions (Mar 2020–Apr 2020)" in texts(default)
+
+
+def test_fred_units_and_frequency_round_trip_and_apply_to_charts_and_statistics(store):
+    at = run(a="walcl", b="spy", units="pc1", freq="m", agg="avg", lookback="5Y")
+    assert (at.selectbox(key="units").value, at.selectbox(key="freq").value) == ("pc1", "m")
+    assert at.selectbox(key="agg").value == "avg"
+    assert "units=pc1&freq=m&agg=avg" in at.code[0].value
+    note = next(c.value for c in at.caption if c.value.startswith("Units in the charts and every statistic"))
+    assert "Fed Balance Sheet: Percent Change from Year Ago of monthly averages" in note
+    assert "aggregation, then units" in note
+    assert any("Aligned monthly" in c.value for c in at.caption)  # the statistics are of monthly values
+    spec = json.dumps(chart_specs(at)[0])
+    assert "Percent Change from Year Ago of monthly averages" in spec
+    # Each drawn value is the year-ago percent change of a month's average of what is stored.
+    stored = Store().read_series("spy")
+    months = stored.resample("MS").mean()
+    expected = (months / months.shift(12) - 1) * 100
+    data = chart_data(at)[0].dropna(subset=["b"]).set_index("date")
+    np.testing.assert_allclose(data["b"].to_numpy(), expected.reindex(data.index).to_numpy(), rtol=1e-9)
+    # Back to levels from the control: the URL forgets the units.
+    at.selectbox(key="units").select("lin").run()
+    assert "units=" not in at.code[0].value and "freq=m" in at.code[0].value
+
+
+def test_as_published_the_page_says_which_changes_the_statistics_compare(store):
+    at = run(a="walcl", b="spy")
+    note = next(c.value for c in at.caption if c.value.startswith("Units: each series as published"))
+    assert "Fed Balance Sheet in Millions of USD, compared by % changes" in note
+
+
+def test_a_link_with_units_the_page_does_not_offer_falls_back_with_a_notice(store):
+    at = run(a="walcl", b="spy", units="log", freq="d")
+    assert at.selectbox(key="units").value == "lin" and at.selectbox(key="freq").value is None
+    assert sum("is not valid here" in w.value for w in at.warning) == 2
