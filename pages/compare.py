@@ -17,6 +17,7 @@ from convex.ui import (
     analysis,
     chart_controls,
     digest_signup,
+    findings,
     formula_input,
     fred_controls,
     pair_charts,
@@ -51,6 +52,8 @@ URL_DEFAULTS = {
     "scale": chart_controls.SCALES[0],
     "recessions": True,
     **fred_controls.DEFAULTS,
+    "split": None,
+    "signal": None,
     "scenario": False,
     "move": None,
     "horizon": None,
@@ -98,6 +101,8 @@ notices = ui.check_url(
         "move": scenario_panel.valid_move,
         "horizon": scenario_panel.valid_horizon,
         "dates": windows.valid_dates,
+        "split": findings.valid_day,
+        "signal": findings.valid_day,
     },
     first_value=["lookback"],
 )
@@ -126,9 +131,10 @@ with st.sidebar:
         DEFAULT_LOOKBACK,
         notices,
         "Statistics and charts use the aligned data dated after the last common date minus this span.",
-        on_change=windows.clear_dates,
+        on_change=lambda: (windows.clear_dates(), findings.clear()),
     )
     dates = windows.dates_from_url()
+    opened_to_show = findings.from_url()
     windows.dates_control(dates)
     # Exact dates, when set, take the lookback's place everywhere the window is used.
     span = dates or lookback
@@ -336,7 +342,9 @@ with share_slot, st.popover("Share this view", icon=":material/share:"):
             "deployment's store” under Your data and use it again.",
             icon=":material/link_off:",
         )
-chart_options = pair_charts.ChartOptions(transform, dual_axis, spread_kind, look)
+marks, mark_label = findings.marks(opened_to_show, metric_a)
+split = findings.split_of(view, opened_to_show["split"])
+chart_options = pair_charts.ChartOptions(transform, dual_axis, spread_kind, look, marks, mark_label, split)
 for name, tab in zip(VIEWS, views, strict=True):
     with tab:
         if tab.open:
@@ -349,6 +357,7 @@ st.caption(fred_controls.units_note(fred_view, [la, lb], published))
 
 # ------------------------------------------------------------ statistics
 st.subheader("Statistics")
+findings.split_panel(split, metric_a, metric_b)
 left, right = st.columns(2)
 with left:
     ui.metric_stats_panel(metric_a, report.metric_a, view.kept)

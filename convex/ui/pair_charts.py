@@ -15,10 +15,12 @@ import pyarrow as pa
 import streamlit as st
 
 from .. import charts
+from ..analytics.split import SplitCorrelation
 from ..metrics.formatting import PERIOD_WORD, change_unit_label, format_change, format_r, periods
 from .analysis import PairView
 from .chart_controls import PLAIN, ChartLook, log_allowed
 from .elements import chart
+from .findings import levels as window_levels
 
 SPREAD_LABELS = {
     "performance": "The performance spread",
@@ -39,6 +41,8 @@ class ChartOptions:
     look: ChartLook = PLAIN
     marks: tuple = ()
     mark_label: str = ""
+    # Two windows' correlations (a screener's link), drawn across them in the rolling correlation.
+    split: SplitCorrelation | None = None
 
     @property
     def extras(self) -> charts.Extras:
@@ -172,9 +176,10 @@ def rolling_correlation(view: PairView, options: ChartOptions) -> None:
     if rc.insufficient:
         st.info(f"Rolling correlation: {rc.insufficient}.")
         return
+    levels = window_levels(options.split) if options.split is not None else []
     _rolling_line(
         view, rc.series, options, window=rc.window, title="Correlation of changes", label="Correlation",
-        text=format_r, domain=(-1, 1),
+        text=format_r, domain=(-1, 1), levels=levels, level_label="Correlation over each window",
     )  # fmt: skip
 
 

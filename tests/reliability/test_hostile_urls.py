@@ -77,7 +77,7 @@ EXPLORER = {
 # Parameters the compare page reads whose rules this oracle does not model (windows of two dates, the
 # scenario section's move and horizon): their links have tests of their own (tests/test_pages.py), and
 # generated keys leave them out.
-UNMODELLED = {"dates", "scenario", "move", "horizon"}
+UNMODELLED = {"dates", "scenario", "move", "horizon", "split", "signal"}
 PICKERS = {"a", "b", "metric"}  # catalog-id pickers, kept in step with the URL by the page itself
 SELECTBOXES = {"transform", "spread", "roll", "window", "scale"}  # bound selectboxes: first option by default
 TOGGLES = {"dual": False, "recessions": True}  # bound toggles and their defaults
