@@ -10,6 +10,7 @@ spec cache (base.cached_spec) keys on them.
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -149,8 +150,23 @@ def legend_row(*labels: str) -> int:
     return 0 if width < 300 else int(-(-width // 50) * 50)
 
 
-def titled(chart, title: str, subtitle: str):
-    """A chart titled with what it shows, its units as the subtitle: a title wraps nothing, so the
-    units never crowd an axis. (Both always given, even empty: a cached spec holds placeholders.)"""
-    params = {"text": title, "subtitle": subtitle, "anchor": "start", "fontSize": 13, "subtitleFontSize": 11}
+def titled(chart, title: str | tuple[str, ...], subtitle: str | tuple[str, ...]):
+    """A chart titled with what it shows, its units as the subtitle, so that no axis title is cut.
+    A title does not wrap: text that may be long comes as its lines (`wrapped`, a tuple: part of the
+    chart's shape for the spec cache, where a str is a label). A chart without a title of its own is
+    titled with its units (Vega draws no subtitle under an empty title)."""
+    params = {
+        "text": list(title) if isinstance(title, tuple) else title,
+        "subtitle": list(subtitle) if isinstance(subtitle, tuple) else subtitle,
+        "anchor": "start", "fontSize": 13, "subtitleFontSize": 11,
+    }  # fmt: skip
     return chart.properties(title=alt.TitleParams(**params))
+
+
+# Characters a title line holds on a phone (about 330 px at 11-13 px type).
+LINE_CHARACTERS = 44
+
+
+def wrapped(text: str, width: int = LINE_CHARACTERS) -> tuple[str, ...]:
+    """`text` as lines of at most `width` characters, broken at spaces."""
+    return tuple(textwrap.wrap(text, width)) or ("",)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .axes import DateTicks, date_ticks_of, key, legend_row, titled, value_axis, x_axis, y_scale
+from .axes import DateTicks, date_ticks_of, key, legend_row, titled, value_axis, wrapped, x_axis, y_scale
 from .base import BASE, COLOR_A, HEIGHT, ChartSpec, cached_spec, crosshair_layer, spec_of
 from .layers import NO_EXTRAS, RECESSION_COLOR, Extras, decorate, recession_layer
 from .values import Shown
@@ -14,7 +14,7 @@ from .values import Shown
 
 @cached_spec
 def _history_spec(
-    name: str, words: str, prefix: str, suffix: str, log: bool, ticks: DateTicks, shade: bool,
+    name: str, words: tuple[str, ...], prefix: str, suffix: str, log: bool, ticks: DateTicks, shade: bool,
     recession_label: str, mark: bool, mark_label: str, row: int,
 ) -> dict:  # fmt: skip
     tooltip = [alt.Tooltip("date_text:N", title="Date"), alt.Tooltip("value_text:N", title=name)]
@@ -29,7 +29,7 @@ def _history_spec(
     line = legend_key.colored(line, name)
     shading = [recession_layer(legend_key, recession_label)] if shade else []
     chart = alt.layer(*shading, line, crosshair_layer(base, tooltip)).properties(height=HEIGHT + 40)
-    return spec_of(titled(chart, "", words))
+    return spec_of(titled(chart, words, ""))
 
 
 def history_chart(values: Shown, *, name: str, log: bool = False, extras: Extras = NO_EXTRAS) -> ChartSpec:
@@ -45,5 +45,5 @@ def history_chart(values: Shown, *, name: str, log: bool = False, extras: Extras
     data, decor = decorate(data, Extras(extras.recessions))  # the explorer marks no dates
     axis = values.axis
     row = legend_row(name, decor[1])
-    return ChartSpec(_history_spec(name, axis.words, axis.prefix, axis.suffix, log,
+    return ChartSpec(_history_spec(name, wrapped(axis.words), axis.prefix, axis.suffix, log,
                                    date_ticks_of(data["date"]), *decor, row), data)  # fmt: skip

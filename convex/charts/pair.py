@@ -14,7 +14,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from .axes import DateTicks, Key, date_ticks_of, key, legend_row, titled, value_axis, x_axis, y_scale
+from .axes import DateTicks, Key, date_ticks_of, key, legend_row, titled, value_axis, wrapped, x_axis, y_scale
 from .base import (
     BAND,
     BASE,
@@ -75,9 +75,9 @@ def _pair_tooltip(name_a: str, name_b: str) -> list:
 
 @cached_spec
 def _side_by_side_spec(
-    name_a: str, name_b: str, words_a: str, words_b: str, prefix_a: str, suffix_a: str, prefix_b: str,
-    suffix_b: str, log_a: bool, log_b: bool, ticks: DateTicks, shade: bool, recession_label: str, mark: bool,
-    mark_label: str,
+    name_a: str, name_b: str, words_a: tuple[str, ...], words_b: tuple[str, ...], prefix_a: str,
+    suffix_a: str, prefix_b: str, suffix_b: str, log_a: bool, log_b: bool, ticks: DateTicks, shade: bool,
+    recession_label: str, mark: bool, mark_label: str,
 ) -> dict:  # fmt: skip
     tooltip = _pair_tooltip(name_a, name_b)
     legend_key = _extras_key([], [], shade, recession_label, mark, mark_label, 0)
@@ -108,15 +108,16 @@ def side_by_side_chart(
     crosshair and zoom; `log_a`/`log_b` draw a panel on a log scale."""
     data, decor = decorate(pair_data(a, b), extras)
     spec = _side_by_side_spec(
-        name_a, name_b, a.axis.words, b.axis.words, a.axis.prefix, a.axis.suffix, b.axis.prefix,
-        b.axis.suffix, log_a, log_b, date_ticks_of(data["date"]), *decor,
+        name_a, name_b, wrapped(a.axis.words), wrapped(b.axis.words), a.axis.prefix, a.axis.suffix,
+        b.axis.prefix, b.axis.suffix, log_a, log_b, date_ticks_of(data["date"]), *decor,
     )  # fmt: skip
     return ChartSpec(spec, data)
 
 
 @cached_spec
 def _overlay_spec(
-    name_a: str, name_b: str, subtitle: str, prefix_a: str, suffix_a: str, prefix_b: str, suffix_b: str,
+    name_a: str, name_b: str, subtitle: tuple[str, ...], prefix_a: str, suffix_a: str, prefix_b: str,
+    suffix_b: str,
     dual_axis: bool, log: bool, ticks: DateTicks, shade: bool, recession_label: str, mark: bool,
     mark_label: str, row: int,
 ) -> dict:  # fmt: skip
@@ -151,7 +152,7 @@ def _overlay_spec(
         )
     extras = _extra_layers(legend_key, shade, recession_label, mark, mark_label)
     chart = alt.layer(*extras, lines, crosshair_layer(base, tooltip)).properties(height=HEIGHT)
-    return spec_of(titled(chart, "", subtitle))
+    return spec_of(titled(chart, subtitle, ""))
 
 
 def _quoted(label: str) -> str:
@@ -167,10 +168,11 @@ def overlay_chart(
     data, decor = decorate(pair_data(a, b), extras)
     if dual_axis:
         names = (f"{name_a} (left axis)", f"{name_b} (right axis)")
-        subtitle = f"Left: {a.axis.words} · right: {b.axis.words}"
+        subtitle = (*wrapped("Left: " + a.axis.words), *wrapped("Right: " + b.axis.words))
     else:
         names = (name_a, name_b)
-        subtitle = a.axis.words if a.axis.words == b.axis.words else f"{a.axis.words} · {b.axis.words}"
+        same = a.axis.words == b.axis.words
+        subtitle = wrapped(a.axis.words if same else f"{a.axis.words} · {b.axis.words}")
     # One axis labels both series' values only when they read alike ("$", "T"); else plain numbers.
     alike = dual_axis or a.axis == dataclasses.replace(b.axis, words=a.axis.words)
     prefix_a, suffix_a = (a.axis.prefix, a.axis.suffix) if alike else ("", "")
@@ -184,7 +186,7 @@ def overlay_chart(
 
 @cached_spec
 def _band_spec(
-    title: str, units: str, value_label: str, band_label: str, ticks: DateTicks, shade: bool,
+    title: str, units: tuple[str, ...], value_label: str, band_label: str, ticks: DateTicks, shade: bool,
     recession_label: str, mark: bool, mark_label: str, row: int,
 ) -> dict:  # fmt: skip
     tooltip = [
@@ -225,7 +227,8 @@ def band_chart(
                                                                             strict=True)]  # fmt: skip
     data, decor = decorate(data, extras)
     row = legend_row(value_label, "Its mean", band_label, *(label for label in decor[1::2] if label))
-    spec = _band_spec(title, units, value_label, band_label, date_ticks_of(data["date"]), *decor, row)
+    ticks = date_ticks_of(data["date"])
+    spec = _band_spec(title, wrapped(units), value_label, band_label, ticks, *decor, row)
     return ChartSpec(spec, data)
 
 

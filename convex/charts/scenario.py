@@ -38,7 +38,7 @@ def _paths_spec(step_title: str, value_title: str) -> dict:
     )
     episodes, median = legend_key.colored(episodes, EPISODES), legend_key.colored(median, MEDIAN)
     zero = BASE.mark_rule(color="#444", strokeWidth=1).encode(y=alt.datum(0))
-    return spec_of(titled(alt.layer(zero, episodes, median).properties(height=HEIGHT), "", value_title))
+    return spec_of(titled(alt.layer(zero, episodes, median).properties(height=HEIGHT), value_title, ""))
 
 
 def episode_paths_chart(paths: pd.DataFrame, *, scale: float, step_title: str, value_title: str) -> ChartSpec:
@@ -69,7 +69,7 @@ def _fan_spec(x_title: str, value_title: str, levels: tuple[str, ...], line_labe
         x=x, y="value:Q", tooltip=tooltip
     )
     layers.append(legend_key.colored(line, line_label))
-    return spec_of(titled(alt.layer(*layers).properties(height=HEIGHT), "", value_title))
+    return spec_of(titled(alt.layer(*layers).properties(height=HEIGHT), value_title, ""))
 
 
 def fan_chart(

@@ -13,6 +13,7 @@ from .data import get_loader, get_store, metric, pairs_with_data, try_load
 from .elements import (
     STATS_WINDOWS,
     chart,
+    close_sidebar_after_changes_on_narrow_screens,
     data_origin,
     footer,
     humanize_age,
@@ -46,6 +47,7 @@ __all__ = [
     "chart",
     "check_url",
     "clear_caches",
+    "close_sidebar_after_changes_on_narrow_screens",
     "data_origin",
     "describe_metric",
     "ensure_app_navigation",

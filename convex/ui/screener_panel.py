@@ -84,6 +84,7 @@ def table(
             ],
             "A": t["name_a"] + t["sample"].map({True: " (sample)", False: ""}),
             "B": t["name_b"],
+            "Pair": t["name_a"] + t["sample"].map({True: " (sample)", False: ""}) + " vs " + t["name_b"],
             "Frequency": t["frequency"],
             f"r, {screening.LONG_WORDS[long]} before": t["r_long"],
             f"r, last {screening.RECENT_WORDS[recent]}": t["r_recent"],
@@ -110,6 +111,18 @@ def table(
     )
 
 
+def column_order(recent: str, long: str) -> list[str]:
+    """The columns shown, those that matter first (a phone shows the first few, the rest scroll):
+    the pair, how much its correlation changed, the corrected q-value, the link; then the evidence.
+    A and B stay in the table (its download) but are shown as the pair."""
+    return [
+        "Pair", "Change", "q (BH)", "Open",
+        f"r, {screening.LONG_WORDS[long]} before", f"r, last {screening.RECENT_WORDS[recent]}", "p",
+        "Lead before", "Lead recent", "Lead-lag", "Spread z", "Frequency", "Ends", "Changes (recent)",
+        "Changes (long)",
+    ]  # fmt: skip
+
+
 def lag_words() -> str:
     return ", ".join(periods(k, f) for f, k in SCREEN_MAX_LAG.items())
 
@@ -117,6 +130,10 @@ def lag_words() -> str:
 def column_config(recent: str, long: str) -> dict:
     r = st.column_config.NumberColumn
     return {
+        # Pinned and of medium width: a phone still shows the change, q and the link beside it.
+        "Pair": st.column_config.TextColumn(
+            "Pair", pinned=True, width="medium", help="A vs B, as the compare page opens them"
+        ),
         "Open": st.column_config.LinkColumn(
             "Open",
             display_text="Compare",

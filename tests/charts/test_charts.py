@@ -139,8 +139,10 @@ def test_cached_specs_are_copies_the_caller_may_change():
 
 # Labels of any text, placeholders of the spec cache among them.
 LABELS = st.one_of(
-    st.text(max_size=24), st.sampled_from(["@@name_a@@", '"@@name_b@@"', "@@title@@ x", '"', "\\"])
+    st.text(max_size=24),
+    st.sampled_from(["@@name_a@@", '"@@name_b@@"', "@@title@@ x", '"', "\\", "two\nlines"]),
 )
+LINES = st.lists(LABELS, min_size=1, max_size=3).map(tuple)  # a title's lines (axes.wrapped): shape
 TICKS = st.sampled_from([("day", 1, "%b %-d", "%b %-d, %Y"), ("year", 5, "%Y", "%Y")])
 DECOR = (st.booleans(), LABELS, st.booleans(), LABELS)  # shade, its label, mark, its label
 ROWS = st.sampled_from([0, 400])
@@ -148,13 +150,13 @@ DOMAINS = st.sampled_from([None, (-1, 1)])
 SPEC_BUILDERS = {
     "side by side": (
         pair_charts._side_by_side_spec,
-        st.tuples(*[LABELS] * 8, st.booleans(), st.booleans(), TICKS, *DECOR),
+        st.tuples(LABELS, LABELS, LINES, LINES, *[LABELS] * 4, st.booleans(), st.booleans(), TICKS, *DECOR),
     ),
     "overlay": (
         pair_charts._overlay_spec,
-        st.tuples(*[LABELS] * 7, st.booleans(), st.booleans(), TICKS, *DECOR, ROWS),
+        st.tuples(LABELS, LABELS, LINES, *[LABELS] * 4, st.booleans(), st.booleans(), TICKS, *DECOR, ROWS),
     ),
-    "band": (pair_charts._band_spec, st.tuples(*[LABELS] * 4, TICKS, *DECOR, ROWS)),
+    "band": (pair_charts._band_spec, st.tuples(LABELS, LINES, LABELS, LABELS, TICKS, *DECOR, ROWS)),
     "rolling": (
         pair_charts._rolling_spec,
         st.tuples(*[LABELS] * 3, DOMAINS, TICKS, *DECOR, st.booleans(), LABELS, ROWS),
@@ -166,7 +168,7 @@ SPEC_BUILDERS = {
     ),
     "history": (
         metric_charts._history_spec,
-        st.tuples(*[LABELS] * 4, st.booleans(), TICKS, *DECOR, ROWS),
+        st.tuples(LABELS, LINES, LABELS, LABELS, st.booleans(), TICKS, *DECOR, ROWS),
     ),
     "episode paths": (scenario_charts._paths_spec, st.tuples(LABELS, LABELS)),
     "fan": (scenario_charts._fan_spec, st.tuples(LABELS, LABELS, st.just(("95", "80")), LABELS)),
