@@ -172,7 +172,8 @@ _NARROW_SIDEBAR = Path(__file__).with_name("narrow_sidebar.js")
 
 
 @functools.lru_cache(maxsize=1)
-def _narrow_sidebar_script() -> str:
+def narrow_sidebar_script() -> str:
+    """The script as the page sends it (tests tell it from anything a link could bring)."""
     return f"<script>{_NARROW_SIDEBAR.read_text()}</script>"
 
 
@@ -180,7 +181,7 @@ def close_sidebar_after_changes_on_narrow_screens() -> None:
     """On a phone the sidebar covers the page: after a control in it changes the view, close it
     (narrow_sidebar.js, our own script, run once per page load)."""
     with st.sidebar:
-        st.html(_narrow_sidebar_script(), unsafe_allow_javascript=True)
+        st.html(narrow_sidebar_script(), unsafe_allow_javascript=True)
 
 
 def chart(spec: ChartSpec) -> None:

@@ -154,8 +154,10 @@ def test_fred_units_and_frequency_round_trip_and_apply_to_charts_and_statistics(
     assert "Fed Balance Sheet: Percent Change from Year Ago of monthly averages" in note
     assert "aggregation, then units" in note
     assert any("Aligned monthly" in c.value for c in at.caption)  # the statistics are of monthly values
-    spec = json.dumps(chart_specs(at)[0])
-    assert "Percent Change from Year Ago of monthly averages" in spec
+    panels = chart_specs(at)[0]["vconcat"]  # each panel's units, in lines that fit a phone
+    assert [" ".join(p["title"]["subtitle"]) for p in panels] == [
+        "Percent Change from Year Ago of monthly averages"
+    ] * 2
     # Each drawn value is the year-ago percent change of a month's average of what is stored.
     stored = Store().read_series("spy")
     months = stored.resample("MS").mean()
