@@ -8,6 +8,7 @@ import streamlit as st
 
 from convex import ui
 from convex.analytics.align import LOOKBACKS, lookback_label
+from convex.analytics.fred_units import FredView
 from convex.content.words import short_name
 from convex.data.loaded import LoadedSeries, NoDataError
 from convex.metrics.catalog import catalog
@@ -268,7 +269,9 @@ if missing:
 
 published = [loaded[a_id], loaded[b_id]]
 # FRED's units and frequency, when chosen, apply to everything below: header, charts, statistics.
-la, lb = (fred_controls.processed(ls, fred_view) for ls in published)
+(la, lb), units_refused = fred_controls.apply(published, fred_view)
+if units_refused:
+    st.warning(units_refused, icon=":material/functions:")
 choice = analysis.Choice(span, stats_window, None if roll == "Auto" else int(roll), spread_kind)
 view = analysis.pair_view(la, lb, choice)
 report = view.report
@@ -353,7 +356,7 @@ thinned_note = pair_charts.display(view)[1]
 if thinned_note:
     st.caption(thinned_note)
 chart_controls.recession_note(look, aligned.start, aligned.end)
-st.caption(fred_controls.units_note(fred_view, [la, lb], published))
+st.caption(fred_controls.units_note(fred_view if not units_refused else FredView(), [la, lb], published))
 
 # ------------------------------------------------------------ statistics
 st.subheader("Statistics")

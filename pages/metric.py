@@ -6,6 +6,7 @@ import streamlit as st
 
 from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
+from convex.analytics.fred_units import FredView
 from convex.data.loaded import NoDataError
 from convex.metrics.formatting import PERIOD_WORD, format_change, format_value
 from convex.ui import analysis, chart_controls, formula_input, fred_controls, related, upload_input, windows
@@ -65,7 +66,10 @@ if isinstance(loaded, NoDataError):
     st.stop()
 
 published = loaded
-loaded = fred_controls.processed(loaded, fred_view)
+(loaded,), units_refused = fred_controls.apply([published], fred_view)
+if units_refused:
+    st.warning(units_refused, icon=":material/functions:")
+    fred_view = FredView()
 metric = loaded.metric  # its units and frequency as chosen
 mstats = analysis.metric_statistics(loaded, window)
 label, color = ui.provenance_badge(loaded)

@@ -73,6 +73,23 @@ def processed(loaded: LoadedSeries, view: FredView) -> LoadedSeries:
     return loaded if view.as_published else _processed(loaded, view, store_location())
 
 
+def apply(published: list[LoadedSeries], view: FredView) -> tuple[list[LoadedSeries], str | None]:
+    """The page's series as the view asks, or, when that leaves one of them without a value (a
+    change from a year ago of less than a year of data), all as published and a notice saying why:
+    the series on a page are always in the same units."""
+    shown = [processed(ls, view) for ls in published]
+    empty = [(now, before) for now, before in zip(shown, published, strict=True) if now.series.empty]
+    if not empty:
+        return shown, None
+    now, before = empty[0]
+    s = before.series
+    return published, (
+        f"{before.metric.name} has no values as {now.metric.processing}: its {len(s):,} observations "
+        f"({s.index[0]:%Y-%m-%d} to {s.index[-1]:%Y-%m-%d}) are too few, so the page shows the series as "
+        "published."
+    )
+
+
 def units_note(view: FredView, shown: list[LoadedSeries], originals: list[LoadedSeries]) -> str:
     """Which units the charts and statistics use, in one line."""
     if view.as_published or not any(s.metric.processing for s in shown):

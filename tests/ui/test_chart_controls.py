@@ -179,3 +179,14 @@ def test_a_link_with_units_the_page_does_not_offer_falls_back_with_a_notice(stor
     at = run(a="walcl", b="spy", units="log", freq="d")
     assert at.selectbox(key="units").value == "lin" and at.selectbox(key="freq").value is None
     assert sum("is not valid here" in w.value for w in at.warning) == 2
+
+
+def test_units_that_leave_a_series_without_values_are_refused_with_its_dates(store):
+    short = synthetic_series("qqq", years=0.3, seed=11)
+    store.write_series("qqq", short, provenance="live", source="test")
+    at = run(a="qqq", b="spy", units="pc1")
+    notice = next(w.value for w in at.warning if "has no values as Percent Change from Year Ago" in w.value)
+    assert (
+        f"its {len(short):,} observations ({short.index[0]:%Y-%m-%d} to {short.index[-1]:%Y-%m-%d})" in notice
+    )
+    assert chart_specs(at) and "Units: each series as published" in texts(at)
