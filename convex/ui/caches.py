@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import analysis, data, related
+from . import analysis, data, fred_controls, related
 
 
 def clear_caches() -> None:
@@ -15,5 +15,6 @@ def clear_caches() -> None:
         data._recent_loads,
         data._pairs_with_data,
         data._recessions,
+        fred_controls._processed,
     ):
         cached.clear()
