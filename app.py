@@ -11,6 +11,7 @@ st.set_page_config(page_title="Convex", page_icon="📈", layout="wide")
 ui.apply_secrets()
 refuse_client_cache_clearing()  # a visitor cannot empty every user's caches
 ensure_digest_feed(Path(__file__).with_name("static"))
+ui.close_sidebar_after_changes_on_narrow_screens()
 
 pages = [
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", default=True),

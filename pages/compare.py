@@ -8,6 +8,7 @@ import streamlit as st
 
 from convex import ui
 from convex.analytics.align import LOOKBACKS, lookback_label
+from convex.analytics.fred_units import FredView
 from convex.api.views import compare_dict
 from convex.content.words import short_name
 from convex.data.loaded import LoadedSeries, NoDataError
@@ -16,8 +17,11 @@ from convex.metrics.formatting import PERIOD_WORD, day_text, format_change, form
 from convex.metrics.metric import FORMULA_DOMAIN
 from convex.ui import (
     analysis,
+    chart_controls,
     digest_signup,
+    findings,
     formula_input,
+    fred_controls,
     pair_charts,
     pair_panel,
     related,
@@ -47,6 +51,11 @@ URL_DEFAULTS = {
     "roll": ROLL_OPTIONS[0],
     "window": next(iter(ui.STATS_WINDOWS)),
     "view": VIEWS[0],
+    "scale": chart_controls.SCALES[0],
+    "recessions": True,
+    **fred_controls.DEFAULTS,
+    "split": None,
+    "signal": None,
     "scenario": False,
     "move": None,
     "horizon": None,
@@ -87,10 +96,15 @@ notices = ui.check_url(
         "window": list(ui.STATS_WINDOWS),
         "dual": None,
         "view": VIEWS,
+        "scale": chart_controls.SCALES,
+        "recessions": None,
+        **fred_controls.URL_VALUES,
         "scenario": None,
         "move": scenario_panel.valid_move,
         "horizon": scenario_panel.valid_horizon,
         "dates": windows.valid_dates,
+        "split": findings.valid_day,
+        "signal": findings.valid_day,
     },
     first_value=["lookback"],
 )
@@ -119,9 +133,10 @@ with st.sidebar:
         DEFAULT_LOOKBACK,
         notices,
         "Statistics and charts use the aligned data dated after the last common date minus this span.",
-        on_change=windows.clear_dates,
+        on_change=lambda: (windows.clear_dates(), findings.clear()),
     )
     dates = windows.dates_from_url()
+    opened_to_show = findings.from_url()
     windows.dates_control(dates)
     # Exact dates, when set, take the lookback's place everywhere the window is used.
     span = dates or lookback
@@ -141,6 +156,8 @@ with st.sidebar:
         bind="query-params",
         help="Each series on its own y axis in the overlay chart.",
     )
+    look = chart_controls.controls()
+    fred_view = fred_controls.controls()
     spread_kind = SPREADS[
         st.selectbox(
             "Spread",
@@ -252,7 +269,11 @@ if missing:
     offer_pairs(f"No data to compare yet. {reasons}")
     st.stop()
 
-la, lb = loaded[a_id], loaded[b_id]
+published = [loaded[a_id], loaded[b_id]]
+# FRED's units and frequency, when chosen, apply to everything below: header, charts, statistics.
+(la, lb), units_refused = fred_controls.apply(published, fred_view)
+if units_refused:
+    st.warning(units_refused, icon=":material/functions:")
 choice = analysis.Choice(span, stats_window, None if roll == "Auto" else int(roll), spread_kind)
 view = analysis.pair_view(la, lb, choice)
 report = view.report
@@ -335,7 +356,9 @@ with share_slot, st.popover("Share this view", icon=":material/share:"):
             "deployment's store” under Your data and use it again.",
             icon=":material/link_off:",
         )
-chart_options = pair_charts.ChartOptions(transform, dual_axis, spread_kind)
+marks, mark_label = findings.marks(opened_to_show, metric_a)
+split = findings.split_of(view, opened_to_show["split"])
+chart_options = pair_charts.ChartOptions(transform, dual_axis, spread_kind, look, marks, mark_label, split)
 for name, tab in zip(VIEWS, views, strict=True):
     with tab:
         if tab.open:
@@ -343,9 +366,12 @@ for name, tab in zip(VIEWS, views, strict=True):
 thinned_note = pair_charts.display(view)[1]
 if thinned_note:
     st.caption(thinned_note)
+chart_controls.recession_note(look, aligned.start, aligned.end)
+st.caption(fred_controls.units_note(fred_view if not units_refused else FredView(), [la, lb], published))
 
 # ------------------------------------------------------------ statistics
 st.subheader("Statistics")
+findings.split_panel(split, metric_a, metric_b)
 left, right = st.columns(2)
 with left:
     ui.metric_stats_panel(metric_a, report.metric_a, view.kept)

@@ -6,9 +6,10 @@ import streamlit as st
 
 from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
+from convex.analytics.fred_units import FredView
 from convex.data.loaded import NoDataError
 from convex.metrics.formatting import PERIOD_WORD, format_change, format_value
-from convex.ui import analysis, formula_input, related, upload_input, windows
+from convex.ui import analysis, chart_controls, formula_input, fred_controls, related, upload_input, windows
 
 ui.ensure_app_navigation()
 
@@ -21,7 +22,14 @@ options = (
     + upload_input.upload_options(("metric",), formula_notices)
 )
 notices = ui.check_url(
-    {"metric": options, "lookback": list(LOOKBACKS), "window": list(ui.STATS_WINDOWS)},
+    {
+        "metric": options,
+        "lookback": list(LOOKBACKS),
+        "window": list(ui.STATS_WINDOWS),
+        "scale": chart_controls.SCALES,
+        "recessions": None,
+        **fred_controls.URL_VALUES,
+    },
     first_value=["lookback"],
 )
 notices = formula_notices + [n for n in notices if "“metric”" not in n]
@@ -39,6 +47,8 @@ with st.sidebar:
         key="window",
         bind="query-params",
     )
+    look = chart_controls.controls()
+    fred_view = fred_controls.controls()
 
 for text in notices:
     st.warning(text, icon=":material/link_off:")
@@ -55,6 +65,12 @@ if isinstance(loaded, NoDataError):
     ui.footer([metric])
     st.stop()
 
+published = loaded
+(loaded,), units_refused = fred_controls.apply([published], fred_view)
+if units_refused:
+    st.warning(units_refused, icon=":material/functions:")
+    fred_view = FredView()
+metric = loaded.metric  # its units and frequency as chosen
 mstats = analysis.metric_statistics(loaded, window)
 c1, c2, c3 = st.columns(3)
 one = mstats.change_over("1 period")
@@ -96,10 +112,15 @@ if loaded.stale:
 
 start = ui.lookback_start(loaded.series, lookback)
 history = loaded.series[loaded.series.index > start] if start is not None else loaded.series
-shown, note = charts.thin_for_display(history.to_frame("value"))
-ui.chart(charts.history_chart(shown["value"], name=metric.name, units=metric.units))
+thinned, note = charts.thin_for_display(history.to_frame("value"))
+drawn = charts.shown(thinned["value"], metric, "level", PERIOD_WORD[loaded.frequency])
+log = chart_controls.log_allowed(look, drawn, metric.name)
+ui.chart(charts.history_chart(drawn, name=metric.name, log=log, extras=charts.Extras(look.recessions)))
 if note:
     st.caption(note)
+if len(history):
+    chart_controls.recession_note(look, history.index[0], history.index[-1])
+st.caption(fred_controls.units_note(fred_view, [loaded], [published]))
 
 ui.metric_stats_panel(metric, mstats)
 

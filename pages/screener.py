@@ -134,7 +134,11 @@ else:
         st.info("No pair's lead-lag shifted between the two windows.", icon=":material/filter_alt_off:")
     else:
         st.dataframe(
-            shown, hide_index=True, column_config=screener_panel.column_config(recent, long), height=560
+            shown,
+            hide_index=True,
+            column_config=screener_panel.column_config(recent, long),
+            column_order=screener_panel.column_order(recent, long),
+            height=560,
         )
     if listed > SHOWN:
         st.caption(f"The {SHOWN} smallest p-values of {listed:,} pairs.")

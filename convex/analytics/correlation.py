@@ -62,6 +62,19 @@ def fisher_interval(r: float, n: float) -> tuple[float, float]:
     return math.tanh(z - half), math.tanh(z + half)
 
 
+def fisher_difference(r_before, n_before, r_after, n_after):
+    """The test of two correlations from separate windows differing: z of the difference of their
+    Fisher z's, each at its (effective) size, and its two-sided p-value; NaN where a size is 3 or
+    less. Works on numbers and on arrays (the screener's every pair at once)."""
+    with np.errstate(all="ignore"):
+        z_before = np.arctanh(np.clip(r_before, -0.999999, 0.999999))
+        z_after = np.arctanh(np.clip(r_after, -0.999999, 0.999999))
+        se = np.sqrt(1.0 / (np.asarray(n_before, float) - 3) + 1.0 / (np.asarray(n_after, float) - 3))
+        z = (z_after - z_before) / se
+    z = np.where((np.asarray(n_before, float) > 3) & (np.asarray(n_after, float) > 3), z, np.nan)
+    return z, 2 * stats.norm.sf(np.abs(z))
+
+
 @dataclass(frozen=True)
 class Pearson:
     r: float | None = None

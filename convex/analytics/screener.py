@@ -41,6 +41,7 @@ from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
 from convex.analytics.align import FREQUENCY_RANK, MAX_PERIOD_DAYS
+from convex.analytics.correlation import fisher_difference
 from convex.analytics.lead_lag import lead_lag_max_lag
 from convex.analytics.pair_data import MIN_OBSERVATIONS, SIGNIFICANCE_LEVEL, autocorrelation_lags
 
@@ -341,12 +342,7 @@ def _finish(t: pd.DataFrame) -> pd.DataFrame:
     t = t.astype({"n_long": float, "n_recent": float, "r_long": float, "r_recent": float})
     n_eff_long = t["n_long"] / t["factor_long"].astype(float)
     n_eff_recent = t["n_recent"] / t["factor_recent"].astype(float)
-    with np.errstate(all="ignore"):
-        z_long = np.arctanh(t["r_long"].clip(-0.999999, 0.999999))
-        z_recent = np.arctanh(t["r_recent"].clip(-0.999999, 0.999999))
-        se = np.sqrt(1.0 / (n_eff_long - 3) + 1.0 / (n_eff_recent - 3))
-        z = (z_recent - z_long) / se
-    z = z.where((n_eff_long > 3) & (n_eff_recent > 3))
+    z, pvalue = fisher_difference(t["r_long"], n_eff_long, t["r_recent"], n_eff_recent)
     leads = t[["lead_long", "lead_recent"]].astype(float).fillna(0.0)
     return t.assign(
         # Both windows long enough to search (an r at some lag), and the calls differ.
@@ -357,7 +353,7 @@ def _finish(t: pd.DataFrame) -> pd.DataFrame:
         n_effective_long=n_eff_long,
         n_effective_recent=n_eff_recent,
         z=z,
-        pvalue=2 * sps.norm.sf(np.abs(z)),
+        pvalue=pvalue,
     )
 
 

@@ -52,6 +52,21 @@ def date_window(text: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return first, last
 
 
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def day(text: str) -> pd.Timestamp | None:
+    """A single date written "YYYY-MM-DD" (a real one, in DATES_YEARS); None for anything else."""
+    match = _DAY.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    try:
+        value = pd.Timestamp(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    return value if DATES_YEARS[0] <= value.year <= DATES_YEARS[1] else None
+
+
 def dates_text(first: pd.Timestamp, last: pd.Timestamp) -> str:
     return f"{first:%Y-%m-%d}..{last:%Y-%m-%d}"
 

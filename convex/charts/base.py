@@ -2,9 +2,10 @@
 zoom, and the cache of specs by shape. Chart builders: data in, a Vega-Lite spec (authored with Altair)
 and its data out. No streamlit.
 
-Every time chart gets tooltips, a crosshair that follows the pointer and x-zoom (drag to pan,
-wheel to zoom, double-click to reset). Statistics always use the full data; only what is drawn
-is thinned (see `thin_for_display`).
+Every time chart gets tooltips (the date and each value written in its metric's units), a
+crosshair that follows the pointer and x-zoom (drag to pan, wheel to zoom, double-click to reset);
+axes and legends are in axes.py, recession shading and marked dates in layers.py. Statistics
+always use the full data; only what is drawn is thinned (see `thin_for_display`).
 
 Building a layered Altair chart costs 30-150 ms here, more than everything else on the page. The
 spec of each chart depends only on its shape (its options) and its labels (names, units, titles),
@@ -71,6 +72,12 @@ def spec_of(chart: alt.TopLevelMixin) -> dict:
     # Validating against the Vega-Lite schema costs more than building the spec; tests/test_charts.py
     # validates every builder's output instead.
     spec = strip(chart.to_dict(validate=False))
+    # The chart's height is its plot's: legends and titles above it add to the height, never take
+    # from it (Streamlit's default, "fit", squeezes the plot under a legend of several rows).
+    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    # Room around the chart for the tops of titles and the ends of axis labels, which a chart's
+    # own bounds would cut (checked in a browser: tests/e2e/test_charts_browser.py).
+    spec.setdefault("padding", {"left": 4, "top": 8, "right": 8, "bottom": 4})
     spec.get("datasets", {}).pop("empty", None)
     if not spec.get("datasets"):
         spec.pop("datasets", None)
@@ -91,6 +98,8 @@ def cached_spec(builder):
     template = lru_cache(maxsize=256)(builder)
 
     def build(*args) -> dict:
+        if any("@@" in repr(value) for value in args if not isinstance(value, str)):
+            return builder(*args)  # shape text that looks like a placeholder: not from a template
         labels = {name: value for name, value in zip(names, args, strict=True) if isinstance(value, str)}
         shape = [f"@@{name}@@" if name in labels else value for name, value in zip(names, args, strict=True)]
         return _put_labels(template(*shape), labels)
@@ -106,12 +115,16 @@ def _put_labels(node, labels: dict[str, str]):
     if isinstance(node, list):
         return [_put_labels(value, labels) for value in node]
     if isinstance(node, str) and "@@" in node:
-        return _LABEL.sub(lambda m: json.dumps(labels[m[1]]) if m[1] else labels[m[2]], node)
+        return _LABEL.sub(lambda m: _label(m, labels), node)
     return node
 
 
-def x_axis(title: str | None = None) -> alt.X:
-    return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", labelOverlap=True))
+def _label(match: re.Match, labels: dict[str, str]) -> str:
+    """A placeholder's label; text that only looks like one (a shape argument's text) stays."""
+    name = match[1] or match[2]
+    if name not in labels:
+        return match[0]
+    return json.dumps(labels[name]) if match[1] else labels[name]
 
 
 # Named, so that a chart's spec is the same on every rerun.
@@ -121,10 +134,6 @@ HOVER = alt.selection_point(
 ZOOM = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
 # Charts built without data read the data Streamlit attaches at the top level.
 BASE = alt.Chart()
-
-
-def date_tooltip(title: str = "Date") -> alt.Tooltip:
-    return alt.Tooltip("date:T", title=title, format="%Y-%m-%d")
 
 
 def crosshair_layer(base: alt.Chart, tooltip: list, *, params: bool = True) -> alt.LayerChart:

@@ -1,35 +1,49 @@
-"""The metric explorer's chart: one metric's history."""
+"""The metric explorer's chart: one metric's history, in the header's units, with recession
+shading."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from .base import (
-    BASE,
-    COLOR_A,
-    HEIGHT,
-    ChartSpec,
-    cached_spec,
-    crosshair_layer,
-    date_tooltip,
-    spec_of,
-    x_axis,
-)
+from .axes import DateTicks, date_ticks_of, key, legend_row, titled, value_axis, wrapped, x_axis, y_scale
+from .base import BASE, COLOR_A, HEIGHT, ChartSpec, cached_spec, crosshair_layer, spec_of
+from .layers import NO_EXTRAS, RECESSION_COLOR, Extras, decorate, recession_layer
+from .values import Shown
 
 
 @cached_spec
-def _history_spec(name: str, units: str) -> dict:
-    tooltip = [date_tooltip(), alt.Tooltip("value:Q", title=name, format=",.4~f")]
-    base = BASE.encode(x=x_axis())
-    line = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(
-        y=alt.Y("value:Q", title=units, scale=alt.Scale(zero=False))
+def _history_spec(
+    name: str, words: tuple[str, ...], prefix: str, suffix: str, log: bool, ticks: DateTicks, shade: bool,
+    recession_label: str, mark: bool, mark_label: str, row: int,
+) -> dict:  # fmt: skip
+    tooltip = [alt.Tooltip("date_text:N", title="Date"), alt.Tooltip("value_text:N", title=name)]
+    labels, colors = [name], [COLOR_A]
+    if shade:
+        labels, colors = [*labels, recession_label], [*colors, RECESSION_COLOR]
+    legend_key = key(tuple(labels), tuple(colors), row=row)
+    base = BASE.encode(x=x_axis(ticks))
+    line = base.mark_line(strokeWidth=1.6).encode(
+        y=alt.Y("value:Q", title=None, scale=y_scale(log), axis=value_axis(prefix, suffix))
     )
-    return spec_of(alt.layer(line, crosshair_layer(base, tooltip)).properties(height=HEIGHT + 40))
+    line = legend_key.colored(line, name)
+    shading = [recession_layer(legend_key, recession_label)] if shade else []
+    chart = alt.layer(*shading, line, crosshair_layer(base, tooltip)).properties(height=HEIGHT + 40)
+    return spec_of(titled(chart, words, ""))
 
 
-def history_chart(series: pd.Series, *, name: str, units: str) -> ChartSpec:
-    """One metric's history (the explorer page)."""
-    data = series.rename("value").reset_index()
-    data.columns = ["date", "value"]
-    return ChartSpec(_history_spec(name, units), data)
+def history_chart(values: Shown, *, name: str, log: bool = False, extras: Extras = NO_EXTRAS) -> ChartSpec:
+    """One metric's history (the explorer page), as `values.shown` drew it."""
+    data = pd.DataFrame(
+        {
+            "date": values.values.index,
+            "value": values.values.to_numpy(),
+            "value_text": values.text.to_numpy(),
+            "date_text": values.values.index.strftime("%a %Y-%m-%d"),
+        }
+    )
+    data, decor = decorate(data, Extras(extras.recessions))  # the explorer marks no dates
+    axis = values.axis
+    row = legend_row(name, decor[1])
+    return ChartSpec(_history_spec(name, wrapped(axis.words), axis.prefix, axis.suffix, log,
+                                   date_ticks_of(data["date"]), *decor, row), data)  # fmt: skip

@@ -1,14 +1,20 @@
-"""The compare page's charts of a pair: side by side, overlay, spread band, rolling line, lead-lag and
-scatter, and the transforms they draw (level, rebased, z-score, change)."""
+"""The compare page's time charts of a pair: side by side, overlay, spread band and rolling line.
+
+Each takes the series as `values.shown` made them (drawn in the header's scale, each value's text
+in its units) and what the chart adds (`layers.Extras`: recession shading, marked dates), and
+returns a spec cached by shape (base.cached_spec) with its data. Every chart has one legend naming
+each line, band, shading and marker, its units in its title, and date ticks chosen from its window.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
+from .axes import DateTicks, Key, date_ticks_of, key, legend_row, titled, value_axis, wrapped, x_axis, y_scale
 from .base import (
     BAND,
     BASE,
@@ -16,263 +22,283 @@ from .base import (
     COLOR_B,
     HEIGHT,
     HOVER,
-    MAX_POINTS,
     ChartSpec,
     cached_spec,
     crosshair_layer,
-    date_tooltip,
     spec_of,
-    x_axis,
 )
+from .layers import MARK_COLOR, NO_EXTRAS, RECESSION_COLOR, Extras, decorate, mark_layer, recession_layer
+from .values import Shown
+
+MEAN_COLOR = "#5c6b7a"
 
 
-def transform_series(series: pd.Series, transform: str, change: str) -> pd.Series:
-    """The series as the chart transform asks: level, rebased to 100, z-score or change."""
-    series = series.dropna()
-    match transform:
-        case "rebased":
-            first = series.iloc[0] if len(series) else np.nan
-            if first == 0 or not np.isfinite(first):
-                return series * np.nan
-            return 100 * series / first
-        case "zscore":
-            std = series.std()
-            return (series - series.mean()) / std if std and np.isfinite(std) else series * 0
-        case "change":
-            return series.pct_change() * 100 if change == "pct" else series.diff()
-    return series
+def _extras_key(
+    labels: list[str], colors: list[str], shade: bool, recession_label: str, mark: bool, mark_label: str,
+    row: int,
+):  # fmt: skip
+    """The chart's legend: its own entries, then the shading and the marks when it has them."""
+    if shade:
+        labels, colors = [*labels, recession_label], [*colors, RECESSION_COLOR]
+    if mark:
+        labels, colors = [*labels, mark_label], [*colors, MARK_COLOR]
+    return key(tuple(labels), tuple(colors), row=row)
 
 
-def transform_units(units: str, transform: str, change: str) -> str:
-    return {
-        "rebased": "Rebased (start = 100)",
-        "zscore": "Z-score (std devs from mean)",
-        "change": "% change per period" if change == "pct" else f"Change per period ({units})",
-    }.get(transform, units)
+def _extra_layers(legend_key: Key, shade: bool, recession_label: str, mark: bool, mark_label: str) -> list:
+    layers = [recession_layer(legend_key, recession_label)] if shade else []
+    return layers + ([mark_layer(legend_key, mark_label)] if mark else [])
+
+
+def pair_data(a: Shown, b: Shown) -> pd.DataFrame:
+    """The rows the pair charts read: date, a and b as drawn, their texts and the date's."""
+    index = a.values.index.union(b.values.index)
+    return pd.DataFrame(
+        {
+            "date": index,
+            "a": a.values.reindex(index).to_numpy(),
+            "b": b.values.reindex(index).to_numpy(),
+            "a_text": a.text.reindex(index).fillna("n/a").to_numpy(),
+            "b_text": b.text.reindex(index).fillna("n/a").to_numpy(),
+            "date_text": index.strftime("%a %Y-%m-%d"),
+        }
+    )
 
 
 def _pair_tooltip(name_a: str, name_b: str) -> list:
     return [
-        date_tooltip(),
-        alt.Tooltip("a:Q", title=name_a, format=",.4~f"),
-        alt.Tooltip("b:Q", title=name_b, format=",.4~f"),
+        alt.Tooltip("date_text:N", title="Date"),
+        alt.Tooltip("a_text:N", title=name_a),
+        alt.Tooltip("b_text:N", title=name_b),
     ]
 
 
-def _pair_data(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"date": frame.index, "a": frame["a"].to_numpy(), "b": frame["b"].to_numpy()})
-
-
 @cached_spec
-def _side_by_side_spec(name_a: str, name_b: str, units_a: str, units_b: str) -> dict:
+def _side_by_side_spec(
+    name_a: str, name_b: str, words_a: tuple[str, ...], words_b: tuple[str, ...], prefix_a: str,
+    suffix_a: str, prefix_b: str, suffix_b: str, log_a: bool, log_b: bool, ticks: DateTicks, shade: bool,
+    recession_label: str, mark: bool, mark_label: str,
+) -> dict:  # fmt: skip
     tooltip = _pair_tooltip(name_a, name_b)
+    legend_key = _extras_key([], [], shade, recession_label, mark, mark_label, 0)
 
-    def panel(column: str, name: str, units: str, color: str, *, params: bool) -> alt.LayerChart:
-        base = BASE.encode(x=x_axis())
-        line = base.mark_line(color=color, strokeWidth=1.6).encode(
-            y=alt.Y(f"{column}:Q", title=units, scale=alt.Scale(zero=False))
-        )
+    def panel(column, name, words, prefix, suffix, log, color, *, params: bool) -> alt.LayerChart:
+        base = BASE.encode(x=x_axis(ticks))
+        y = alt.Y(f"{column}:Q", title=None, scale=y_scale(log), axis=value_axis(prefix, suffix))
+        line = base.mark_line(color=color, strokeWidth=1.6).encode(y=y)
         dot = base.mark_circle(color=color, size=40).encode(
             y=f"{column}:Q", opacity=alt.condition(HOVER, alt.value(1), alt.value(0))
         )
         crosshair = crosshair_layer(base.encode(y=f"{column}:Q"), tooltip, params=params)
-        return alt.layer(line, dot, crosshair).properties(title=name, height=int(HEIGHT / 1.3))
+        extras = _extra_layers(legend_key, shade, recession_label, mark, mark_label)
+        chart = alt.layer(*extras, line, dot, crosshair).properties(height=int(HEIGHT / 1.3))
+        return titled(chart, name, words)
 
-    top = panel("a", name_a, units_a, COLOR_A, params=True)
-    bottom = panel("b", name_b, units_b, COLOR_B, params=False)
-    # Streamlit does not fit a concatenation of layers to the page; fit-x (padding included) does.
-    fit = alt.AutoSizeParams(type="fit-x", contains="padding")
-    return spec_of(alt.vconcat(top, bottom, spacing=8).resolve_scale(x="shared").properties(autosize=fit))
+    top = panel("a", name_a, words_a, prefix_a, suffix_a, log_a, COLOR_A, params=True)
+    bottom = panel("b", name_b, words_b, prefix_b, suffix_b, log_b, COLOR_B, params=False)
+    # Fitted to the page's width as every chart is (base.spec_of).
+    return spec_of(alt.vconcat(top, bottom, spacing=12).resolve_scale(x="shared", color="shared"))
 
 
 def side_by_side_chart(
-    frame: pd.DataFrame, *, name_a: str, name_b: str, units_a: str, units_b: str
-) -> ChartSpec:
-    """Two stacked panels, each in its own units, sharing the x axis, crosshair and zoom."""
-    return ChartSpec(_side_by_side_spec(name_a, name_b, units_a, units_b), _pair_data(frame))
+    a: Shown, b: Shown, *, name_a: str, name_b: str, log_a: bool = False, log_b: bool = False,
+    extras: Extras = NO_EXTRAS,
+) -> ChartSpec:  # fmt: skip
+    """Two stacked panels, each in its own units (its title says which), sharing the x axis,
+    crosshair and zoom; `log_a`/`log_b` draw a panel on a log scale."""
+    data, decor = decorate(pair_data(a, b), extras)
+    spec = _side_by_side_spec(
+        name_a, name_b, wrapped(a.axis.words), wrapped(b.axis.words), a.axis.prefix, a.axis.suffix,
+        b.axis.prefix, b.axis.suffix, log_a, log_b, date_ticks_of(data["date"]), *decor,
+    )  # fmt: skip
+    return ChartSpec(spec, data)
 
 
 @cached_spec
 def _overlay_spec(
-    name_a: str, name_b: str, units_a: str, units_b: str, dual_axis: bool, same_units: bool
-) -> dict:
+    name_a: str, name_b: str, subtitle: tuple[str, ...], prefix_a: str, suffix_a: str, prefix_b: str,
+    suffix_b: str,
+    dual_axis: bool, log: bool, ticks: DateTicks, shade: bool, recession_label: str, mark: bool,
+    mark_label: str, row: int,
+) -> dict:  # fmt: skip
     tooltip = _pair_tooltip(name_a, name_b)
-    base = BASE.encode(x=x_axis())
+    base = BASE.encode(x=x_axis(ticks))
+    legend_key = _extras_key(
+        [name_a, name_b], [COLOR_A, COLOR_B], shade, recession_label, mark, mark_label, row
+    )
     if dual_axis:
-        line_a = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(
-            y=alt.Y("a:Q", title=f"{name_a} ({units_a})", scale=alt.Scale(zero=False),
-                    axis=alt.Axis(titleColor=COLOR_A))
-        )  # fmt: skip
-        line_b = base.mark_line(color=COLOR_B, strokeWidth=1.6).encode(
-            y=alt.Y("b:Q", title=f"{name_b} ({units_b})", scale=alt.Scale(zero=False),
-                    axis=alt.Axis(titleColor=COLOR_B, orient="right"))
-        )  # fmt: skip
-        lines = alt.layer(line_a, line_b).resolve_scale(y="independent")
+
+        def line(column, name, prefix, suffix, color, orient):
+            axis = value_axis(prefix, suffix, orient=orient, labelColor=color)
+            drawn = base.mark_line(strokeWidth=1.6).encode(
+                y=alt.Y(f"{column}:Q", title=None, scale=y_scale(log), axis=axis)
+            )
+            return legend_key.colored(drawn, name)
+
+        lines = alt.layer(
+            line("a", name_a, prefix_a, suffix_a, COLOR_A, "left"),
+            line("b", name_b, prefix_b, suffix_b, COLOR_B, "right"),
+        ).resolve_scale(y="independent")
     else:
-        label = f"datum.which == 'a' ? {json.dumps(name_a)} : {json.dumps(name_b)}"
-        title = units_a if same_units else "Value"
+        label = f"datum.which == 'a' ? {_quoted(name_a)} : {_quoted(name_b)}"
         lines = (
             base.transform_fold(["a", "b"], as_=["which", "value"])
-            .transform_calculate(series=label)
+            .transform_calculate(key=label)
             .mark_line(strokeWidth=1.6)
             .encode(
-                y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
-                color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
-                                scale=alt.Scale(domain=[name_a, name_b], range=[COLOR_A, COLOR_B])),
+                y=alt.Y("value:Q", title=None, scale=y_scale(log), axis=value_axis(prefix_a, suffix_a)),
+                color=alt.Color("key:N", scale=legend_key.scale, legend=legend_key.legend),
             )
-        )  # fmt: skip
-    return spec_of(alt.layer(lines, crosshair_layer(base, tooltip)).properties(height=HEIGHT))
+        )
+    extras = _extra_layers(legend_key, shade, recession_label, mark, mark_label)
+    chart = alt.layer(*extras, lines, crosshair_layer(base, tooltip)).properties(height=HEIGHT)
+    return spec_of(titled(chart, subtitle, ""))
+
+
+def _quoted(label: str) -> str:
+    return json.dumps(label)
 
 
 def overlay_chart(
-    frame: pd.DataFrame, *, name_a: str, name_b: str, units_a: str, units_b: str, dual_axis: bool
-) -> ChartSpec:
-    """Both series on one chart: one shared axis, or one axis each when `dual_axis`."""
-    spec = _overlay_spec(name_a, name_b, units_a, units_b, dual_axis, units_a == units_b)
-    return ChartSpec(spec, _pair_data(frame))
+    a: Shown, b: Shown, *, name_a: str, name_b: str, dual_axis: bool, log: bool = False,
+    extras: Extras = NO_EXTRAS,
+) -> ChartSpec:  # fmt: skip
+    """Both series on one chart: one shared axis (in A's units, which the caller made B's too), or
+    one axis each when `dual_axis`, A's on the left and B's on the right, labels in each colour."""
+    data, decor = decorate(pair_data(a, b), extras)
+    if dual_axis:
+        names = (f"{name_a} (left axis)", f"{name_b} (right axis)")
+        subtitle = (*wrapped("Left: " + a.axis.words), *wrapped("Right: " + b.axis.words))
+    else:
+        names = (name_a, name_b)
+        same = a.axis.words == b.axis.words
+        subtitle = wrapped(a.axis.words if same else f"{a.axis.words} · {b.axis.words}")
+    # One axis labels both series' values only when they read alike ("$", "T"); else plain numbers.
+    alike = dual_axis or a.axis == dataclasses.replace(b.axis, words=a.axis.words)
+    prefix_a, suffix_a = (a.axis.prefix, a.axis.suffix) if alike else ("", "")
+    row = legend_row(*names, *(label for label in decor[1::2] if label))
+    spec = _overlay_spec(
+        *names, subtitle, prefix_a, suffix_a, b.axis.prefix, b.axis.suffix, dual_axis, log,
+        date_ticks_of(data["date"]), *decor, row,
+    )  # fmt: skip
+    return ChartSpec(spec, data)
 
 
 @cached_spec
-def _band_spec(value_title: str, value_label: str) -> dict:
+def _band_spec(
+    title: str, units: tuple[str, ...], value_label: str, band_label: str, ticks: DateTicks, shade: bool,
+    recession_label: str, mark: bool, mark_label: str, row: int,
+) -> dict:  # fmt: skip
     tooltip = [
-        date_tooltip(),
-        alt.Tooltip("value:Q", title=value_label, format=",.4~f"),
-        alt.Tooltip("mean:Q", title="Rolling mean", format=",.4~f"),
-        alt.Tooltip("upper:Q", title="+2 sd", format=",.4~f"),
-        alt.Tooltip("lower:Q", title="-2 sd", format=",.4~f"),
+        alt.Tooltip("date_text:N", title="Date"),
+        alt.Tooltip("value_text:N", title=value_label),
+        alt.Tooltip("mean_text:N", title="Its mean"),
+        alt.Tooltip("band_text:N", title=band_label),
     ]
-    base = BASE.encode(x=x_axis())
-    band = base.mark_area(color=BAND, opacity=0.35).encode(
-        y=alt.Y("lower:Q", title=value_title, scale=alt.Scale(zero=False)), y2="upper:Q"
+    labels, colors = [value_label, "Its mean", band_label], [COLOR_A, MEAN_COLOR, BAND]
+    legend_key = _extras_key(labels, colors, shade, recession_label, mark, mark_label, row)
+    base = BASE.encode(x=x_axis(ticks))
+    band = base.mark_area(opacity=0.35).encode(
+        y=alt.Y("lower:Q", title=None, scale=alt.Scale(zero=False), axis=value_axis()), y2="upper:Q"
     )
-    mean = base.mark_line(color="#5c6b7a", strokeDash=[4, 3], strokeWidth=1).encode(y="mean:Q")
-    line = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(y="value:Q")
-    return spec_of(alt.layer(band, mean, line, crosshair_layer(base, tooltip)).properties(height=HEIGHT))
+    mean = base.mark_line(strokeDash=[4, 3], strokeWidth=1).encode(y="mean:Q")
+    line = base.mark_line(strokeWidth=1.6).encode(y="value:Q")
+    band, mean = legend_key.colored(band, band_label), legend_key.colored(mean, "Its mean")
+    line = legend_key.colored(line, value_label)
+    extras = _extra_layers(legend_key, shade, recession_label, mark, mark_label)
+    chart = alt.layer(*extras, band, mean, line, crosshair_layer(base, tooltip)).properties(height=HEIGHT)
+    return spec_of(titled(chart, title, units))
 
 
-def band_chart(frame: pd.DataFrame, *, value_title: str, value_label: str) -> ChartSpec:
-    """A line with its rolling mean and a +-2 standard deviation band.
+def band_chart(
+    frame: pd.DataFrame, *, title: str, units: str, value_label: str, band_label: str,
+    extras: Extras = NO_EXTRAS,
+) -> ChartSpec:  # fmt: skip
+    """A line with its rolling mean and a +-2 standard deviation band (`band_label` says which).
 
     `frame` has columns value, mean, upper, lower indexed by date.
     """
     data = frame[["value", "mean", "upper", "lower"]].reset_index()
     data.columns = ["date", "value", "mean", "upper", "lower"]
-    return ChartSpec(_band_spec(value_title, value_label), data)
+    data["date_text"] = pd.DatetimeIndex(data["date"]).strftime("%a %Y-%m-%d")
+    for column in ("value", "mean"):
+        data[f"{column}_text"] = data[column].map(_number)
+    data["band_text"] = [f"{_number(lo)} to {_number(hi)}" for lo, hi in zip(data["lower"], data["upper"],
+                                                                            strict=True)]  # fmt: skip
+    data, decor = decorate(data, extras)
+    row = legend_row(value_label, "Its mean", band_label, *(label for label in decor[1::2] if label))
+    ticks = date_ticks_of(data["date"])
+    spec = _band_spec(title, wrapped(units), value_label, band_label, ticks, *decor, row)
+    return ChartSpec(spec, data)
+
+
+def _number(value: float) -> str:
+    """A spread's value: four significant digits, thousands separated."""
+    return "n/a" if pd.isna(value) else f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
 
 
 @cached_spec
-def _rolling_spec(title: str, label: str, domain: tuple[float, float] | None) -> dict:
-    tooltip = [date_tooltip(), alt.Tooltip("value:Q", title=label, format=".3f")]
-    base = BASE.encode(x=x_axis())
-    scale = alt.Scale(domain=list(domain)) if domain else alt.Scale(zero=False)
-    line = base.mark_line(color=COLOR_A, strokeWidth=1.6).encode(y=alt.Y("value:Q", title=title, scale=scale))
+def _rolling_spec(
+    title: str, subtitle: str, label: str, domain: tuple[float, float] | None, ticks: DateTicks,
+    shade: bool, recession_label: str, mark: bool, mark_label: str, levels: bool, level_label: str,
+    row: int,
+) -> dict:  # fmt: skip
+    tooltip = [alt.Tooltip("date_text:N", title="Date"), alt.Tooltip("value_text:N", title=label)]
+    labels, colors = [label], [COLOR_A]
+    if levels:
+        labels, colors = [*labels, level_label], [*colors, COLOR_B]
+    legend_key = _extras_key(labels, colors, shade, recession_label, mark, mark_label, row)
+    base = BASE.encode(x=x_axis(ticks))
+    y_values = alt.Scale(domain=list(domain)) if domain else alt.Scale(zero=False)
+    line = base.mark_line(strokeWidth=1.6).encode(
+        y=alt.Y("value:Q", title=None, scale=y_values, axis=value_axis())
+    )
     zero = base.mark_rule(color="#444", strokeWidth=1).encode(y=alt.datum(0))
-    return spec_of(alt.layer(zero, line, crosshair_layer(base, tooltip)).properties(height=HEIGHT))
+    layers = [*_extra_layers(legend_key, shade, recession_label, mark, mark_label), zero]
+    layers.append(legend_key.colored(line, label))
+    if levels:
+        # One statistic over each window, drawn across it (a screener's two windows).
+        segments = (
+            BASE.transform_filter("isValid(datum.level_start)")
+            .mark_rule(strokeWidth=3)
+            .encode(
+                x="level_start:T", x2="level_end:T", y="level:Q",
+                tooltip=[alt.Tooltip("level_text:N", title=level_label)],
+            )
+        )  # fmt: skip
+        layers.append(legend_key.colored(segments, level_label))
+    chart = alt.layer(*layers, crosshair_layer(base, tooltip)).properties(height=HEIGHT)
+    return spec_of(titled(chart, title, subtitle))
 
 
 def rolling_line_chart(
-    series: pd.Series, *, title: str, label: str, domain: tuple[float, float] | None = None
-) -> ChartSpec:
-    """A rolling statistic over time with a zero line (rolling correlation, rolling beta)."""
+    series: pd.Series, *, title: str, label: str, text, subtitle: str = "",
+    domain: tuple[float, float] | None = None, extras: Extras = NO_EXTRAS,
+    levels: list[tuple[pd.Timestamp, pd.Timestamp, float, str]] = (), level_label: str = "",
+) -> ChartSpec:  # fmt: skip
+    """A rolling statistic over time with a zero line (rolling correlation, rolling beta), each value
+    written by `text`; `levels` draws one value over each of some windows (first day, last day,
+    value, its words), named `level_label` in the legend."""
     data = series.dropna().rename("value").reset_index()
     data.columns = ["date", "value"]
-    return ChartSpec(_rolling_spec(title, label, domain), data)
-
-
-@cached_spec
-def _lead_lag_spec(period: str) -> dict:
-    bars = BASE.mark_bar().encode(
-        x=alt.X("lag:O", title=f"Lag k in {period}s (k > 0: A leads B)"),
-        y=alt.Y("correlation:Q", title="Correlation of changes"),
-        color=alt.condition("datum.best", alt.value(COLOR_B), alt.value(COLOR_A)),
-        opacity=alt.condition("datum.outside", alt.value(1.0), alt.value(0.45)),
-        tooltip=[
-            alt.Tooltip("lag:O", title="Lag"),
-            alt.Tooltip("correlation:Q", format=".3f"),
-            alt.Tooltip("outside:N", title="Outside the single-lag band"),
-        ],
-    )
-
-    def rule(expression: str, dash: list[int]) -> alt.Chart:
-        return (
-            BASE.transform_calculate(y=expression)
-            .mark_rule(color="#b03a2e", strokeDash=dash)
-            .encode(y="max(y):Q")
+    data["date_text"] = pd.DatetimeIndex(data["date"]).strftime("%a %Y-%m-%d")
+    data["value_text"] = data["value"].map(text)
+    if levels:
+        extra = pd.DataFrame(
+            {
+                "level_start": pd.DatetimeIndex([lv[0] for lv in levels]),
+                "level_end": pd.DatetimeIndex([lv[1] for lv in levels]),
+                "level": [lv[2] for lv in levels],
+                "level_text": [lv[3] for lv in levels],
+            }
         )
-
-    rules = [rule("datum.band", [5, 4]), rule("-datum.band", [5, 4])]
-    rules += [rule("datum.band_adjusted", [1, 0]), rule("-datum.band_adjusted", [1, 0])]
-    return spec_of(alt.layer(bars, *rules).properties(height=HEIGHT))
-
-
-def lead_lag_chart(
-    lags: list[int],
-    correlations: list[float | None],
-    *,
-    band: float,
-    band_adjusted: float,
-    best_lag: int | None,
-    period: str,
-) -> ChartSpec:
-    """Correlation at each lead/lag as bars; dashed: the single-lag noise band, solid: the band
-    widened for the number of lags searched."""
-    data = pd.DataFrame({"lag": lags, "correlation": correlations})
-    data["best"] = data["lag"] == best_lag
-    data["outside"] = data["correlation"].abs() > band
-    data["band"], data["band_adjusted"] = band, band_adjusted
-    return ChartSpec(_lead_lag_spec(period), data)
-
-
-@cached_spec
-def _scatter_spec(name_a: str, name_b: str, units_a: str, units_b: str, pct_a: bool, pct_b: bool) -> dict:
-    tooltip = [
-        date_tooltip("Period ending"),
-        alt.Tooltip("a_chg:Q", title=f"{name_a} change", format=".2%" if pct_a else ",.4~f"),
-        alt.Tooltip("b_chg:Q", title=f"{name_b} change", format=".2%" if pct_b else ",.4~f"),
-    ]
-    zoom = alt.selection_interval(name="scatter_zoom", bind="scales")
-    points = (
-        BASE.mark_circle(size=22, opacity=0.45, color=COLOR_A)
-        .encode(
-            # Percent changes are fractions (0.01 = 1%): the axes say so in percent.
-            x=alt.X("a_chg:Q", title=f"{name_a}: {units_a}", axis=alt.Axis(format=".1%" if pct_a else ",~g")),
-            y=alt.Y("b_chg:Q", title=f"{name_b}: {units_b}", axis=alt.Axis(format=".1%" if pct_b else ",~g")),
-            tooltip=tooltip,
-        )
-        .add_params(zoom)
-    )
-    fit = BASE.mark_line(color="#b03a2e", strokeWidth=2).encode(x="a_chg:Q", y="fit:Q", order="a_chg:Q")
-    latest = (
-        BASE.transform_filter("datum.latest")
-        .mark_point(size=160, color=COLOR_B, filled=True, shape="diamond")
-        .encode(x="a_chg:Q", y="b_chg:Q", tooltip=tooltip)
-    )
-    return spec_of(alt.layer(points, fit, latest).properties(height=HEIGHT + 60))
-
-
-def scatter_chart(
-    changes: pd.DataFrame,
-    *,
-    name_a: str,
-    name_b: str,
-    units_a: str,
-    units_b: str,
-    pct_a: bool,
-    pct_b: bool,
-    beta: float | None,
-    alpha: float | None,
-    max_points: int = MAX_POINTS,
-) -> ChartSpec:
-    """B's changes against A's, the fitted line, and the latest period highlighted."""
-    data = changes[["a_chg", "b_chg"]].dropna()
-    data = data.assign(latest=data.index == data.index[-1]) if len(data) else data.assign(latest=False)
-    if len(data) > max_points:
-        keep = np.unique(np.r_[np.linspace(0, len(data) - 1, max_points).astype(int), len(data) - 1])
-        data = data.iloc[keep]
-    data = data.assign(fit=alpha + beta * data["a_chg"] if beta is not None and alpha is not None else np.nan)
-    data = data.reset_index()
-    data.columns = ["date", *data.columns[1:]]
-    return ChartSpec(_scatter_spec(name_a, name_b, units_a, units_b, pct_a, pct_b), data)
+        data = pd.concat([data, extra.reindex(data.index)], axis=1) if len(data) >= len(extra) else data
+    data, decor = decorate(data, extras)
+    drawn_levels = bool(levels) and "level_start" in data
+    row = legend_row(label, level_label if drawn_levels else "", *(x for x in decor[1::2] if x))
+    ticks = date_ticks_of(data["date"])
+    spec = _rolling_spec(title, subtitle, label, domain, ticks, *decor, drawn_levels, level_label, row)
+    return ChartSpec(spec, data)
 
 
 def spread_frame(spread) -> pd.DataFrame:

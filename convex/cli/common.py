@@ -46,6 +46,38 @@ def lookback(text: str) -> str:
         raise argparse.ArgumentTypeError(f"lookback must be {exc.reason}") from None
 
 
+FRED_CHOICES = {
+    "units": ("lin", "chg", "ch1", "pch", "pc1", "pca"),
+    "frequency": ("w", "m", "q"),
+    "aggregation": ("avg", "eop", "sum"),
+}
+
+
+def add_fred_arguments(parser: argparse.ArgumentParser) -> None:
+    """--units, --frequency, --aggregation: FRED's codes, as the pages' `units`, `freq`, `agg`."""
+    units = "FRED's units, after any aggregation: lin (levels, default), chg, ch1, pch, pc1 (percent change "
+    units += "from a year ago), pca (compounded annual rate)"
+    parser.add_argument("--units", choices=FRED_CHOICES["units"], default="lin", help=units)
+    frequency = "aggregate to a lower frequency first: w (weeks ending Friday), m, q"
+    parser.add_argument("--frequency", choices=FRED_CHOICES["frequency"], help=frequency)
+    aggregation = "avg, eop (end of period) or sum (default: each metric's own, the catalog's)"
+    parser.add_argument("--aggregation", choices=FRED_CHOICES["aggregation"], help=aggregation)
+
+
+def fred_view(args: argparse.Namespace):
+    from ..analytics.fred_units import FredView  # the statistics stack loads only where it is used
+
+    return FredView(args.units, args.frequency, args.aggregation)
+
+
+def in_fred_view(loaded, view):
+    """A loaded series as `view` asks (FRED's order: aggregation, then units); itself as published."""
+    from ..analytics.fred_units import processed
+
+    parts = processed(loaded.series, loaded.metric, loaded.frequency, loaded.dating.release, view)
+    return loaded if parts is None else loaded.processed_as(*parts)
+
+
 def load_pair(a_id: str, b_id: str) -> list | int:
     """Both metrics from the store (and the offline sample where nothing is stored): a report never
     waits on a source. An exit code after saying why, when either has no data."""

@@ -12,9 +12,10 @@ from rich.table import Table
 from ..data.loader import Loader
 from ..metrics.catalog import catalog
 from ..metrics.freshness import freshness
+from ..metrics.recessions import indicator_source, indicator_spells
 from ..store import Store, StoreNotWritable, utcnow
 from ..store.postgres import WORKER_TIMEOUT_S
-from .common import check_ids, err, fail, open_store, out
+from .common import add_fred_arguments, check_ids, err, fail, fred_view, in_fred_view, open_store, out
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -64,6 +65,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from ..data.importers import UnreadableFile, import_problem, read_series_file
 
+    if args.id == indicator_source().id:
+        return _import_recessions(Path(args.file))
     metric = catalog().get(args.id)
     if metric.is_derived:
         return fail(
@@ -94,13 +97,46 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_recessions(path: Path) -> int:
+    """FRED's recession indicator (USREC, USRECD), which the charts' shading then follows over the span
+    it covers (convex/metrics/recessions.toml)."""
+    from ..data.importers import UnreadableFile, read_series_file
+
+    source = indicator_source()
+    try:
+        imported = read_series_file(path)
+    except UnreadableFile as exc:
+        return fail(str(exc))
+    named = (imported.name or "").strip().upper()
+    if named and named not in source.symbols:
+        symbols = ", ".join(source.symbols)
+        return fail(f"{path.name} holds {named[:40]}, not one of {symbols}: nothing was stored")
+    if not imported.series.isin([0.0, 1.0]).all():
+        return fail(f"{path.name} is not a 0/1 recession indicator: nothing was stored")
+    s = imported.series
+    store = open_store()
+    store.write_series(source.id, s, provenance="import", source="fred", detail=path.name, replace=True)
+    spells = indicator_spells(s)
+    out().print(
+        f"Imported {len(s)} points of {source.name} ({s.index[0].date()} to {s.index[-1].date()}, "
+        f"{len(spells)} recessions): charts shade its dates over that span."
+    )
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     metric = catalog().get(args.id)
-    if metric.is_derived:
-        series = Loader(open_store(), offline=True).load(metric.id).series
+    view = fred_view(args)
+    if metric.is_derived or not view.as_published:
+        from ..data.loaded import NoDataError
+
+        try:
+            series = in_fred_view(Loader(open_store(), offline=True).load(metric.id), view).series
+        except NoDataError:
+            series = None
     else:
         series = open_store().read_series(metric.id)
-    if series.empty:
+    if series is None or series.empty:
         return fail(f"nothing stored for {metric.id}; run `python -m convex refresh {metric.id}` first")
     from ..data.importers import series_csv
 
@@ -166,7 +202,7 @@ def add_parsers(sub) -> None:
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("import", help="load a CSV file into the store")
-    p.add_argument("id")
+    p.add_argument("id", help=f"a catalog metric, or {indicator_source().id} for FRED's recession indicator")
     p.add_argument("file")
     p.add_argument(
         "--replace",
@@ -178,6 +214,7 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("export", help="write a stored series as date,value CSV")
     p.add_argument("id")
     p.add_argument("--out", help="file to write (default: stdout)")
+    add_fred_arguments(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("status", help="what is stored for every metric")

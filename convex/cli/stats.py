@@ -1,30 +1,43 @@
-"""`convex stats A B [--lookback 5y] [--json]`: every statistic of a pair."""
+"""`convex stats A B [--lookback 5y] [--json] [--units pc1 --frequency m --aggregation avg]`: every
+statistic of a pair, of the series as published or in FRED's units and frequency."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 
 from ..api import views
-from .common import load_pair, lookback, out
+from .common import add_fred_arguments, fred_view, in_fred_view, load_pair, lookback, out
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     loaded = load_pair(args.a, args.b)
     if isinstance(loaded, int):
         return loaded
-    la, lb = loaded
+    view = fred_view(args)
+    # FRED's order: aggregation, then units; every statistic is then of the series so made.
+    la, lb = loaded = [in_fred_view(ls, view) for ls in loaded]
     report = views.pair_report(la, lb, args.lookback)
     if args.json:
-        # The one serialiser of a pair: the Python API's to_dict() and the HTTP API's /compare too.
+        # The one serialiser of a pair: the Python API's to_dict() and the HTTP API's /compare too;
+        # with FRED units or a frequency chosen, what the series were made of beside it.
         document = views.compare_dict(args.a, args.b, la, lb, report)
+        if not view.as_published:
+            units = {
+                f"units_{k}": s.metric.processing or "as published" for k, s in zip("ab", loaded, strict=True)
+            }
+            document.update(fred=dataclasses.asdict(view), **units)
         sys.stdout.write(json.dumps(document, indent=2, allow_nan=False) + "\n")
     else:
         for ls in loaded:
             if ls.provenance != "live" or ls.stale:
                 note = ls.detail if ls.provenance != "live" else ls.stale_reason
                 out().print(f"[yellow]{ls.metric.id}: {ls.provenance} data ({note})[/]", highlight=False)
+        if not view.as_published:
+            units = "; ".join(f"{ls.metric.name}: {ls.metric.processing or 'as published'}" for ls in loaded)
+            sys.stdout.write(f"Units (FRED's order: aggregation, then units): {units}\n")
         sys.stdout.write(report.render_text() + "\n")
     return 0
 
@@ -40,4 +53,5 @@ def add_parser(sub) -> None:
         help="90D, 1Y, 3Y, 5Y, 10Y, Max (default 5Y), or two dates such as 2020-03-02..2020-06-26",
     )
     p.add_argument("--json", action="store_true", help="one JSON object instead of the readable report")
+    add_fred_arguments(p)
     p.set_defaults(func=cmd_stats)

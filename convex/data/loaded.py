@@ -47,6 +47,15 @@ class LoadedSeries:
     # lives and ends with that session.
     held_by_session: bool = False
 
+    def processed_as(self, series: pd.Series, metric: Metric, frequency: str) -> LoadedSeries:
+        """The same data put in other units or at another frequency (analytics.fred_units.processed
+        makes the three): ALFRED's first-release dates are of the values as published, so they stay
+        only when the dates do."""
+        return dataclasses.replace(
+            self, series=series, metric=metric, frequency=frequency,
+            first_releases=self.first_releases if frequency == self.frequency else None,
+        )  # fmt: skip
+
     @property
     def last_date(self) -> pd.Timestamp:
         return self.series.index[-1]

@@ -167,14 +167,16 @@ def window_dates(end: pd.Timestamp, recent: str, long: str) -> dict[str, tuple[p
 def compare_params(
     a: str, b: str, frequency: str, recent: str, long: str, end: pd.Timestamp
 ) -> dict[str, str]:
-    """The compare-page view that shows a break: exactly the two windows' dates, the rolling
+    """The compare-page view that shows a break: exactly the two windows' dates, where they meet
+    (`split`, the recent window's first day: marked, with each window's correlation), the rolling
     correlation over about the recent window's length (never beyond the frequency's longest)."""
     spans = window_dates(end, recent, long)
     periods = _WEEKS[recent] * _PERIODS_PER_WEEK[frequency]
     offered = [o for o in ROLL_OPTIONS if int(o) <= MAX_ROLLING_WINDOW[frequency]]
     roll = min(offered, key=lambda o: abs(int(o) - periods))
     dates = dates_text(spans["long"][0], spans["recent"][1])
-    return {"a": a, "b": b, "dates": dates, "view": "Rolling correlation", "roll": roll}
+    split = f"{spans['recent'][0]:%Y-%m-%d}"
+    return {"a": a, "b": b, "dates": dates, "split": split, "view": "Rolling correlation", "roll": roll}
 
 
 def lead_lag_params(a: str, b: str, end: pd.Timestamp, recent: str, long: str, window: str) -> dict[str, str]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from convex.metrics.metric import Metric
 
 _USD_SCALES = {"Millions of USD": 1e6, "Billions of USD": 1e9}
+# Dollar amounts are written in the largest of these they reach: "$6.63T".
+_USD_SIZES = ((1e12, "T", "Trillions"), (1e9, "B", "Billions"), (1e6, "M", "Millions"))
 # One period of each frequency, in words: "over the last trading day", "a 26-week window".
 PERIOD_WORD = {"daily": "trading day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 PERIOD_WORDS = {"daily": "trading days", "weekly": "weeks", "monthly": "months", "quarterly": "quarters"}
@@ -23,7 +26,7 @@ def _is_missing(value: float | None) -> bool:
 
 
 def _compact_usd(dollars: float) -> str:
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+    for size, suffix, _ in _USD_SIZES:
         if abs(dollars) >= size:
             return f"${dollars / size:,.2f}{suffix}"
     return f"${dollars:,.0f}"
@@ -70,6 +73,52 @@ def format_change(value: float | None, metric: Metric) -> str:
     if units.startswith("USD"):
         return f"{value:+,.2f} $"
     return f"{value:+,.2f}"
+
+
+@dataclass(frozen=True)
+class AxisUnits:
+    """How a chart's value axis reads values of a metric in the units its header and tooltips use:
+    values are drawn multiplied by `factor`, labelled `prefix` + number + `suffix` ("$6.6T"), and
+    `words` names the units once, in the chart's title."""
+
+    factor: float
+    prefix: str
+    suffix: str
+    words: str
+
+
+def level_axis_units(metric: Metric, largest: float) -> AxisUnits:
+    """A level's axis, in the scale `format_value` writes the largest value drawn (`largest`,
+    absolute): the Fed's balance sheet in millions of USD reads "$6.6T" on a "Trillions of USD" axis."""
+    units = metric.units
+    if units in _USD_SCALES:
+        dollars = abs(largest) * _USD_SCALES[units] if math.isfinite(largest) else 0.0
+        for size, suffix, word in _USD_SIZES:
+            if dollars >= size:
+                return AxisUnits(_USD_SCALES[units] / size, "$", suffix, f"{word} of USD")
+        return AxisUnits(_USD_SCALES[units], "$", "", "USD")
+    if units == "Percent":
+        return AxisUnits(1.0, "", "%", units)
+    if units == "Percentage points":
+        return AxisUnits(1.0, "", " pp", units)
+    if units.startswith("USD"):
+        return AxisUnits(1.0, "$", "", units)
+    return AxisUnits(1.0, "", "", units)
+
+
+def change_axis_units(metric: Metric, largest: float) -> AxisUnits:
+    """A change's axis, in the units `format_change` writes it: percent for `pct` metrics (the
+    change a fraction), basis points or percentage points for rates, the level's scale otherwise."""
+    if metric.change == "pct":
+        return AxisUnits(100.0, "", "%", "Percent change")
+    if metric.units in ("Percent", "Percentage points"):
+        if metric.domain == "Growth & Labor":
+            return AxisUnits(1.0, "", " pp", "Change in percentage points")
+        return AxisUnits(100.0, "", " bp", "Change in basis points")
+    if metric.units == "Volatility points":
+        return AxisUnits(1.0, "", " pts", "Change in volatility points")
+    level = level_axis_units(metric, largest)
+    return AxisUnits(level.factor, level.prefix, level.suffix, f"Change in {level.words}")
 
 
 def beta_in_units(beta: float, metric_a: Metric, metric_b: Metric) -> tuple[float, float] | None:

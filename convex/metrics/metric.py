@@ -148,6 +148,9 @@ class Metric:
     release_days: int = 0
     release_at: str = MARKET_CLOSE
     blank: str = "unknown"
+    # FRED's units and frequency a page or command applied to this metric's data, in words ("Percent
+    # Change from Year Ago of monthly averages"); empty as published (analytics.fred_units).
+    processing: str = ""
 
     @property
     def release(self) -> Release | None:

@@ -14,6 +14,7 @@ from .data import get_loader, get_store, metric, pairs_with_data, try_load
 from .elements import (
     STATS_WINDOWS,
     chart,
+    close_sidebar_after_changes_on_narrow_screens,
     data_origin,
     footer,
     freshness_badges,
@@ -47,7 +48,8 @@ gc.freeze()
 
 # fmt: off
 __all__ = [
-    "STATS_WINDOWS", "apply_secrets", "chart", "check_url", "clear_caches", "data_origin",
+    "STATS_WINDOWS", "apply_secrets", "chart", "check_url", "clear_caches",
+    "close_sidebar_after_changes_on_narrow_screens", "data_origin",
     "describe_metric", "ensure_app_navigation", "footer", "freshness_badges", "freshness_caption",
     "freshness_of", "get_loader", "get_store", "humanize_age", "lookback_start", "metric", "metric_label",
     "metric_options", "metric_picker", "metric_stats_panel", "page_run", "pair_content_sections",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import analysis, data, related
+from . import analysis, data, fred_controls, related
 
 
 def clear_caches() -> None:
@@ -14,5 +14,7 @@ def clear_caches() -> None:
         data.load_metric,
         data._recent_loads,
         data._pairs_with_data,
+        data._recessions,
+        fred_controls._processed,
     ):
         cached.clear()

@@ -15,6 +15,8 @@ from ..data.loader import Loader
 from ..data.uploads import is_upload_id
 from ..metrics.catalog import catalog
 from ..metrics.metric import Metric
+from ..metrics.recessions import Recessions, indicator_source
+from ..metrics.recessions import recessions as recession_spells
 from ..store import Store, StoreNotWritable, default_location
 from ..store.postgres import PAGE_TIMEOUT_S
 
@@ -71,6 +73,20 @@ def _version(location: str) -> int:
 def store_version() -> int:
     """Changes whenever any stored series does: the cache key of data and cross-metric computations."""
     return _version(store_location())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _recessions(location: str, version: int) -> Recessions:
+    indicator_id = indicator_source().id
+    store = _store(location)
+    stored = store.read_series(indicator_id) if store.meta(indicator_id) is not None else None
+    return recession_spells(stored)
+
+
+def recessions() -> Recessions:
+    """The recessions charts shade: FRED's indicator where the store holds it (`convex import usrec
+    FILE`), the NBER table elsewhere (convex/metrics/recessions.toml)."""
+    return _recessions(store_location(), store_version())
 
 
 # Cached results are shared, read-only objects (st.cache_resource): analytics never mutate their

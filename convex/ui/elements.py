@@ -3,8 +3,10 @@ metric's statistics, a chart, the pair's text sections."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -188,6 +190,22 @@ def metric_stats_panel(metric: Metric, stats, kept=_built) -> None:
     st.table(table, hide_index=True, hide_header=True)
     for note in stats.notes:
         st.caption(note)
+
+
+_NARROW_SIDEBAR = Path(__file__).with_name("narrow_sidebar.js")
+
+
+@functools.lru_cache(maxsize=1)
+def narrow_sidebar_script() -> str:
+    """The script as the page sends it (tests tell it from anything a link could bring)."""
+    return f"<script>{_NARROW_SIDEBAR.read_text()}</script>"
+
+
+def close_sidebar_after_changes_on_narrow_screens() -> None:
+    """On a phone the sidebar covers the page: after a control in it changes the view, close it
+    (narrow_sidebar.js, our own script, run once per page load)."""
+    with st.sidebar:
+        st.html(narrow_sidebar_script(), unsafe_allow_javascript=True)
 
 
 def chart(spec: ChartSpec) -> None:

@@ -15,9 +15,12 @@ import pyarrow as pa
 import streamlit as st
 
 from .. import charts
-from ..metrics.formatting import PERIOD_WORD, change_unit_label, periods
+from ..analytics.split import SplitCorrelation
+from ..metrics.formatting import PERIOD_WORD, change_unit_label, format_change, format_r, periods
 from .analysis import PairView
+from .chart_controls import PLAIN, ChartLook, log_allowed
 from .elements import chart
+from .findings import levels as window_levels
 
 SPREAD_LABELS = {
     "performance": "The performance spread",
@@ -29,11 +32,21 @@ SPREAD_LABELS = {
 
 @dataclass(frozen=True)
 class ChartOptions:
-    """The page's chart settings besides the analysis' own (`analysis.Choice`)."""
+    """The page's chart settings besides the analysis' own (`analysis.Choice`): the transform, the
+    overlay's axes, the spread, the value axis and shading (`look`), and dates to mark."""
 
     transform: str
     dual_axis: bool
     spread_kind: str
+    look: ChartLook = PLAIN
+    marks: tuple = ()
+    mark_label: str = ""
+    # Two windows' correlations (a screener's link), drawn across them in the rolling correlation.
+    split: SplitCorrelation | None = None
+
+    @property
+    def extras(self) -> charts.Extras:
+        return charts.Extras(self.look.recessions, self.marks, self.mark_label)
 
 
 def _arrow_ready(spec: charts.ChartSpec) -> charts.ChartSpec:
@@ -50,26 +63,39 @@ def display(view: PairView) -> tuple[pd.DataFrame, str | None]:
     return view.kept(("display",), lambda: charts.thin_for_display(view.report.aligned.frame))
 
 
-def _pair_chart(view: PairView, build, how: str, **options) -> charts.ChartSpec:
-    aligned, a, b = view.report.aligned, view.metric_a, view.metric_b
-    frame = display(view)[0]
-    frame = frame.assign(
-        a=charts.transform_series(frame["a"], how, aligned.change_a),
-        b=charts.transform_series(frame["b"], how, aligned.change_b),
-    )
-    return build(
-        frame,
-        name_a=a.name,
-        name_b=b.name,
-        units_a=charts.transform_units(a.units, how, aligned.change_a),
-        units_b=charts.transform_units(b.units, how, aligned.change_b),
-        **options,
-    )
+def shown_pair(view: PairView, how: str) -> tuple[charts.Shown, charts.Shown]:
+    """A and B as the charts draw them with this transform (thinned rows, the header's units)."""
+
+    def build():
+        frame = display(view)[0]
+        period = PERIOD_WORD[view.report.aligned.frequency]
+        return (
+            charts.shown(frame["a"], view.metric_a, how, period),
+            charts.shown(frame["b"], view.metric_b, how, period),
+        )
+
+    return view.kept(("shown", how), build)
 
 
 def side_by_side(view: PairView, options: ChartOptions) -> None:
     how = options.transform
-    _draw(view, ("side", how), lambda: _pair_chart(view, charts.side_by_side_chart, how))
+    a, b = shown_pair(view, how)
+    log_a = log_allowed(options.look, a, view.metric_a.name)
+    log_b = log_allowed(options.look, b, view.metric_b.name)
+    extras = options.extras
+    _draw(
+        view,
+        ("side", how, log_a, log_b, extras),
+        lambda: charts.side_by_side_chart(
+            a,
+            b,
+            name_a=view.metric_a.name,
+            name_b=view.metric_b.name,
+            log_a=log_a,
+            log_b=log_b,
+            extras=extras,
+        ),
+    )
 
 
 def overlay(view: PairView, options: ChartOptions) -> None:
@@ -80,7 +106,17 @@ def overlay(view: PairView, options: ChartOptions) -> None:
             "axes” to see levels."
         )
     dual = options.dual_axis
-    _draw(view, ("overlay", how, dual), lambda: _pair_chart(view, charts.overlay_chart, how, dual_axis=dual))
+    a, b = shown_pair(view, how)
+    # One axis: a log scale only when both series can take it.
+    log = log_allowed(options.look, a, view.metric_a.name) & log_allowed(options.look, b, view.metric_b.name)
+    extras = options.extras
+    _draw(
+        view,
+        ("overlay", how, dual, log, extras),
+        lambda: charts.overlay_chart(
+            a, b, name_a=view.metric_a.name, name_b=view.metric_b.name, dual_axis=dual, log=log, extras=extras
+        ),
+    )
 
 
 def spread(view: PairView, options: ChartOptions) -> None:
@@ -90,16 +126,26 @@ def spread(view: PairView, options: ChartOptions) -> None:
         st.info(f"{SPREAD_LABELS[kind]} is not available for this pair: {result.insufficient}.")
         return
 
-    def build() -> charts.ChartSpec:
-        band = charts.thin_for_display(charts.spread_frame(result))[0]
-        return charts.band_chart(band, value_title=result.units, value_label="Spread")
-
-    _draw(view, ("spread", kind), build)
     band = (
         "the cointegrated pair's equilibrium band (mean ± 2 sd over the window)"
         if result.kind == "residual"
         else f"the rolling {result.window}-period band"
     )
+    band_label = (
+        "Equilibrium band (mean ± 2 sd)"
+        if result.kind == "residual"
+        else f"Band: rolling {periods(result.window, view.report.aligned.frequency)} mean ± 2 sd"
+    )
+    extras = options.extras
+
+    def build() -> charts.ChartSpec:
+        frame = charts.thin_for_display(charts.spread_frame(result))[0]
+        return charts.band_chart(
+            frame, title=SPREAD_LABELS[kind], units=result.units, value_label="Spread", band_label=band_label,
+            extras=extras,
+        )  # fmt: skip
+
+    _draw(view, ("spread", kind, extras), build)
     z = (
         f"its current z-score against {band} is **{result.current_zscore:+.2f}**"
         if result.current_zscore is not None
@@ -108,16 +154,21 @@ def spread(view: PairView, options: ChartOptions) -> None:
     st.caption(f"{result.description}; {z}.")
 
 
-def _rolling_line(view: PairView, series: pd.Series, *, window: int, title: str, label: str, domain=None):
+def _rolling_line(
+    view: PairView, series: pd.Series, options: ChartOptions, *, window: int, title: str, label: str, text,
+    domain=None, levels=(), level_label: str = "",
+):  # fmt: skip
     """A rolling statistic's line, titled with its window."""
     title = f"{title}, rolling {periods(window, view.report.aligned.frequency)}"
+    extras = options.extras
     _draw(
         view,
-        ("rolling", label),
+        ("rolling", label, extras, tuple(levels)),
         lambda: charts.rolling_line_chart(
-            charts.thin_for_display(series.to_frame())[0].iloc[:, 0], title=title, label=label, domain=domain
+            charts.thin_for_display(series.to_frame())[0].iloc[:, 0], title=title, label=label, text=text,
+            domain=domain, extras=extras, levels=list(levels), level_label=level_label,
         ),
-    )
+    )  # fmt: skip
 
 
 def rolling_correlation(view: PairView, options: ChartOptions) -> None:
@@ -125,9 +176,11 @@ def rolling_correlation(view: PairView, options: ChartOptions) -> None:
     if rc.insufficient:
         st.info(f"Rolling correlation: {rc.insufficient}.")
         return
+    levels = window_levels(options.split) if options.split is not None else []
     _rolling_line(
-        view, rc.series, window=rc.window, title="Correlation of changes", label="Correlation", domain=(-1, 1)
-    )
+        view, rc.series, options, window=rc.window, title="Correlation of changes", label="Correlation",
+        text=format_r, domain=(-1, 1), levels=levels, level_label="Correlation over each window",
+    )  # fmt: skip
 
 
 def lead_lag(view: PairView, options: ChartOptions) -> None:
@@ -172,10 +225,16 @@ def scatter_and_hedge(view: PairView, options: ChartOptions) -> None:
             alpha=reg.alpha,
             pct_a=aligned.change_a == "pct",
             pct_b=aligned.change_b == "pct",
+            text_a=lambda v: format_change(v, a),
+            text_b=lambda v: format_change(v, b),
+            period=PERIOD_WORD[aligned.frequency],
         ),
     )
     if reg.rolling_beta is not None and not reg.rolling_insufficient and len(reg.rolling_beta.dropna()):
-        _rolling_line(view, reg.rolling_beta, window=reg.rolling_window, title="Beta", label="Beta")
+        _rolling_line(
+            view, reg.rolling_beta, options, window=reg.rolling_window, title="Beta", label="Beta",
+            text=lambda v: f"{v:,.3f}",
+        )  # fmt: skip
 
 
 # The page's view tabs, in order, each with what it draws.

@@ -157,7 +157,7 @@ def _show(report: ScenarioReport, la: LoadedSeries, metric_b: Metric) -> None:
                     "Open",
                     display_text="Episode",
                     help="The pair on this episode's dates, from the date of A's starting value to the "
-                    "end of B's window, both rebased to 100",
+                    "end of B's window, both rebased to 100, the day A's move is known marked",
                 )
             },
         )
@@ -213,22 +213,26 @@ def _show(report: ScenarioReport, la: LoadedSeries, metric_b: Metric) -> None:
             )
 
 
-def episode_link(la: LoadedSeries, b_id: str, start: pd.Timestamp, end: pd.Timestamp) -> str:
-    """The compare page on one episode's dates, both series rebased to 100 where A's move starts.
-    Episodes are dated as published; the page is dated by reference dates, so the window opens on
-    the date of A's starting value (a Wednesday level published on Friday opens on the Wednesday)."""
+def episode_link(
+    la: LoadedSeries, b_id: str, start: pd.Timestamp, signal: pd.Timestamp, end: pd.Timestamp
+) -> str:
+    """The compare page on one episode's dates, both series rebased to 100 where A's move starts,
+    the day A's move is known (`signal`, where B's outcome starts) marked on every chart. Episodes
+    are dated as published; the page is dated by reference dates, so the window opens on the date
+    of A's starting value (a Wednesday level published on Friday opens on the Wednesday)."""
     first = reference_date(la.series.index, la.dating.release, start)
     dates = dates_text(first, end)
     return compare_link(
-        {"a": la.metric.id, "b": b_id, "dates": dates, "transform": "Rebased", "view": "Overlay"}
-    )
+        {"a": la.metric.id, "b": b_id, "dates": dates, "signal": f"{signal:%Y-%m-%d}", "transform": "Rebased",
+         "view": "Overlay"}
+    )  # fmt: skip
 
 
 def _episodes_table(report: ScenarioReport, la: LoadedSeries, metric_b: Metric) -> pd.DataFrame:
     metric_a = la.metric
     rows = [
         {
-            "Open": episode_link(la, metric_b.id, e.start, e.end),
+            "Open": episode_link(la, metric_b.id, e.start, e.signal, e.end),
             "A's move starts": e.start.date(),
             "Signal (A's move known)": e.signal.date(),
             "B's window ends": e.end.date(),

@@ -84,6 +84,7 @@ def table(
             ],
             "A": named(t, "a"),
             "B": named(t, "b"),
+            "Pair": named(t, "a") + " vs " + named(t, "b"),
             "Frequency": t["frequency"],
             f"r, {screening.LONG_WORDS[long]} before": t["r_long"],
             f"r, last {screening.RECENT_WORDS[recent]}": t["r_recent"],
@@ -121,6 +122,18 @@ def set_apart_table(ranked: RankedScreen) -> pd.DataFrame:
     return pd.DataFrame({"A": named(t, "a"), "B": named(t, "b"), "Ends": t["end"].dt.date, "Why": t["apart"]})
 
 
+def column_order(recent: str, long: str) -> list[str]:
+    """The columns shown, those that matter first (a phone shows the first few, the rest scroll):
+    the pair, how much its correlation changed, the corrected q-value, the link; then the evidence.
+    A and B stay in the table (its download) but are shown as the pair."""
+    return [
+        "Pair", "Change", "q (BH)", "Open",
+        f"r, {screening.LONG_WORDS[long]} before", f"r, last {screening.RECENT_WORDS[recent]}", "p",
+        "Lead before", "Lead recent", "Lead-lag", "Spread z", "Frequency", "Ends", "Changes (recent)",
+        "Changes (long)",
+    ]  # fmt: skip
+
+
 def lag_words() -> str:
     return ", ".join(periods(k, f) for f, k in SCREEN_MAX_LAG.items())
 
@@ -128,6 +141,10 @@ def lag_words() -> str:
 def column_config(recent: str, long: str) -> dict:
     r = st.column_config.NumberColumn
     return {
+        # Pinned and of medium width: a phone still shows the change, q and the link beside it.
+        "Pair": st.column_config.TextColumn(
+            "Pair", pinned=True, width="medium", help="A vs B, as the compare page opens them"
+        ),
         "Open": st.column_config.LinkColumn(
             "Open",
             display_text="Compare",

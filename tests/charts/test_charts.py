@@ -13,9 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convex import charts
+from convex.charts import changes as change_charts
 from convex.charts import metric as metric_charts
 from convex.charts import pair as pair_charts
 from convex.charts import scenario as scenario_charts
+from convex.metrics.catalog import catalog
+from convex.metrics.recessions import nber_recessions
 
 SCHEMA = alt.vegalite.v6.schema.load_schema()
 
@@ -27,8 +30,13 @@ def pair_frame(n: int = 400, freq: str = "B") -> pd.DataFrame:
     return pd.DataFrame({"a": 100 + walk[:, 0], "b": 50 + walk[:, 1]}, index)
 
 
+WALCL, TLT = catalog().get("walcl"), catalog().get("tlt")
+
+
 def every_chart() -> dict[str, charts.ChartSpec]:
     frame = pair_frame()
+    frame = frame.assign(a=frame["a"] * 60_000)  # about $6T, in WALCL's millions of USD
+    shown_a, shown_b = charts.shown(frame["a"], WALCL), charts.shown(frame["b"], TLT)
     names = {"name_a": "Fed Balance Sheet", "name_b": "20Y+ Treasury (TLT)"}
     units = {"units_a": "Millions of USD", "units_b": "USD per share"}
     changes = frame.pct_change().add_suffix("_chg") * 100
@@ -36,13 +44,31 @@ def every_chart() -> dict[str, charts.ChartSpec]:
     band = pd.DataFrame({"value": value, "mean": value.rolling(20).mean()})
     band = band.assign(upper=value + 1, lower=value - 1)
     rolling = frame["a"].pct_change().rolling(20).corr(frame["b"].pct_change())
+    shaded = charts.Extras(nber_recessions(), ((frame.index[100], "A's move starts"),), "A's move starts")
     return {
-        "side by side": charts.side_by_side_chart(frame, **names, **units),
-        "overlay": charts.overlay_chart(frame, **names, **units, dual_axis=False),
-        "overlay, two axes": charts.overlay_chart(frame, **names, **units, dual_axis=True),
-        "spread band": charts.band_chart(band, value_title="points", value_label="Spread"),
-        "rolling correlation": charts.rolling_line_chart(rolling, title="r", label="r", domain=(-1, 1)),
-        "rolling beta": charts.rolling_line_chart(rolling * 2, title="beta", label="beta"),
+        "side by side": charts.side_by_side_chart(shown_a, shown_b, **names),
+        "side by side, log, shaded": charts.side_by_side_chart(
+            shown_a, shown_b, **names, log_a=True, log_b=True, extras=shaded
+        ),
+        "overlay": charts.overlay_chart(shown_a, shown_b, **names, dual_axis=False),
+        "overlay, two axes": charts.overlay_chart(shown_a, shown_b, **names, dual_axis=True, extras=shaded),
+        "spread band": charts.band_chart(
+            band, title="Spread", units="points", value_label="Spread", band_label="±2 sd", extras=shaded
+        ),
+        "rolling correlation": charts.rolling_line_chart(
+            rolling,
+            title="r",
+            label="r",
+            text=str,
+            domain=(-1, 1),
+            extras=shaded,
+            levels=[
+                (frame.index[30], frame.index[200], 0.3, "+0.30"),
+                (frame.index[201], frame.index[-1], -0.2, "-0.20"),
+            ],
+            level_label="Each window's correlation",
+        ),
+        "rolling beta": charts.rolling_line_chart(rolling * 2, title="beta", label="beta", text=str),
         "lead-lag": charts.lead_lag_chart(
             list(range(-3, 4)),
             [0.1, -0.2, 0.05, 0.3, None, 0.0, 0.1],
@@ -59,8 +85,10 @@ def every_chart() -> dict[str, charts.ChartSpec]:
             pct_b=True,
             beta=0.5,
             alpha=0.01,
+            text_a=str,
+            text_b=str,
         ),
-        "history": charts.history_chart(frame["a"], name="Fed Balance Sheet", units="Millions of USD"),
+        "history": charts.history_chart(shown_a, name="Fed Balance Sheet", extras=shaded),
         "episode paths": scenario_charts.episode_paths_chart(
             pd.DataFrame(
                 {"2020-03-02": [0, -0.01, 0.02], "2021-06-01": [0, 0.01, 0.03], "median": [0, 0.0, 0.025]},
@@ -111,16 +139,37 @@ def test_cached_specs_are_copies_the_caller_may_change():
 
 # Labels of any text, placeholders of the spec cache among them.
 LABELS = st.one_of(
-    st.text(max_size=24), st.sampled_from(["@@name_a@@", '"@@name_b@@"', "@@title@@ x", '"', "\\"])
+    st.text(max_size=24),
+    st.sampled_from(["@@name_a@@", '"@@name_b@@"', "@@title@@ x", '"', "\\", "two\nlines"]),
 )
+LINES = st.lists(LABELS, min_size=1, max_size=3).map(tuple)  # a title's lines (axes.wrapped): shape
+TICKS = st.sampled_from([("day", 1, "%b %-d", "%b %-d, %Y"), ("year", 5, "%Y", "%Y")])
+DECOR = (st.booleans(), LABELS, st.booleans(), LABELS)  # shade, its label, mark, its label
+ROWS = st.sampled_from([0, 400])
+DOMAINS = st.sampled_from([None, (-1, 1)])
 SPEC_BUILDERS = {
-    "side by side": (pair_charts._side_by_side_spec, st.tuples(*[LABELS] * 4)),
-    "overlay": (pair_charts._overlay_spec, st.tuples(*[LABELS] * 4, st.booleans(), st.booleans())),
-    "band": (pair_charts._band_spec, st.tuples(LABELS, LABELS)),
-    "rolling": (pair_charts._rolling_spec, st.tuples(LABELS, LABELS, st.sampled_from([None, (-1, 1)]))),
-    "lead-lag": (pair_charts._lead_lag_spec, st.tuples(LABELS)),
-    "scatter": (pair_charts._scatter_spec, st.tuples(*[LABELS] * 4, st.booleans(), st.booleans())),
-    "history": (metric_charts._history_spec, st.tuples(LABELS, LABELS)),
+    "side by side": (
+        pair_charts._side_by_side_spec,
+        st.tuples(LABELS, LABELS, LINES, LINES, *[LABELS] * 4, st.booleans(), st.booleans(), TICKS, *DECOR),
+    ),
+    "overlay": (
+        pair_charts._overlay_spec,
+        st.tuples(LABELS, LABELS, LINES, *[LABELS] * 4, st.booleans(), st.booleans(), TICKS, *DECOR, ROWS),
+    ),
+    "band": (pair_charts._band_spec, st.tuples(LABELS, LINES, LABELS, LABELS, TICKS, *DECOR, ROWS)),
+    "rolling": (
+        pair_charts._rolling_spec,
+        st.tuples(*[LABELS] * 3, DOMAINS, TICKS, *DECOR, st.booleans(), LABELS, ROWS),
+    ),
+    "lead-lag": (change_charts._lead_lag_spec, st.tuples(LABELS, LABELS, LABELS, ROWS)),
+    "scatter": (
+        change_charts._scatter_spec,
+        st.tuples(*[LABELS] * 4, st.booleans(), st.booleans(), LABELS, LABELS, LABELS, ROWS),
+    ),
+    "history": (
+        metric_charts._history_spec,
+        st.tuples(LABELS, LINES, LABELS, LABELS, st.booleans(), TICKS, *DECOR, ROWS),
+    ),
     "episode paths": (scenario_charts._paths_spec, st.tuples(LABELS, LABELS)),
     "fan": (scenario_charts._fan_spec, st.tuples(LABELS, LABELS, st.just(("95", "80")), LABELS)),
 }

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from convex.analytics.align import date_window
+from convex.analytics.windows import day as single_day
 from convex.cli import main
 from convex.content.related import CandidateSeries
 from convex.data.loader import Loader
@@ -125,6 +126,8 @@ def test_screener_links_ask_only_for_windows_the_compare_page_offers():
                 assert p["roll"] in _COMPARE["ROLL_OPTIONS"] and p["view"] in _COMPARE["VIEWS"]
                 first = end - screening.RECENT_WINDOWS[recent] - screening.LONG_WINDOWS[long]
                 assert date_window(p["dates"]) == (first + pd.Timedelta(days=1), end)
+                # Where the windows meet: the recent window's first day, inside the dates.
+                assert single_day(p["split"]) == end - screening.RECENT_WINDOWS[recent] + pd.Timedelta(days=1)
                 for window in ("recent", "long"):
                     q = screening.lead_lag_params("spy", "tlt", end, recent, long, window)
                     assert q["view"] in _COMPARE["VIEWS"] and date_window(q["dates"]) is not None

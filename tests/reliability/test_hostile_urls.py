@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from convex import ui
 from convex.analytics.align import LOOKBACKS
 from convex.metrics.catalog import catalog
-from convex.ui import pair_charts
+from convex.ui import chart_controls, fred_controls, pair_charts
 
 from .helpers import ROOT, app, fill_store, page_text, shown
 
@@ -62,14 +62,26 @@ COMPARE = {
     "window": list(ui.STATS_WINDOWS),
     "dual": BOOL,
     "view": list(_COMPARE["VIEWS"]),
+    "scale": chart_controls.SCALES,
+    "recessions": BOOL,
+    **fred_controls.URL_VALUES,
 }
-EXPLORER = {"metric": IDS, "lookback": list(LOOKBACKS), "window": list(ui.STATS_WINDOWS)}
+EXPLORER = {
+    "metric": IDS,
+    "lookback": list(LOOKBACKS),
+    "window": list(ui.STATS_WINDOWS),
+    "scale": chart_controls.SCALES,
+    "recessions": BOOL,
+    **fred_controls.URL_VALUES,
+}
 # Parameters the compare page reads whose rules this oracle does not model (windows of two dates, the
 # scenario section's move and horizon): their links have tests of their own (tests/test_pages.py), and
 # generated keys leave them out.
-UNMODELLED = {"dates", "scenario", "move", "horizon"}
+UNMODELLED = {"dates", "scenario", "move", "horizon", "split", "signal"}
 PICKERS = {"a", "b", "metric"}  # catalog-id pickers, kept in step with the URL by the page itself
-SELECTBOXES = {"transform", "spread", "roll", "window"}  # bound selectboxes: first option by default
+SELECTBOXES = {"transform", "spread", "roll", "window", "scale"}  # bound selectboxes: first option by default
+TOGGLES = {"dual": False, "recessions": True}  # bound toggles and their defaults
+FRED_KEYS = fred_controls.DEFAULTS  # FRED's units and frequency: kept in step with the URL by the page
 EMBED_KEYS = {"embed", "embed_options"}  # Streamlit's own, hidden from st.query_params
 
 STORED = {"walcl": "fred", "tlt": "yahoo", "spy": "yahoo", "gld": "yahoo"}
@@ -341,10 +353,13 @@ def check_link(page, allowed, pairs, corpus, default_of, *, generated: bool = Fa
             assert at.session_state[key] == (used or default_of[key])
         elif key == "lookback":
             assert at.button_group(key="lookback").value == (used or default_of[key])
-        elif key == "dual":
-            assert at.toggle(key="dual").value is (used is not None and used.lower() == "true")
+        elif key in TOGGLES:
+            expected = TOGGLES[key] if used is None else used.lower() == "true"
+            assert at.toggle(key=key).value is expected
         elif key in SELECTBOXES:
             assert at.selectbox(key=key).value == (used or default_of[key])
+        elif key in FRED_KEYS:
+            assert at.session_state[key] == (used or FRED_KEYS[key])
     return {
         "with_charts": bool(at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")),
         "with_notices": bool(link_notices(at)),
@@ -367,7 +382,12 @@ COMPARE_DEFAULTS = {
     "lookback": _COMPARE["DEFAULT_LOOKBACK"],
     **{key: COMPARE[key][0] for key in SELECTBOXES},
 }
-EXPLORER_DEFAULTS = {"metric": _METRIC["DEFAULT_METRIC"], "lookback": "5Y", "window": EXPLORER["window"][0]}
+EXPLORER_DEFAULTS = {
+    "metric": _METRIC["DEFAULT_METRIC"],
+    "lookback": "5Y",
+    "window": EXPLORER["window"][0],
+    "scale": EXPLORER["scale"][0],
+}
 # 2 x 300 compare links and 2 x 200 explorer links: four tests, so that `pytest -n 2` spreads them.
 COMPARE_PARTS, COMPARE_EXAMPLES = 2, 300
 EXPLORER_PARTS, EXPLORER_EXAMPLES = 2, 200
@@ -457,6 +477,10 @@ def test_generated_links_on_a_postgresql_store(page, allowed, defaults, monkeypa
         [("a", "spx"), ("b", "net_liquidity"), ("dual", "TRUE")],
         [("<script>alert(1)</script>", "1"), ("embed", "true"), ("x" * 300, "y")],
         [("lookback", "x" * 20_000), ("roll", "-1"), ("window", "1e309"), ("spread", "' OR '1'='1")],
+        [("scale", "LOG"), ("recessions", "maybe"), ("a", "spx")],
+        [("scale", "log"), ("scale", "<b>linear</b>"), ("recessions", "FALSE"), ("recessions", "true")],
+        [("units", "pc1"), ("freq", "m"), ("agg", "<script>x</script>"), ("a", "tlt"), ("b", "gld")],
+        [("units", "PC1"), ("units", "chg"), ("freq", "d"), ("agg", "eop")],
     ],
 )
 def test_known_hostile_compare_links(pairs):
@@ -468,7 +492,7 @@ def test_known_hostile_compare_links(pairs):
 @pytest.mark.parametrize(
     ("page", "key", "value"),
     [(None, key, value) for key in sorted(SELECTBOXES) for value in COMPARE[key]]
-    + [("pages/metric.py", "window", value) for value in EXPLORER["window"]],
+    + [("pages/metric.py", key, value) for key in ("window", "scale") for value in EXPLORER[key]],
 )
 def test_every_bound_selectbox_value_in_a_link_is_applied(page, key, value):
     fill_store(STORED, years=2)

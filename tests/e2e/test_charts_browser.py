@@ -1,0 +1,131 @@
+"""The charts in a real browser at a desktop's and a phone's width: every label inside its chart
+(none clipped), date labels never repeated, recession shading drawn, the sidebar closing after a
+control change on a phone (and staying on a wide screen), the chart's own menu offering its data
+as CSV and its picture as PNG. Screenshots go to tests/artifacts (compared by eye once)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from tests.e2e.test_compare_browser import assert_healthy, drawn_charts, params
+
+pytestmark = pytest.mark.browser
+
+SIDEBAR = "[data-testid=stSidebar]"
+WIDTHS = {"desktop": (1440, 900), "phone": (390, 844)}
+VIEWS = {
+    "side-by-side-3y": "?a=walcl&b=tlt",
+    "overlay-two-axes-max": "?a=walcl&b=tlt&lookback=Max&view=Overlay&dual=true",
+    "spread-90d": "?a=spy&b=tlt&lookback=90D&view=Spread",
+    "rolling-10y-log": "?a=spy&b=gld&lookback=10Y&view=Rolling+correlation&scale=log",
+    "side-by-side-fred-units": "?a=walcl&b=spy&units=pc1&freq=m&agg=eop&lookback=10Y",
+    "explorer-max": "metric?metric=walcl&lookback=Max",
+}
+
+# Every text node of every chart's SVG: its box, the chart's box, and which axis it labels.
+TEXTS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart'] svg.marks")].map(svg => {
+    const box = svg.getBoundingClientRect();
+    const axes = [...svg.querySelectorAll('g.role-axis')];
+    return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() &&
+            getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0').map(t => {
+        const r = t.getBoundingClientRect();
+        const axis = t.closest('g[aria-label]');
+        return {text: t.textContent, left: r.left - box.left, right: box.right - r.right,
+                top: r.top - box.top, bottom: box.bottom - r.bottom,
+                axis: axis ? axis.getAttribute('aria-label') : '', label: !!t.closest('.role-axis-label'),
+                axisIndex: axes.indexOf(t.closest('g.role-axis'))};
+    });
+})"""
+
+
+@pytest.fixture(params=list(WIDTHS))
+def sized_page(request, browser):
+    width, height = WIDTHS[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    page.width_name = request.param
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_chart_label_is_inside_its_chart_and_dates_never_repeat(sized_page, app_url, view):
+    page = sized_page
+    page.goto(f"{app_url}/{VIEWS[view]}")
+    wait_for_app(page)
+    assert drawn_charts(page) >= 1
+    page.locator("[data-testid='stVegaLiteChart']").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"charts-{page.width_name}-{view}.png"))
+    charts = page.evaluate(TEXTS)
+    assert charts and all(charts)
+    for texts in charts:
+        clipped = [t for t in texts if min(t["left"], t["right"], t["top"], t["bottom"]) < -1]
+        assert not clipped, clipped
+        date_axes = {t["axisIndex"] for t in texts if t["label"] and t["axis"].startswith("X-axis")}
+        assert date_axes
+        for axis in date_axes:  # one date axis per panel: within each, no label twice
+            dates = [t["text"] for t in texts if t["label"] and t["axisIndex"] == axis]
+            assert len(dates) == len(set(dates)), dates
+    assert_healthy(page)
+
+
+def test_recessions_are_shaded_and_named_in_the_legend(page, app_url):
+    page.goto(f"{app_url}/?a=walcl&b=tlt&lookback=Max&view=Overlay&dual=true")
+    wait_for_app(page)
+    drawn_charts(page)
+    legend = page.evaluate(
+        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart'] svg .role-legend text")]
+                 .map(t => t.textContent)"""
+    )
+    assert "US recession (NBER)" in legend
+    assert page.get_by_text("Grey bars: US recessions (Mar 2020–Apr 2020)").is_visible()
+
+
+@pytest.mark.parametrize(("width", "closes"), [(390, True), (1440, False)])
+def test_the_sidebar_closes_after_a_change_on_a_phone_and_stays_on_a_wide_screen(
+    browser, app_url, width, closes
+):
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/?a=spy&b=tlt")
+        wait_for_app(page)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        if sidebar.get_attribute("data-collapsed") == "true":
+            page.locator("[data-testid='stExpandSidebarButton']").click()
+        page.wait_for_function(f"() => document.querySelector({SIDEBAR!r}).dataset.collapsed === 'false'")
+        page.locator("[data-testid='stButtonGroup'] button").filter(has_text="1Y").click()
+        page.wait_for_function("() => new URLSearchParams(location.search).get('lookback') === '1Y'")
+        wait_for_app(page)
+        page.wait_for_timeout(500)
+        assert (sidebar.get_attribute("data-collapsed") == "true") is closes
+        if closes:
+            page.screenshot(path=str(ARTIFACTS / "charts-phone-after-a-change.png"))
+        assert params(page)["lookback"] == "1Y"
+    finally:
+        context.close()
+
+
+def test_each_chart_offers_its_data_as_csv_and_a_png_from_its_own_menu(page, app_url):
+    page.goto(f"{app_url}/?a=spy&b=tlt&view=Overlay")
+    wait_for_app(page)
+    drawn_charts(page)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    assert page.get_by_role("button", name="Download as PNG").first.is_visible()
+    page.get_by_role("button", name="Show data").first.click()
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(timeout=20_000)
+    grid.hover()
+    # Chromium would ask where to save it (the File System Access API): a download is what a test sees.
+    page.evaluate("() => { delete window.showSaveFilePicker; }")
+    with page.expect_download(timeout=20_000) as download:
+        page.get_by_role("button", name="Download as CSV").first.click()
+    header = open(download.value.path()).readline()  # noqa: SIM115
+    assert {"date", "a", "b", "a_text", "b_text"} <= set(header.strip().split(","))
