@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -128,6 +129,26 @@ class Loader:
         if meta is not None and meta.has_data:
             return self._from_store(metric, meta, failure)
         return self._from_sample(metric, failure)
+
+    def load_as_of(self, metric_id: str, day) -> LoadedSeries:
+        """The metric as known on `day` (data/asof.py: the vintage in force, else first releases or
+        the release rule over today's values, else the values dated up to the day); NoDataError when
+        nothing of it was known then."""
+        from convex.data.asof import as_known_on_day, inputs_as_of
+
+        metric = self.upload(metric_id) if is_upload_id(metric_id) else self.catalog.get(metric_id)
+        if metric.is_derived:
+            parts = {}
+            for item in metric.inputs:
+                try:
+                    parts[item.id] = self.load_as_of(item.id, day)
+                except NoDataError as exc:
+                    raise NoDataError(metric.id, f"its input {item.id} has no data ({exc.reason})") from None
+            return dataclasses.replace(self._derive(metric, parts), as_of=inputs_as_of(day, parts))
+        loaded = self.load(metric_id)
+        held = self.store.vintage_set(metric_id) if loaded.provenance != "sample" else None
+        vintages = self.store.read_vintages(metric_id) if held is not None else None
+        return as_known_on_day(loaded, day, vintages, held)
 
     def upload(self, metric_id: str) -> Metric:
         """A stored upload's metric (and the catalog knows it from now on); NoDataError when this
