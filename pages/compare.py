@@ -16,6 +16,7 @@ from convex.metrics.formatting import PERIOD_WORD, day_text, format_change, form
 from convex.metrics.metric import FORMULA_DOMAIN
 from convex.ui import (
     analysis,
+    asof_control,
     digest_signup,
     formula_input,
     pair_charts,
@@ -50,6 +51,7 @@ URL_DEFAULTS = {
     "scenario": False,
     "move": None,
     "horizon": None,
+    "asof": None,
 }
 # How many pairs with data a dead end offers.
 OFFERED_PAIRS = 7
@@ -91,6 +93,7 @@ notices = ui.check_url(
         "move": scenario_panel.valid_move,
         "horizon": scenario_panel.valid_horizon,
         "dates": windows.valid_dates,
+        "asof": asof_control.valid_asof,
     },
     first_value=["lookback"],
 )
@@ -123,6 +126,8 @@ with st.sidebar:
     )
     dates = windows.dates_from_url()
     windows.dates_control(dates)
+    asof = asof_control.asof_from_url()
+    asof_control.asof_control(asof)
     # Exact dates, when set, take the lookback's place everywhere the window is used.
     span = dates or lookback
     transform = TRANSFORMS[
@@ -241,7 +246,7 @@ for formula in (m for m in (metric_a, metric_b) if m.domain == FORMULA_DOMAIN):
 loaded: dict[str, LoadedSeries] = {}
 missing: list[NoDataError] = []
 for metric_id in (a_id, b_id):
-    result = ui.try_load(metric_id)
+    result = ui.try_load(metric_id, asof)
     if isinstance(result, NoDataError):
         missing.append(result)
     else:
@@ -252,6 +257,8 @@ if missing:
     st.stop()
 
 la, lb = loaded[a_id], loaded[b_id]
+if asof:  # said at the top: every figure below is computed from the data as known on that day
+    asof_control.asof_banner(asof, [la, lb])
 choice = analysis.Choice(span, stats_window, None if roll == "Auto" else int(roll), spread_kind)
 view = analysis.pair_view(la, lb, choice)
 report = view.report
@@ -319,8 +326,12 @@ if aligned.n < 2:
 views = st.tabs(VIEWS, key="view", bind="query-params")
 with share_slot, st.popover("Share this view", icon=":material/share:"):
     st.caption("The address bar is the share link: opening it restores this exact view.")
+    if asof:
+        known_on = asof_control.known_on_words(asof)
+        st.caption(f"{known_on}: the link, the API and the Python below show the pair as it was known then.")
     st.code(ui.share_url(URL_DEFAULTS), language=None, wrap_lines=True)
-    api_address, snippet = ui.share_api(a_id, b_id, span, None if roll == "Auto" else int(roll), stats_window)
+    roll_periods = None if roll == "Auto" else int(roll)
+    api_address, snippet = ui.share_api(a_id, b_id, span, roll_periods, stats_window, asof)
     st.caption(
         "The same figures for a program: this view's JSON from this deployment's API, and in Python "
         "(`import convex`, reading a store that holds the same data)."
@@ -367,7 +378,10 @@ with st.expander(
 ) as section:
     if section.open:
         scenario = scenario_panel.render(la, lb, span, related.related_pairs_for(a_id, b_id))
-related.related_comparisons_section(a_id, b_id, lookback)
+if asof:  # rankings of today's data would not be the pair as known then
+    st.caption("Related comparisons rank today's data: they are left out of a view as known on a past day.")
+else:
+    related.related_comparisons_section(a_id, b_id, lookback)
 
 # ------------------------------------------------------------ downloads
 st.subheader("Download")

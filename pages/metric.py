@@ -8,7 +8,7 @@ from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
 from convex.data.loaded import NoDataError
 from convex.metrics.formatting import PERIOD_WORD, format_change, format_value
-from convex.ui import analysis, formula_input, related, upload_input, windows
+from convex.ui import analysis, asof_control, formula_input, related, upload_input, windows
 
 ui.ensure_app_navigation()
 
@@ -21,7 +21,12 @@ options = (
     + upload_input.upload_options(("metric",), formula_notices)
 )
 notices = ui.check_url(
-    {"metric": options, "lookback": list(LOOKBACKS), "window": list(ui.STATS_WINDOWS)},
+    {
+        "metric": options,
+        "lookback": list(LOOKBACKS),
+        "window": list(ui.STATS_WINDOWS),
+        "asof": asof_control.valid_asof,
+    },
     first_value=["lookback"],
 )
 notices = formula_notices + [n for n in notices if "“metric”" not in n]
@@ -39,6 +44,8 @@ with st.sidebar:
         key="window",
         bind="query-params",
     )
+    asof = asof_control.asof_from_url()
+    asof_control.asof_control(asof)
 
 for text in notices:
     st.warning(text, icon=":material/link_off:")
@@ -48,13 +55,15 @@ st.title(metric.name)
 st.markdown(f":gray-badge[{ui.describe_metric(metric)}] :gray-badge[{metric.units}]")
 st.write(metric.description)
 
-loaded = ui.try_load(metric.id)
+loaded = ui.try_load(metric.id, asof)
 if isinstance(loaded, NoDataError):
     st.info(f"No data for {metric.name}: {loaded.reason}.", icon=":material/info:")
     st.page_link("pages/status.py", label="See what is stored, and refresh", icon=":material/database:")
     ui.footer([metric])
     st.stop()
 
+if asof:  # said at the top: every figure below is the metric as known on that day
+    asof_control.asof_banner(asof, [loaded])
 mstats = analysis.metric_statistics(loaded, window)
 c1, c2, c3 = st.columns(3)
 one = mstats.change_over("1 period")
@@ -104,6 +113,9 @@ if note:
 ui.metric_stats_panel(metric, mstats)
 
 st.subheader("Strongest relationships")
-related.strongest_relationships_section(metric)
+if asof:  # rankings of today's data would not be the metric as known then
+    st.caption("They rank today's data: left out of a view as known on a past day.")
+else:
+    related.strongest_relationships_section(metric)
 
 ui.footer([metric], {metric.id: loaded})

@@ -105,9 +105,11 @@ def asof_dict(la: LoadedSeries, lb: LoadedSeries) -> dict:
     if la.as_of is None or lb.as_of is None:
         return {}
     return {
-        "asof": f"{la.as_of.day:%Y-%m-%d}",
-        "asof_a": {"basis": la.as_of.basis, "words": la.as_of.words},
-        "asof_b": {"basis": lb.as_of.basis, "words": lb.as_of.words},
+        "known_on": {
+            "day": f"{la.as_of.day:%Y-%m-%d}",
+            "a": {"basis": la.as_of.basis, "words": la.as_of.words},
+            "b": {"basis": lb.as_of.basis, "words": lb.as_of.words},
+        }
     }
 
 

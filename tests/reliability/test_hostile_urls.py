@@ -64,10 +64,11 @@ COMPARE = {
     "view": list(_COMPARE["VIEWS"]),
 }
 EXPLORER = {"metric": IDS, "lookback": list(LOOKBACKS), "window": list(ui.STATS_WINDOWS)}
-# Parameters the compare page reads whose rules this oracle does not model (windows of two dates, the
-# scenario section's move and horizon): their links have tests of their own (tests/test_pages.py), and
+# Parameters the pages read whose rules this oracle does not model (windows of two dates, the scenario
+# section's move and horizon, the day a view is as known on, which must be a real day up to today):
+# their links have tests of their own (tests/ui/test_pages.py, tests/ui/test_asof_pages.py), and
 # generated keys leave them out.
-UNMODELLED = {"dates", "scenario", "move", "horizon"}
+UNMODELLED = {"dates", "scenario", "move", "horizon", "asof"}
 PICKERS = {"a", "b", "metric"}  # catalog-id pickers, kept in step with the URL by the page itself
 SELECTBOXES = {"transform", "spread", "roll", "window"}  # bound selectboxes: first option by default
 EMBED_KEYS = {"embed", "embed_options"}  # Streamlit's own, hidden from st.query_params
