@@ -24,6 +24,7 @@ import pandas as pd
 
 from convex.data.loaded import LoadedSeries, NoDataError, offline_mode
 from convex.data.uploads import is_upload_id, upload_metric
+from convex.data.vintage_refresh import refresh_vintages
 from convex.metrics.catalog import Catalog, catalog
 from convex.metrics.derived import combine_inputs
 from convex.metrics.metric import Metric
@@ -95,6 +96,9 @@ class Loader:
         # Called right before each fetch from a source: the refresh worker checks there that it still
         # holds its lock (and raises when it does not, so that nothing is fetched).
         self.before_fetch: Callable[[], None] = lambda: None
+
+    def now(self) -> datetime:
+        return self._clock()
 
     def source_for(self, metric: Metric) -> Source:
         if metric.source not in self._sources:
@@ -397,9 +401,7 @@ class Loader:
             self.store.record_attempt(metric_id, reason, at=self._clock())
             return RefreshOutcome(metric_id, "stale", reason=reason)
         last_stored = meta.last_date if meta is not None else None
-        self._store_first_releases(
-            metric, new_dates=last_stored is None or (len(fetched) > 0 and fetched.index[-1] > last_stored)
-        )
+        new_dates = last_stored is None or (len(fetched) > 0 and fetched.index[-1] > last_stored)
         result = self.store.write_series(
             metric_id,
             fetched,
@@ -409,6 +411,10 @@ class Loader:
             fetched_at=self._clock(),
         )
         changed = result.new_points or result.revised_points
+        # A new vintage has appeared when values are new or revised (data/vintage_refresh.py); its
+        # first-release dates date the series. A source without vintages gives those dates alone.
+        if not refresh_vintages(self, metric, changed=bool(changed)):
+            self._store_first_releases(metric, new_dates=new_dates)
         return RefreshOutcome(
             metric_id, "updated" if changed else "fresh", result.new_points, result.revised_points
         )

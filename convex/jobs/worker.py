@@ -7,8 +7,9 @@ restart ends: the worker checks that it still holds it before each fetch, and wh
 stops fetching at once and takes the lock again, unless another worker has (see `serve`). Each
 cycle it refreshes the metrics that are due (the
 loader's per-frequency freshness, failed sources retried at a slower pace), most overdue first,
-spacing fetches from one source by that source's `min_interval`. Every attempt is logged in the
-store. A source that fails, a metric whose refresh raises, or a database that goes away for a while
+spacing fetches from one source by that source's `min_interval`. A refresh that brings new or
+revised values of a FRED macro release also fetches its new vintages (data/vintage_refresh.py),
+through the same source and its rate limiter. Every attempt is logged in the store. A source that fails, a metric whose refresh raises, or a database that goes away for a while
 costs that metric or that cycle, never the worker; a kill (even SIGKILL) mid-write leaves every
 series whole, old or new, because each write is one transaction.
 """
