@@ -140,8 +140,7 @@ def fetch_vintages(get_json, symbol: str, *, since: pd.Timestamp | None = None) 
     except SourceError as exc:
         if not too_many_vintages(exc):
             raise
-    answer = get_json("series/vintagedates", {"series_id": symbol, "realtime_start": start, "limit": 10000})
-    days = vintage_dates(answer, symbol)
+    days = _all_vintage_dates(get_json, symbol, start)
     if not days:
         raise BadPayload(NAME, symbol, "FRED refused the vintages as too many but lists no vintage dates")
     chunks = [days[i : i + MAX_VINTAGES_PER_REQUEST] for i in range(0, len(days), MAX_VINTAGES_PER_REQUEST)]
@@ -173,6 +172,23 @@ def _observations(get_json, symbol: str, start: str, end: str) -> pd.DataFrame:
         raise BadPayload(NAME, symbol, f"more than {MAX_PAGES} pages of vintages")
     table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return table.sort_values(["date", "realtime_start"], kind="stable").reset_index(drop=True)
+
+
+def _all_vintage_dates(get_json, symbol: str, start: str) -> list[pd.Timestamp]:
+    """`series/vintagedates` from `start` on, in pages of FRED's largest (10,000)."""
+    days: list[pd.Timestamp] = []
+    for page in range(MAX_PAGES):
+        params = {"series_id": symbol, "realtime_start": start, "limit": 10000, "offset": page * 10000}
+        text = get_json("series/vintagedates", params)
+        listed = vintage_dates(text, symbol)
+        days += listed
+        try:
+            count = int(json.loads(text).get("count", len(days)))
+        except (ValueError, TypeError):
+            count = len(days)
+        if len(days) >= count or not listed:
+            return sorted(set(days))
+    raise BadPayload(NAME, symbol, f"more than {MAX_PAGES} pages of vintage dates")
 
 
 def vintage_dates(text: str, symbol: str) -> list[pd.Timestamp]:

@@ -116,6 +116,20 @@ def test_more_than_2000_vintages_are_fetched_in_chunks_and_stitched(keyed, serve
     assert asked[:1] + asked[2:] == [("1776-07-04", "9999-12-31"), *chunks]
 
 
+def test_vintage_dates_are_read_in_pages(keyed, server, monkeypatch):
+    """A list longer than FRED's page (count says how long) is read page by page (hand-made answers)."""
+    monkeypatch.setattr(alfred, "MAX_VINTAGES_PER_REQUEST", 2)
+    server.reply(OBSERVATIONS, 400, p.FRED_JSON_TOO_MANY_VINTAGES)
+    row = ("2024-01-01", "2024-02-13", "9999-12-31", "1.0")
+    server.reply(OBSERVATIONS, 200, p.alfred_json(row))
+    first = '{"count":3,"offset":0,"limit":10000,"vintage_dates":["2024-02-13","2024-03-12"]}'
+    server.reply(VINTAGEDATES, 200, first)
+    server.reply(VINTAGEDATES, 200, '{"count":3,"offset":10000,"limit":10000,"vintage_dates":["2024-04-10"]}')
+    table, how = keyed.vintages("X")
+    assert how == "3 vintage dates fetched in 2 chunks of at most 2" and len(table) == 1
+    assert [r.query["offset"] for r in server.requests if r.path == VINTAGEDATES] == ["0", "10000"]
+
+
 def test_new_vintages_are_asked_from_a_day_on(keyed, server, gdp):
     every, _ = gdp
     whole, _ = parse_fred_vintages_json(every, "GDP")
