@@ -22,6 +22,7 @@ from convex.ui import (
     pair_charts,
     pair_panel,
     related,
+    revisions_panel,
     scenario_panel,
     upload_input,
     windows,
@@ -361,6 +362,7 @@ with left:
     ui.metric_stats_panel(metric_a, report.metric_a, view.kept)
 with right:
     ui.metric_stats_panel(metric_b, report.metric_b, view.kept)
+revisions_panel.pair_note(la, lb, span, None if roll == "Auto" else int(roll), report.stats)
 pair_panel.render(report, metric_a, metric_b)
 
 # ------------------------------------------------------------ text sections

@@ -8,7 +8,7 @@ from convex import charts, ui
 from convex.analytics.align import LOOKBACKS
 from convex.data.loaded import NoDataError
 from convex.metrics.formatting import PERIOD_WORD, format_change, format_value
-from convex.ui import analysis, asof_control, formula_input, related, upload_input, windows
+from convex.ui import analysis, asof_control, formula_input, related, revisions_panel, upload_input, windows
 
 ui.ensure_app_navigation()
 
@@ -111,6 +111,8 @@ if note:
     st.caption(note)
 
 ui.metric_stats_panel(metric, mstats)
+if not asof:  # a view as known on a past day shows that vintage; revisions are today's knowledge
+    revisions_panel.explorer_section(metric, start)
 
 st.subheader("Strongest relationships")
 if asof:  # rankings of today's data would not be the metric as known then

@@ -22,7 +22,7 @@ import dataclasses
 import pandas as pd
 
 from ..metrics.formatting import day_text
-from ..sources.vintages import as_known_on
+from ..sources.vintages import as_known_on, first_releases
 from ..store import VintageSet
 from .loaded import AsOf, LoadedSeries, NoDataError
 
@@ -91,3 +91,14 @@ def inputs_as_of(day: pd.Timestamp, parts: dict[str, LoadedSeries]) -> AsOf:
     """A derived metric's basis: each input's, in words."""
     words = "; ".join(ls.as_of.words for ls in parts.values() if ls.as_of is not None)
     return AsOf(pd.Timestamp(day).normalize(), "inputs", f"computed from its inputs as known then: {words}")
+
+
+def first_published(loaded: LoadedSeries, vintages: pd.DataFrame) -> tuple[LoadedSeries, int]:
+    """`loaded` with each value as first published where its vintages know it (today's value
+    elsewhere, e.g. before the vintages begin), and how many values are first releases: the data a
+    pair's statistics are compared on to see whether revisions matter."""
+    first = first_releases(vintages)["value"]
+    known = loaded.series.index.intersection(first.index)
+    series = loaded.series.copy()
+    series.loc[known] = first.loc[known].to_numpy()
+    return dataclasses.replace(loaded, series=series), len(known)

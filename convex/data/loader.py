@@ -154,6 +154,11 @@ class Loader:
         vintages = self.store.read_vintages(metric_id) if held is not None else None
         return as_known_on_day(loaded, day, vintages, held)
 
+    def vintages(self, metric_id: str):
+        """(vintage table, what it is) of a metric with stored vintages, else None."""
+        held = self.store.vintage_set(metric_id)
+        return None if held is None else (self.store.read_vintages(metric_id), held)
+
     def upload(self, metric_id: str) -> Metric:
         """A stored upload's metric (and the catalog knows it from now on); NoDataError when this
         deployment's store does not hold it."""

@@ -255,3 +255,29 @@ def stitch(before: pd.DataFrame, after: pd.DataFrame, cut: pd.Timestamp) -> pd.D
         joined["realtime_end"] = ends
         joined = joined[~continues].reset_index(drop=True)
     return joined[list(COLUMNS)]
+
+
+def revision_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Per observation date: its first published value and day (`first`, `released`), the value in
+    force now (`latest`, NaN when withdrawn), how many times it was revised (`revisions`: later
+    periods with a different value), and the previous date's value as published on that day
+    (`previous_then`: what the first release's change was measured from)."""
+    rows = table[table["value"].notna()]
+    first = first_releases(table)
+    now = latest(table)
+    out = pd.DataFrame({"first": first["value"], "released": first["released"]})
+    out["latest"] = now.reindex(out.index)
+    changed = rows["value"].ne(rows.groupby("date")["value"].shift(1)) & rows["date"].duplicated()
+    out["revisions"] = changed.groupby(rows["date"]).sum().reindex(out.index).fillna(0).astype(int)
+    groups = {day: (g["realtime_start"].to_numpy(), g["realtime_end"].to_numpy(), g["value"].to_numpy())
+              for day, g in rows.groupby("date")}  # fmt: skip
+    previous = np.full(len(out), np.nan)
+    dates = out.index
+    for i in range(1, len(dates)):
+        starts, ends, values = groups[dates[i - 1]]
+        day = out["released"].iloc[i].to_datetime64()
+        k = np.searchsorted(starts, day, side="right") - 1
+        if k >= 0 and (np.isnat(ends[k]) or ends[k] >= day):
+            previous[i] = values[k]
+    out["previous_then"] = previous
+    return out

@@ -68,6 +68,11 @@ def _metric_statistics(ls: LoadedSeries, window: str, location: str, until: pd.T
     )
 
 
+def pair_stats(la: LoadedSeries, lb: LoadedSeries, lookback: str, rolling_window: int | None):
+    """Every pair statistic of two loaded series over `lookback` (cached as the page's own)."""
+    return _core(la, lb, lookback, rolling_window, store_location())[1]
+
+
 def metric_statistics(loaded: LoadedSeries, window: str):
     return _metric_statistics(loaded, window, store_location())
 

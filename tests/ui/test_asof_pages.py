@@ -114,3 +114,45 @@ def test_the_explorer_as_known_on_a_day(store):
     assert any("left out of a view as known on a past day" in c.value for c in at.caption)
     bad = run("pages/metric.py", metric="cpiaucsl", asof="2021-6-15")
     assert any("“asof” is not valid here" in w.value for w in bad.warning)
+
+
+# ------------------------------------------------------------------ revisions
+def test_the_explorer_shows_the_revisions_of_a_metric_with_vintages(store):
+    from convex.analytics.revisions import revision_stats
+    from convex.metrics.formatting import format_share
+    from convex.sources.vintages import revision_frame
+
+    at = run("pages/metric.py", metric="cpiaucsl", lookback="Max")
+    assert "Revisions" in [s.value for s in at.subheader]
+    table, _ = _vintages(_payems())
+    stats = revision_stats(revision_frame(table))
+    cpi = catalog().get("cpiaucsl")
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Mean absolute revision"] == format_value(stats.mean_abs_revision, cpi)
+    assert shown["Largest revision"] == format_value(stats.largest_revision, cpi)
+    assert shown["Sign of the change revised"] == format_share(stats.sign_revised_share)
+    assert stats.revised == 96 and stats.n == 96  # every month rewritten on 15 Jan 2023 (Dec 2022 too)
+    assert len(at.get("vega_lite_chart")) == 2  # the history, and first release against today
+    assert at.table[-1].value.shape[0] == 6  # the latest six periods
+    # Without vintages, a macro release says how to get them; a market close says nothing.
+    payems = run("pages/metric.py", metric="payems")
+    assert any("No vintages of Nonfarm Payrolls are stored" in c.value for c in payems.caption)
+    assert "Revisions" not in [s.value for s in payems.subheader]
+
+
+def test_the_pair_page_says_when_revisions_change_its_figures(store):
+    at = run(a="cpiaucsl", b="payems", lookback="Max")
+    note = next(w.value for w in at.warning if "Revisions matter here" in w.value)
+    today = convex.compare("cpiaucsl", "payems", lookback="Max")
+    # By hand: CPI as first published (each month's first vintage), payrolls as they are today.
+    table, _ = _vintages(_payems())
+    first = table.sort_values("realtime_start").drop_duplicates("date").set_index("date")["value"]
+    payems = Store().read_series("payems")
+    common = first.index.intersection(payems.index)
+    a, b = first.loc[common].to_numpy(), payems.loc[common].to_numpy()
+    r_first = np.corrcoef(a[1:] / a[:-1] - 1, b[1:] / b[:-1] - 1)[0, 1]
+    assert f"the correlation of changes is {format_r(r_first)} against {format_r(today.r)}" in note
+    assert "CPI (All Items) as first published (96 of 96 values)" in note
+    # A view as known on a day uses the vintages in force: no such note.
+    asof = run(a="cpiaucsl", b="payems", lookback="Max", asof="2021-06-15")
+    assert not any("Revisions" in w.value for w in asof.warning)
