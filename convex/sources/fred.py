@@ -26,6 +26,7 @@ from .base import (
     series_from_table,
     text_problem,
 )
+from .fred_releases import Schedule, fetch_schedule
 from .http import HttpClient, RateLimiter
 from .vintages import first_releases as first_release_rows
 
@@ -198,6 +199,17 @@ class FredSource:
         """Every release of `symbol` with its real-time period (alfred.fetch_vintages), from `since`
         on (None: all of real time), and how it was fetched. Needs the API key."""
         self._check(symbol, "vintages (ALFRED) need a FRED API key")
+        return fetch_vintages(self._json_getter(symbol), symbol, since=since)
+
+    def release_schedule(self, symbol: str, start: pd.Timestamp, end: pd.Timestamp) -> Schedule:
+        """The release `symbol` belongs to and its dates from `start` to `end`, future ones included
+        (fred_releases.fetch_schedule). Needs the API key."""
+        self._check(symbol, "FRED's release calendar needs a FRED API key")
+        return fetch_schedule(self._json_getter(symbol), symbol, pd.Timestamp(start), pd.Timestamp(end))
+
+    def _json_getter(self, symbol: str):
+        """get_json(endpoint, params): the FRED API's JSON answer as text, key added, through the
+        limiter and FRED's own error bodies."""
 
         def get_json(endpoint: str, params: dict) -> str:
             resp = self.http.get(
@@ -210,7 +222,7 @@ class FredSource:
             )
             return resp.content.decode("utf-8", errors="replace")
 
-        return fetch_vintages(get_json, symbol, since=since)
+        return get_json
 
     def vintage(self, symbol: str, day: pd.Timestamp) -> pd.DataFrame:
         """One vintage of `symbol`, keyless, from ALFRED's `alfredgraph.csv?id=..&vintage_date=..`: a
