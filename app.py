@@ -17,6 +17,7 @@ pages = [
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", default=True),
     st.Page("pages/metric.py", title="Metric explorer", icon=":material/query_stats:", url_path="metric"),
     st.Page("pages/screener.py", title="Screener", icon=":material/sort:", url_path="screener"),
+    st.Page("pages/calendar.py", title="Release calendar", icon=":material/event:", url_path="calendar"),
     st.Page("pages/status.py", title="Data status", icon=":material/database:", url_path="status"),
     st.Page("pages/subscribe.py", title="Daily digest", url_path="subscribe", visibility="hidden"),
 ]

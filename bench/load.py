@@ -94,10 +94,21 @@ WATCH_JS = """() => {
     });
 }"""
 # Done: the script is idle (notRunning, no stale element, no spinner) AND the page shows what the
-# interaction asked for (content that only the new run can send: the pair's heading, the caption
-# "(lookback X)", the tab's own content). A fast rerun can go running -> notRunning within one
-# React commit, so "seen running" alone cannot be the signal; the content can. The state must
-# hold for SETTLE_MS; the time reported is when it first held (ms since the epoch, page clock).
+# interaction asked for (content that only the new run can send: the pair's heading, the aligned
+# data's caption naming the window, the tab's own content). A fast rerun can go running ->
+# notRunning within one React commit, so "seen running" alone cannot be the signal; the content can.
+# The state must hold for SETTLE_MS; the time reported is when it first held (ms since the epoch, page clock).
+def window_caption(lookback: str) -> tuple[str, ...]:
+    """What the aligned data's caption says of a lookback, whether the data hold all of it or not
+    (convex/analytics/windows.py Window.words)."""
+    from convex.analytics.windows import LOOKBACK_SPANS  # after ROOT is on the path
+
+    if lookback == "Max":
+        return ("over the full common history (",)
+    span = LOOKBACK_SPANS[lookback]
+    return (f"over the last {span} (", f"of the {span} asked")
+
+
 SETTLE_MS = 300
 DONE_JS = """(want) => {
     const app = document.querySelector("[data-testid='stApp']");
@@ -109,7 +120,7 @@ DONE_JS = """(want) => {
     if (ok && want.h1) ok = [...document.querySelectorAll('h1')].some(h => h.innerText.trim() === want.h1);
     if (ok && want.metrics) ok = document.querySelectorAll("[data-testid='stMetric']").length > 0;
     if (ok && want.caption) ok = [...document.querySelectorAll("[data-testid='stCaptionContainer']")]
-        .some(c => c.innerText.includes(want.caption));
+        .some(c => want.caption.some(w => c.innerText.includes(w)));
     if (ok && want.tab) {
         ok = [...document.querySelectorAll("[role='tab'][aria-selected='true']")]
             .some(t => t.innerText.trim() === want.tab)
@@ -329,7 +340,7 @@ async def run_session(
             await page.evaluate(WATCH_JS)
             await radio.click(timeout=timeout_ms)
             return await _until_done(
-                page, timeout_ms, param=["lookback", value], caption=f"(lookback {value})"
+                page, timeout_ms, param=["lookback", value], caption=list(window_caption(value))
             )
 
         return act
@@ -393,13 +404,13 @@ async def run_ws_session(
         steps = [
             ("open pair link", lambda: ws.open(f"a={plan.a}&b={plan.b}"), [title]),
             ("change lookback", lambda: ws.set_widget("lookback", plan.lookback,
-             string_array_value=[plan.lookback]), [f"(lookback {plan.lookback})"]),
+             string_array_value=[plan.lookback]), [window_caption(plan.lookback)]),
             ("switch tab", lambda: ws.set_widget("view", plan.tab, string_value=plan.tab),
              [f"view={quote_plus(plan.tab)}"]),
             ("change picker", lambda: ws.set_widget("b", string_value=catalog().get(plan.pick).label),
              [picked_title, f"b={plan.pick}"]),
             ("change lookback again", lambda: ws.set_widget("lookback", plan.lookback_again,
-             string_array_value=[plan.lookback_again]), [f"(lookback {plan.lookback_again})"]),
+             string_array_value=[plan.lookback_again]), [window_caption(plan.lookback_again)]),
         ][:interactions]  # fmt: skip
         for step, (name, action, expected) in enumerate(steps):
             await asyncio.sleep(plan.pauses[step])  # a user reading the page (--think), untimed
@@ -409,7 +420,9 @@ async def run_ws_session(
                 seconds = outcome.seconds
                 result.exceptions_on_page += len(outcome.exceptions)
                 drawn = outcome.headings + outcome.texts
-                missing = [f"{want!r} not drawn" for want in expected if not any(want in t for t in drawn)]
+                # Each expected text, or any of a tuple of them, drawn by this run.
+                wanted = [want if isinstance(want, tuple) else (want,) for want in expected]
+                missing = [f"{w!r} not drawn" for w in wanted if not any(x in t for x in w for t in drawn)]
                 error = "; ".join(outcome.exceptions + outcome.error_alerts + missing) or None
             except Exception as exc:  # a timeout or a closed socket: an error of this interaction
                 error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"

@@ -17,6 +17,7 @@ from convex.metrics.formatting import PERIOD_WORD, day_text, format_change, form
 from convex.metrics.metric import FORMULA_DOMAIN
 from convex.ui import (
     analysis,
+    asof_control,
     chart_controls,
     digest_signup,
     findings,
@@ -25,6 +26,7 @@ from convex.ui import (
     pair_charts,
     pair_panel,
     related,
+    revisions_panel,
     scenario_panel,
     upload_input,
     windows,
@@ -59,6 +61,7 @@ URL_DEFAULTS = {
     "scenario": False,
     "move": None,
     "horizon": None,
+    "asof": None,
 }
 # How many pairs with data a dead end offers.
 OFFERED_PAIRS = 7
@@ -105,6 +108,7 @@ notices = ui.check_url(
         "dates": windows.valid_dates,
         "split": findings.valid_day,
         "signal": findings.valid_day,
+        "asof": asof_control.valid_asof,
     },
     first_value=["lookback"],
 )
@@ -138,6 +142,8 @@ with st.sidebar:
     dates = windows.dates_from_url()
     opened_to_show = findings.from_url()
     windows.dates_control(dates)
+    asof = asof_control.asof_from_url()
+    asof_control.asof_control(asof)
     # Exact dates, when set, take the lookback's place everywhere the window is used.
     span = dates or lookback
     transform = TRANSFORMS[
@@ -259,7 +265,7 @@ for formula in (m for m in (metric_a, metric_b) if m.domain == FORMULA_DOMAIN):
 loaded: dict[str, LoadedSeries] = {}
 missing: list[NoDataError] = []
 for metric_id in (a_id, b_id):
-    result = ui.try_load(metric_id)
+    result = ui.try_load(metric_id, asof)
     if isinstance(result, NoDataError):
         missing.append(result)
     else:
@@ -274,6 +280,8 @@ published = [loaded[a_id], loaded[b_id]]
 (la, lb), units_refused = fred_controls.apply(published, fred_view)
 if units_refused:
     st.warning(units_refused, icon=":material/functions:")
+if asof:  # said at the top: every figure below is computed from the data as known on that day
+    asof_control.asof_banner(asof, [la, lb])
 choice = analysis.Choice(span, stats_window, None if roll == "Auto" else int(roll), spread_kind)
 view = analysis.pair_view(la, lb, choice)
 report = view.report
@@ -341,8 +349,12 @@ if aligned.n < 2:
 views = st.tabs(VIEWS, key="view", bind="query-params")
 with share_slot, st.popover("Share this view", icon=":material/share:"):
     st.caption("The address bar is the share link: opening it restores this exact view.")
+    if asof:
+        known_on = asof_control.known_on_words(asof)
+        st.caption(f"{known_on}: the link, the API and the Python below show the pair as it was known then.")
     st.code(ui.share_url(URL_DEFAULTS), language=None, wrap_lines=True)
-    api_address, snippet = ui.share_api(a_id, b_id, span, None if roll == "Auto" else int(roll), stats_window)
+    roll_periods = None if roll == "Auto" else int(roll)
+    api_address, snippet = ui.share_api(a_id, b_id, span, roll_periods, stats_window, asof)
     st.caption(
         "The same figures for a program: this view's JSON from this deployment's API, and in Python "
         "(`import convex`, reading a store that holds the same data)."
@@ -377,6 +389,7 @@ with left:
     ui.metric_stats_panel(metric_a, report.metric_a, view.kept)
 with right:
     ui.metric_stats_panel(metric_b, report.metric_b, view.kept)
+revisions_panel.pair_note(la, lb, span, None if roll == "Auto" else int(roll), report.stats)
 pair_panel.render(report, metric_a, metric_b)
 
 # ------------------------------------------------------------ text sections
@@ -394,7 +407,10 @@ with st.expander(
 ) as section:
     if section.open:
         scenario = scenario_panel.render(la, lb, span, related.related_pairs_for(a_id, b_id))
-related.related_comparisons_section(a_id, b_id, lookback)
+if asof:  # rankings of today's data would not be the pair as known then
+    st.caption("Related comparisons rank today's data: they are left out of a view as known on a past day.")
+else:
+    related.related_comparisons_section(a_id, b_id, lookback)
 
 # ------------------------------------------------------------ downloads
 st.subheader("Download")

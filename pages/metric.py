@@ -9,7 +9,17 @@ from convex.analytics.align import LOOKBACKS
 from convex.analytics.fred_units import FredView
 from convex.data.loaded import NoDataError
 from convex.metrics.formatting import PERIOD_WORD, format_change, format_value
-from convex.ui import analysis, chart_controls, formula_input, fred_controls, related, upload_input, windows
+from convex.ui import (
+    analysis,
+    asof_control,
+    chart_controls,
+    formula_input,
+    fred_controls,
+    related,
+    revisions_panel,
+    upload_input,
+    windows,
+)
 
 ui.ensure_app_navigation()
 
@@ -29,6 +39,7 @@ notices = ui.check_url(
         "scale": chart_controls.SCALES,
         "recessions": None,
         **fred_controls.URL_VALUES,
+        "asof": asof_control.valid_asof,
     },
     first_value=["lookback"],
 )
@@ -49,6 +60,8 @@ with st.sidebar:
     )
     look = chart_controls.controls()
     fred_view = fred_controls.controls()
+    asof = asof_control.asof_from_url()
+    asof_control.asof_control(asof)
 
 for text in notices:
     st.warning(text, icon=":material/link_off:")
@@ -58,7 +71,7 @@ st.title(metric.name)
 st.markdown(f":gray-badge[{ui.describe_metric(metric)}] :gray-badge[{metric.units}]")
 st.write(metric.description)
 
-loaded = ui.try_load(metric.id)
+loaded = ui.try_load(metric.id, asof)
 if isinstance(loaded, NoDataError):
     st.info(f"No data for {metric.name}: {loaded.reason}.", icon=":material/info:")
     st.page_link("pages/status.py", label="See what is stored, and refresh", icon=":material/database:")
@@ -71,6 +84,8 @@ if units_refused:
     st.warning(units_refused, icon=":material/functions:")
     fred_view = FredView()
 metric = loaded.metric  # its units and frequency as chosen
+if asof:  # said at the top: every figure below is the metric as known on that day
+    asof_control.asof_banner(asof, [loaded])
 mstats = analysis.metric_statistics(loaded, window)
 c1, c2, c3 = st.columns(3)
 one = mstats.change_over("1 period")
@@ -123,8 +138,13 @@ if len(history):
 st.caption(fred_controls.units_note(fred_view, [loaded], [published]))
 
 ui.metric_stats_panel(metric, mstats)
+if not asof:  # a view as known on a past day shows that vintage; revisions are today's knowledge
+    revisions_panel.explorer_section(metric, start)
 
 st.subheader("Strongest relationships")
-related.strongest_relationships_section(metric)
+if asof:  # rankings of today's data would not be the metric as known then
+    st.caption("They rank today's data: left out of a view as known on a past day.")
+else:
+    related.strongest_relationships_section(metric)
 
 ui.footer([metric], {metric.id: loaded})

@@ -93,7 +93,7 @@ COMPLETE_SHARE = 0.9
 NATIVE_PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92}
 # A window ending more than this many periods of its frequency before the day it is read is old.
 OLD_AFTER_PERIODS = 2
-_LOOKBACK_SPANS = {"90D": "90 days", "1Y": "year", "3Y": "3 years", "5Y": "5 years", "10Y": "10 years"}
+LOOKBACK_SPANS = {"90D": "90 days", "1Y": "year", "3Y": "3 years", "5Y": "5 years", "10Y": "10 years"}
 
 
 def span_text(days: float) -> str:
@@ -199,5 +199,5 @@ class Window:
             return f"the chosen {day_text(first)} to {day_text(last)}" if asked else "the chosen dates"
         if self.asked == "Max":
             return "the full common history"
-        span = _LOOKBACK_SPANS.get(self.asked, self.asked)
+        span = LOOKBACK_SPANS.get(self.asked, self.asked)
         return f"the {span} asked" if asked else f"the last {span}"

@@ -52,8 +52,8 @@ _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
 PARAMETERS: dict[str, tuple[str, ...]] = {
     "metrics": ("domain",),
     "series": ("format", "start", "end"),
-    "compare": ("a", "b", "lookback", "dates", "roll", "window"),
-    "scenario": ("a", "b", "move", "horizon", "lookback", "dates"),
+    "compare": ("a", "b", "lookback", "dates", "asof", "roll", "window"),
+    "scenario": ("a", "b", "move", "horizon", "lookback", "dates", "asof"),
     "screener": (
         "recent", "long", "domain", "freq", "min", "mechanical", "leads", "samples", "apart", "limit",
     ),
@@ -268,32 +268,40 @@ def _compare(request: Request) -> Response:
     window = params.window(query.get("lookback", "3Y"), query.get("dates"))
     roll = params.rolling_window(query.get("roll"))
     own = params.stats_window(query.get("window", views.DEFAULT_STATS_WINDOW))
+    asof = _asof(query)
 
     def make() -> dict:
         try:
             result = python.compare(ids["a"], ids["b"], window, rolling_window=roll, stats_window=own,
-                                    store=_store())  # fmt: skip
+                                    asof=asof, store=_store())  # fmt: skip
         except NoDataError as exc:
             raise _no_data(exc, ids) from None
         return result.to_dict()
 
-    return _raw(_kept("compare", {**ids, "window": window, "roll": roll, "own": own}, make))
+    return _raw(_kept("compare", {**ids, "window": window, "roll": roll, "own": own, "asof": asof}, make))
+
+
+def _asof(query: dict) -> str | None:
+    """The `asof` day, checked (params.asof_day), as text for the cache key."""
+    given = query.get("asof")
+    return None if given is None else f"{params.asof_day(given):%Y-%m-%d}"
 
 
 def _scenario(request: Request) -> Response:
     query = _query(request, PARAMETERS["scenario"])
     ids = {key: _metric_param(query, key) for key in ("a", "b")}
     window = params.window(query.get("lookback", "3Y"), query.get("dates"))
+    asof = _asof(query)
 
     def make() -> dict:
         try:
             result = python.scenario(ids["a"], ids["b"], query.get("move"), query.get("horizon"), window,
-                                     store=_store())  # fmt: skip
+                                     asof=asof, store=_store())  # fmt: skip
         except NoDataError as exc:
             raise _no_data(exc, ids) from None
         return result.to_dict()
 
-    key = {**ids, "window": window, "move": query.get("move"), "horizon": query.get("horizon")}
+    key = {**ids, "window": window, "move": query.get("move"), "horizon": query.get("horizon"), "asof": asof}
     return _raw(_kept("scenario", key, make))
 
 

@@ -156,6 +156,17 @@ def _schemas() -> dict:
                 "start": _DATE,
                 "end": _DATE,
                 "summary": _STRING,
+                "known_on": {
+                    "description": "Only with asof: the day, and how each series was made as known then "
+                    "(basis: vintages, first releases, release rule, closes or inputs; words: as the page)",
+                    "type": "object",
+                    "required": ["day", "a", "b"],
+                    "properties": {
+                        "day": _DATE,
+                        "a": {"type": "object", "required": ["basis", "words"]},
+                        "b": {"type": "object", "required": ["basis", "words"]},
+                    },
+                },
                 "description": _STRING,
                 "correlation": {
                     **stat,
@@ -269,6 +280,12 @@ def document() -> dict:
             "dates",
             "Two dates, both included, in place of the lookback",
             {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}\\.\\.[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+        ),
+        _param(
+            "asof",
+            "The pair as known on this day: each series the vintage in force then (else first releases or "
+            "today's values published by then, said in known_on), market data ending that day",
+            {"type": "string", "format": "date"},
         ),
     ]
     rolls = ["Auto", *map(str, params.ROLL_OPTIONS)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date as date_type
 
 from ..data.uploads import is_upload_id
 from ..metrics.catalog import catalog
@@ -156,6 +157,31 @@ def day(value: object, parameter: str):
     if window is None:
         raise ParamError(parameter, "a day such as 2026-12-04")
     return pd.Timestamp(window[1])
+
+
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+# The earliest day a view may be "as known on": before ALFRED's and most series' history.
+EARLIEST_ASOF_YEAR = 1900
+
+
+def asof_day(value: object, parameter: str = "asof", *, today=None):
+    """The day a view shows its metrics as known on: YYYY-MM-DD in ASCII digits, a real day from
+    1900 to today (UTC) at the latest."""
+    import pandas as pd
+
+    from ..store import utcnow
+
+    if isinstance(value, pd.Timestamp | date_type) and not pd.isna(value):
+        value = f"{pd.Timestamp(value):%Y-%m-%d}"
+    match = _DAY.fullmatch(value) if isinstance(value, str) and len(value) <= 10 else None
+    latest = pd.Timestamp(today if today is not None else utcnow().date()).normalize()
+    try:
+        day = pd.Timestamp(int(match[1]), int(match[2]), int(match[3])) if match else None
+    except ValueError:
+        day = None
+    if day is None or not (day.year >= EARLIEST_ASOF_YEAR and day <= latest):
+        raise ParamError(parameter, f"a day YYYY-MM-DD from {EARLIEST_ASOF_YEAR} to today")
+    return day
 
 
 def flag(value: object, parameter: str) -> bool:

@@ -174,6 +174,7 @@ def compare(
     dates: str | tuple[object, object] | None = None,
     rolling_window: int | str | None = None,
     stats_window: str = "90D",
+    asof: object = None,
     store: StoreLike = None,
 ) -> Comparison:
     """Compare metric `a` with metric `b` over `lookback` ("90D", "1Y", "3Y" (the page's default),
@@ -181,7 +182,10 @@ def compare(
     "2020-03-02..2020-06-26" or a pair of dates), exactly as the compare page does: the same
     alignment and statistics. `rolling_window` (periods: 8, 12, 13, 20, 26, 52, 63, 126, 252; None
     is the page's Auto) sizes the rolling correlation and beta and the out-of-sample hedge;
-    `stats_window` is each metric's own statistics window.
+    `stats_window` is each metric's own statistics window. `asof` (a day, "2022-06-15") compares the
+    pair as known then: each series the vintage in force on that day where vintages are stored
+    (else first releases or today's values published by then; `to_dict()["known_on"]` says which),
+    market data ending that day.
 
     >>> r = convex.compare("spx", "ixic", lookback="Max")
     >>> r.frequency, r.n, r.start.date().isoformat(), r.end.date().isoformat()
@@ -201,9 +205,10 @@ def compare(
     window = params.window(lookback, dates)
     roll = params.rolling_window(rolling_window, "rolling_window")
     own = params.stats_window(stats_window, "stats_window")
-    loader = _loader(store)
-    la, lb = views.load_pair(loader, a, b)
-    return Comparison(a, b, la, lb, views.pair_report(la, lb, window, rolling_window=roll, stats_window=own))
+    day = None if asof is None else params.asof_day(asof)
+    la, lb = views.load_pair(_loader(store), a, b, asof=day)
+    report = views.pair_report(la, lb, window, rolling_window=roll, stats_window=own, as_of=day)
+    return Comparison(a, b, la, lb, report)
 
 
 def scenario(
@@ -214,6 +219,7 @@ def scenario(
     lookback: str = "3Y",
     *,
     dates: str | tuple[object, object] | None = None,
+    asof: object = None,
     store: StoreLike = None,
 ) -> Scenario:
     """When `a` moved by `move` over `horizon` periods, what did `b` do, how does `b` respond to
@@ -223,7 +229,7 @@ def scenario(
     in %, in its units otherwise; default: A's latest move over the horizon); `horizon` in periods
     of the aligned pair (13, or "13w"; default per frequency: 21 days, 13 weeks, 6 months, 4
     quarters). The episodes use the pair's whole history; the response and forecast are fitted
-    over the window (`lookback` or `dates`).
+    over the window (`lookback` or `dates`); `asof` as in `compare`.
 
     >>> s = convex.scenario("spx", "vix", move="-5%", horizon=21, lookback="Max")
     >>> s.move, s.horizon, s.event_study.n_episodes
@@ -234,7 +240,8 @@ def scenario(
     21
     """
     window = params.window(lookback, dates)
-    la, lb = views.load_pair(_loader(store), a, b)
+    day = None if asof is None else params.asof_day(asof)
+    la, lb = views.load_pair(_loader(store), a, b, asof=day)
     return Scenario(a, b, la, lb, views.scenario_report(la, lb, window, move, horizon))
 
 

@@ -295,7 +295,7 @@ class Scenario:
 
     def to_dict(self) -> dict:
         """Plain JSON values: what `convex scenario A B --json` prints and /api/v1/scenario answers."""
-        return views.scenario_dict(self.a, self.b, self.report)
+        return views.scenario_dict(self.a, self.b, self.report, self.loaded_a, self.loaded_b)
 
     def summary(self) -> Summary:
         """The section's sentences, each backed by its number (as `convex scenario A B` prints)."""

@@ -40,12 +40,17 @@ def check_ids(ids: list[str]) -> list[str]:
     return [params.metric_id(i) for i in ids]
 
 
-def load_pair(loader: Loader, a_id: str, b_id: str) -> tuple[LoadedSeries, LoadedSeries]:
-    """Both metrics through `loader` (NoDataError names the one without data)."""
+def load_pair(
+    loader: Loader, a_id: str, b_id: str, *, asof: pd.Timestamp | None = None
+) -> tuple[LoadedSeries, LoadedSeries]:
+    """Both metrics through `loader`, as known on `asof` when given (data/asof.py); NoDataError names
+    the one without data."""
     params.metric_id(a_id, "a")
     params.metric_id(b_id, "b")
     if a_id == b_id:
         raise params.ParamError("b", "pick two different metrics")
+    if asof is not None:
+        return loader.load_as_of(a_id, asof), loader.load_as_of(b_id, asof)
     return loader.load(a_id), loader.load(b_id)
 
 
@@ -90,7 +95,31 @@ def compare_dict(a_id: str, b_id: str, la: LoadedSeries, lb: LoadedSeries, repor
         a=a_id, b=b_id, name_a=la.metric.name, name_b=lb.metric.name,
         provenance_a=la.provenance, provenance_b=lb.provenance, summary=pair_summary(report),
     )  # fmt: skip
+    out.update(asof_dict(la, lb))
     return out
+
+
+def asof_dict(la: LoadedSeries, lb: LoadedSeries) -> dict:
+    """For a pair as known on a past day: that day and how each series was made (data/asof.py's
+    basis and words); nothing for today's data."""
+    if la.as_of is None or lb.as_of is None:
+        return {}
+    return {
+        "known_on": {
+            "day": f"{la.as_of.day:%Y-%m-%d}",
+            "a": {"basis": la.as_of.basis, "words": la.as_of.words},
+            "b": {"basis": lb.as_of.basis, "words": lb.as_of.words},
+        }
+    }
+
+
+def asof_lines(la: LoadedSeries, lb: LoadedSeries) -> list[str]:
+    """The lines a report of a pair as known on a past day starts with (none for today's data)."""
+    if la.as_of is None or lb.as_of is None:
+        return []
+    from ..metrics.formatting import day_text
+
+    return [f"As known on {day_text(la.as_of.day)}:", f"- {la.as_of.words}.", f"- {lb.as_of.words}.", ""]
 
 
 # --------------------------------------------------------------------------- a scenario
@@ -116,8 +145,15 @@ def scenario_report(
     return report(aligned, amount, periods, default=default)
 
 
-def scenario_dict(a_id: str, b_id: str, report: ScenarioReport) -> dict:
-    return {"a": a_id, "b": b_id, **report.to_dict()}
+def scenario_dict(
+    a_id: str,
+    b_id: str,
+    report: ScenarioReport,
+    la: LoadedSeries | None = None,
+    lb: LoadedSeries | None = None,
+) -> dict:
+    asof = asof_dict(la, lb) if la is not None and lb is not None else {}
+    return {"a": a_id, "b": b_id, **report.to_dict(), **asof}
 
 
 # --------------------------------------------------------------------------- the screen

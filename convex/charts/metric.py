@@ -1,5 +1,5 @@
-"""The metric explorer's chart: one metric's history, in the header's units, with recession
-shading."""
+"""The metric explorer's charts: one metric's history, in the header's units, with recession
+shading; and, for a metric with vintages, its first releases against today's values."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 
 from .axes import DateTicks, date_ticks_of, key, legend_row, titled, value_axis, wrapped, x_axis, y_scale
-from .base import BASE, COLOR_A, HEIGHT, ChartSpec, cached_spec, crosshair_layer, spec_of
+from .base import BASE, COLOR_A, COLOR_B, HEIGHT, ChartSpec, cached_spec, crosshair_layer, spec_of
 from .layers import NO_EXTRAS, RECESSION_COLOR, Extras, decorate, recession_layer
 from .values import Shown
 
@@ -47,3 +47,37 @@ def history_chart(values: Shown, *, name: str, log: bool = False, extras: Extras
     row = legend_row(name, decor[1])
     return ChartSpec(_history_spec(name, wrapped(axis.words), axis.prefix, axis.suffix, log,
                                    date_ticks_of(data["date"]), *decor, row), data)  # fmt: skip
+
+
+@cached_spec
+def _revisions_spec(name: str, units: str, ticks: DateTicks) -> dict:
+    tooltip = [
+        alt.Tooltip("date_text:N", title="Date"),
+        alt.Tooltip("first:Q", title="First release", format=",.4~f"),
+        alt.Tooltip("latest:Q", title="Today", format=",.4~f"),
+    ]
+    base = BASE.encode(x=x_axis(ticks))
+    lines = (
+        base.transform_fold(["first", "latest"], as_=["which", "value"])
+        .mark_line(strokeWidth=1.4)
+        .encode(
+            y=alt.Y("value:Q", title=units, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "which:N",
+                title=None,
+                scale=alt.Scale(domain=["first", "latest"], range=[COLOR_A, COLOR_B]),
+                legend=alt.Legend(
+                    orient="top", labelExpr="datum.value == 'first' ? 'First release' : 'Today'"
+                ),
+            ),
+        )
+    )
+    return spec_of(alt.layer(lines, crosshair_layer(base, tooltip)).properties(height=HEIGHT, title=name))
+
+
+def revisions_chart(frame: pd.DataFrame, *, name: str, units: str) -> ChartSpec:
+    """Each period's first release against its value today (the explorer, for a metric with vintages)."""
+    data = frame[["first", "latest"]].reset_index()
+    data.columns = ["date", "first", "latest"]
+    data["date_text"] = data["date"].dt.strftime("%a %Y-%m-%d")
+    return ChartSpec(_revisions_spec(name, units, date_ticks_of(data["date"])), data)

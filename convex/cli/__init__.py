@@ -1,4 +1,4 @@
-"""`python -m convex refresh | worker | import | export | status | stats | scenario | digest`."""
+"""`python -m convex refresh | worker | import | export | status | stats | scenario | digest | calendar`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from ..api.params import ParamError
 from ..metrics.metric import InvalidFormulaError, UnknownMetricError
 from ..store import StoreError
-from . import data, digest, scenario, stats
+from . import calendar, data, digest, scenario, stats
 from .common import fail
 
 # The exit code of a command stopped by its store: unavailable, read-only, full, damaged.
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_parser(sub)
     scenario.add_scenario_parser(sub)
     digest.add_digest_parser(sub)
+    calendar.add_calendar_parser(sub)
     return parser
 
 

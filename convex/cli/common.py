@@ -78,11 +78,20 @@ def in_fred_view(loaded, view):
     return loaded if parts is None else loaded.processed_as(*parts)
 
 
-def load_pair(a_id: str, b_id: str) -> list | int:
-    """Both metrics from the store (and the offline sample where nothing is stored): a report never
-    waits on a source. An exit code after saying why, when either has no data."""
+def asof(text: str):
+    """`--asof`: a day YYYY-MM-DD, today at the latest."""
     try:
-        return list(views.load_pair(Loader(open_store(), offline=True), a_id, b_id))
+        return params.asof_day(text)
+    except params.ParamError as exc:
+        raise argparse.ArgumentTypeError(f"asof must be {exc.reason}") from None
+
+
+def load_pair(a_id: str, b_id: str, day=None) -> list | int:
+    """Both metrics from the store (and the offline sample where nothing is stored), as known on
+    `day` when given: a report never waits on a source. An exit code after saying why, when either
+    has no data."""
+    try:
+        return list(views.load_pair(Loader(open_store(), offline=True), a_id, b_id, asof=day))
     except params.ParamError as exc:
         return fail(exc.reason)
     except NoDataError as exc:

@@ -9,13 +9,15 @@ from pathlib import Path
 from rich.progress import track
 from rich.table import Table
 
+from ..data.loaded import NoDataError
 from ..data.loader import Loader
 from ..metrics.catalog import catalog
+from ..metrics.formatting import day_text
 from ..metrics.freshness import freshness
 from ..metrics.recessions import indicator_source, indicator_spells
 from ..store import Store, StoreNotWritable, utcnow
 from ..store.postgres import WORKER_TIMEOUT_S
-from .common import add_fred_arguments, check_ids, err, fail, fred_view, in_fred_view, open_store, out
+from .common import add_fred_arguments, asof, check_ids, err, fail, fred_view, in_fred_view, open_store, out
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -86,10 +88,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{Path(args.file).name} was not imported into {metric.id}: {problem}. Nothing was changed; "
             "pass --replace to store it anyway"
         )
+    s = imported.series
+    if imported.vintages is not None:
+        return _import_vintages(store, metric, imported, Path(args.file).name, meta)
     result = store.write_series(
         metric.id, imported.series, provenance="import", source=metric.source, detail=Path(args.file).name
     )
-    s = imported.series
     out().print(
         f"Imported {result.total_points} points for {metric.id} ({imported.layout} layout), "
         f"{s.index[0].date()} to {s.index[-1].date()}."
@@ -124,12 +128,44 @@ def _import_recessions(path: Path) -> int:
     return 0
 
 
+def _import_vintages(store: Store, metric, imported, file_name: str, meta) -> int:
+    """A vintage file: its vintages, and its latest vintage as the series unless live data is stored
+    (which is newer than any file, and stays)."""
+    from ..sources.vintages import vintage_days
+
+    table = imported.vintages
+    kind = "snapshots" if imported.layout == "alfred_vintages" else "releases"
+    rows = store.write_vintages(metric.id, table, kind=kind, origin="import", detail=file_name)
+    days = vintage_days(table)
+    said = (
+        f"Imported {rows:,} vintage rows for {metric.id} ({imported.layout} layout): {len(days):,} vintages, "
+        f"{days[0].date()} to {days[-1].date()}."
+    )
+    if meta is not None and meta.provenance == "live" and meta.has_data:
+        out().print(f"{said} The live series stored is kept.")
+        return 0
+    s = imported.series
+    result = store.write_series(metric.id, s, provenance="import", source=metric.source, detail=file_name)
+    out().print(
+        f"{said} Its latest vintage is the series: {result.total_points} points, "
+        f"{s.index[0].date()} to {s.index[-1].date()}."
+    )
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     metric = catalog().get(args.id)
     view = fred_view(args)
-    if metric.is_derived or not view.as_published:
-        from ..data.loaded import NoDataError
-
+    if args.asof is not None:
+        loader = Loader(open_store(), offline=True)
+        try:
+            loaded = loader.load_as_of(metric.id, args.asof)
+        except NoDataError as exc:
+            return fail(str(exc))
+        series = in_fred_view(loaded, view).series
+        # Said on stderr: stdout is the CSV.
+        err.print(f"As known on {day_text(args.asof)}: {loaded.as_of.words}.", markup=False, highlight=False)
+    elif metric.is_derived or not view.as_published:
         try:
             series = in_fred_view(Loader(open_store(), offline=True).load(metric.id), view).series
         except NoDataError:
@@ -160,15 +196,16 @@ def cmd_status(args: argparse.Namespace) -> int:
         note = f"note: the store {store.location} is read-only: listing what it holds (no samples added)"
         err.print(note, markup=False, highlight=False, soft_wrap=True)
     metas = store.all_meta()
-    table = Table("metric", "provenance", "first", "last", "points", "age (days)", "next due", "fetched",
-                  "last error", title="Store")  # fmt: skip
+    held = store.vintage_sets()
+    table = Table("metric", "provenance", "first", "last", "points", "age (days)", "next due", "vintages",
+                  "fetched", "last error", title="Store")  # fmt: skip
     now = utcnow()
     for metric in catalog():
         if metric.is_derived:
             continue
         m = metas.get(metric.id)
         if m is None:
-            table.add_row(metric.id, "-", "", "", "0", "", "", "", "")
+            table.add_row(metric.id, "-", "", "", "0", "", "", "", "", "")
             continue
         state = freshness(metric, m.last_date, now) if m.last_date is not None else None
         table.add_row(
@@ -179,11 +216,17 @@ def cmd_status(args: argparse.Namespace) -> int:
             str(m.points),
             "" if state is None else f"{state.age_days:,}" + (" [yellow]stale[/]" if state.stale else ""),
             "" if state is None else f"{state.next_due:%Y-%m-%d %H:%M}",
+            _vintages_cell(held.get(metric.id)),
             f"{m.fetched_at:%Y-%m-%d %H:%M}" if m.fetched_at else "",
             m.last_error or "",
         )
     out().print(table)
     return 0
+
+
+def _vintages_cell(held) -> str:
+    """ "to 2026-09-11 (import)": the last vintage stored and where the vintages came from."""
+    return "" if held is None else f"to {held.last_vintage:%Y-%m-%d} ({held.origin})"
 
 
 def add_parsers(sub) -> None:
@@ -215,6 +258,7 @@ def add_parsers(sub) -> None:
     p.add_argument("id")
     p.add_argument("--out", help="file to write (default: stdout)")
     add_fred_arguments(p)
+    p.add_argument("--asof", type=asof, help="the series as known on this day (YYYY-MM-DD): see README")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("status", help="what is stored for every metric")

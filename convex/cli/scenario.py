@@ -7,13 +7,13 @@ import json
 import sys
 
 from ..api import params, views
-from .common import fail, load_pair, lookback
+from .common import asof, fail, load_pair, lookback
 
 
 def cmd_scenario(args: argparse.Namespace) -> int:
     from ..content.scenario_text import scenario_text
 
-    loaded = load_pair(args.a, args.b)
+    loaded = load_pair(args.a, args.b, args.asof)
     if isinstance(loaded, int):
         return loaded
     la, lb = loaded
@@ -23,10 +23,11 @@ def cmd_scenario(args: argparse.Namespace) -> int:
         return fail(str(exc), 2)
     if args.json:
         # The one serialiser of a scenario: the Python API's to_dict() and the HTTP API's too.
-        document = views.scenario_dict(args.a, args.b, report)
+        document = views.scenario_dict(args.a, args.b, report, la, lb)
         sys.stdout.write(json.dumps(document, indent=2, allow_nan=False) + "\n")
     else:
-        sys.stdout.write("\n".join(scenario_text(report, la.metric, lb.metric).lines()) + "\n")
+        lines = [*views.asof_lines(la, lb), *scenario_text(report, la.metric, lb.metric).lines()]
+        sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 
@@ -47,5 +48,6 @@ def add_scenario_parser(sub) -> None:
         default="5Y",
         help="window of the response and forecast fits (episodes use all history; default 5Y)",
     )
+    p.add_argument("--asof", type=asof, help="the pair as known on this day (YYYY-MM-DD): see README")
     p.add_argument("--json", action="store_true", help="one JSON object instead of sentences")
     p.set_defaults(func=cmd_scenario)

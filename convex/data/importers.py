@@ -1,4 +1,6 @@
-"""CSV files in, one clean series out: FRED, Yahoo, CBOE and CoinGecko layouts, or date,value.
+"""CSV files in, one clean series out: FRED, Yahoo, CBOE and CoinGecko layouts, or date,value; and
+vintage files (fredapi's all releases, ALFRED's vintage columns), whose series is the latest vintage
+and whose vintages come along (`ImportedSeries.vintages`).
 
 The layout is recognised from the header; parsing reuses the sources' own parse functions, so an
 imported file obeys the same contract as a live fetch (float values, sorted unique tz-naive daily
@@ -10,20 +12,24 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from convex.sources.base import SourceError, csv_rows, series_from_table, text_problem
+from convex.sources.alfred import RELEASES_COLUMNS, parse_alfred_csv, parse_all_releases_csv
+from convex.sources.base import SourceError, clean_series, csv_rows, series_from_table, text_problem
 from convex.sources.cboe import parse_cboe_csv
 from convex.sources.coingecko import parse_coingecko_csv
 from convex.sources.fred import parse_fred_csv
+from convex.sources.vintages import UNITS_SUFFIXES, latest, vintage_column
 from convex.sources.yahoo import parse_yahoo_csv, yahoo_csv_header
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the largest real history (S&P 500 since 1927) is under 1 MB
 MAX_LINE_CHARS = 10_000  # a data row is ~100 characters; a longer line is not one of our layouts
+# ALFRED's vintage CSV has a column per vintage: 20,000 vintages of ~10 characters.
+MAX_VINTAGE_LINE_CHARS = 200_000
 _HEAD_LINES = 8
 # Larger values are no market or macro series in any unit Convex shows (the Fed's balance sheet is
 # 9e12 in dollars), and their squares, summed over a long history, would leave floating point.
@@ -33,7 +39,8 @@ EXPECTED = (
     "expected a CSV in one of these layouts: FRED (observation_date,ID or DATE,ID or date,ID); "
     "Yahoo (yfinance's Price/Ticker/Date header, Date,Close,High,Low,Open,Volume, Date,Close,Volume, "
     "or Date,Open,High,Low,Close,Adj Close,Volume); CBOE (DATE,OPEN,HIGH,LOW,CLOSE with MM/DD/YYYY dates); "
-    "CoinGecko (snapped_at,price,market_cap,total_volume); or date,value"
+    "CoinGecko (snapped_at,price,market_cap,total_volume); date,value; or vintages: fredapi's all "
+    "releases (date,realtime_start,value) or ALFRED's observation_date,SERIES_YYYYMMDD,..."
 )
 
 LAYOUTS = {
@@ -47,7 +54,11 @@ LAYOUTS = {
     "yahoo_classic": "Yahoo download (Date,Open,High,Low,Close,Adj Close,Volume)",
     "cboe": "CBOE history CSV",
     "coingecko": "CoinGecko CSV export",
+    "fredapi_releases": "every release saved from fredapi (date,realtime_start,value)",
+    "alfred_vintages": "ALFRED vintages (observation_date,SERIES_YYYYMMDD,...)",
 }
+# Layouts that hold vintages: their series is the latest vintage.
+VINTAGE_LAYOUTS = ("fredapi_releases", "alfred_vintages")
 
 _DATE_NAMES = ("date", "observation_date", "datetime", "timestamp", "time", "day")
 
@@ -67,6 +78,9 @@ class ImportedSeries:
     series: pd.Series
     layout: str  # a key of LAYOUTS
     name: str | None = None  # the series id or ticker when the file names one
+    # A vintage file's every vintage (sources/vintages.py's table), else None.
+    vintages: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    units: str | None = None  # ALFRED's units suffix when the file is not in the series' own units
 
     def to_dict(self) -> dict:
         index = self.series.index
@@ -139,13 +153,17 @@ def read_series_text(text: str, *, name: str = "text") -> ImportedSeries:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise UnreadableFile(name, "the file is empty")
+    first_line = text[: MAX_VINTAGE_LINE_CHARS + 2].split("\n", 1)[0].strip().split(",")
+    longest = MAX_VINTAGE_LINE_CHARS if _alfred_header(first_line) else MAX_LINE_CHARS
     for number, line in enumerate(text.splitlines(), start=1):
-        if len(line) > MAX_LINE_CHARS:
-            raise UnreadableFile(name, f"line {number} is longer than {MAX_LINE_CHARS:,} characters")
+        if len(line) > longest:
+            raise UnreadableFile(name, f"line {number} is longer than {longest:,} characters")
     problem = text_problem(text)
     if problem:
         raise UnreadableFile(name, problem.replace("came back", "was found"))
     layout, head = _detect(text, name)
+    if layout in VINTAGE_LAYOUTS:
+        return _read_vintages(layout, text, name)
     try:
         series, series_name = _parse(layout, text, head)
     except SourceError as exc:
@@ -163,6 +181,29 @@ def read_series_text(text: str, *, name: str = "text") -> ImportedSeries:
             expected="",
         )
     return ImportedSeries(series=series, layout=layout, name=series_name)
+
+
+def _read_vintages(layout: str, text: str, name: str) -> ImportedSeries:
+    """A vintage file: its table, and the latest vintage as its series."""
+    units = series_name = None
+    try:
+        if layout == "alfred_vintages":
+            table, series_name, units = parse_alfred_csv(text, source="file")
+        else:
+            table = parse_all_releases_csv(text, source="file", symbol="value")
+        series = clean_series(latest(table), source="file", symbol=series_name or "value")
+    except SourceError as exc:
+        raise UnreadableFile(name, f"read as {LAYOUTS[layout]}, but {exc.reason}", expected="") from None
+    too_big = table["value"].abs().max()
+    if too_big > MAX_MAGNITUDE:
+        raise UnreadableFile(name, f"it holds {too_big:.3g}, beyond the ±{MAX_MAGNITUDE:.0e} Convex accepts")
+    return ImportedSeries(series=series, layout=layout, name=series_name, vintages=table, units=units)
+
+
+def _alfred_header(header: list[str]) -> bool:
+    return len(header) > 1 and header[0] in ("observation_date", "DATE", "date") and all(
+        vintage_column(cell) is not None for cell in header[1:]
+    )
 
 
 def detect_layout(text: str, *, name: str = "text") -> str:
@@ -185,6 +226,11 @@ def _detect(text: str, name: str) -> tuple[str, list[list[str]]]:
     shown = ",".join(header)[:80]
     if lowered[0] == "snapped_at":
         return "coingecko", rows
+    named = set(lowered[1:] if lowered[0] in ("", "index") else lowered) - {"realtime_end"}
+    if named == RELEASES_COLUMNS:
+        return "fredapi_releases", rows
+    if _alfred_header(header):
+        return "alfred_vintages", rows
     yahoo = yahoo_csv_header(rows)
     if lowered[0] in _DATE_NAMES:
         first_date = rows[1][0] if len(rows) > 1 and rows[1] else ""
@@ -231,7 +277,7 @@ def _parse(layout: str, text: str, head: list[list[str]]) -> tuple[pd.Series, st
 # than revisions (a few percent at most) and than two Yahoo downloads' dividend adjustments (<1%).
 AGREEMENT = 0.10
 # Layouts whose header names the series (a FRED id, a Yahoo ticker), not just a column ("Close").
-_NAMING_LAYOUTS = ("fred", "fredapi", "yahoo_multiindex", "yahoo_multiindex_malformed")
+_NAMING_LAYOUTS = ("fred", "fredapi", "yahoo_multiindex", "yahoo_multiindex_malformed", "alfred_vintages")
 
 
 def import_problem(imported: ImportedSeries, symbol: str, stored: pd.Series | None) -> str | None:
@@ -241,6 +287,11 @@ def import_problem(imported: ImportedSeries, symbol: str, stored: pd.Series | No
     named = imported.layout in _NAMING_LAYOUTS and imported.name
     if named and imported.name.strip().upper() != symbol.strip().upper():
         return f"the file holds {imported.name[:40]}, not {symbol}"
+    if imported.units:
+        return (
+            f"the file holds {symbol} as {UNITS_SUFFIXES[imported.units]} (ALFRED's {imported.units} units), "
+            f"not {symbol} itself"
+        )
     if stored is None or stored.empty:
         return None
     common = imported.series.index.intersection(stored.index)

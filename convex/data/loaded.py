@@ -9,6 +9,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -16,6 +17,12 @@ from ..metrics.metric import AT_THE_CLOSE, Dating, Metric
 from ..metrics.release_calendar import release_calendars
 from ..store import utcnow
 from .uploads import Upload, upload_metric
+
+NEW_YORK = ZoneInfo("America/New_York")
+# How a series shown as known on a past day was made (data/asof.py), from the faithful to the
+# approximate: the vintage in force, today's values of the periods first published by then, those
+# its release rule says were, values dated up to the day, a derived metric's inputs as known then.
+AS_OF_BASES = ("vintages", "first releases", "release rule", "closes", "inputs")
 
 
 def offline_mode() -> bool:
@@ -29,6 +36,21 @@ class NoDataError(Exception):
         self.metric_id = metric_id
         self.reason = reason
         super().__init__(f"No data for {metric_id}: {reason}")
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """How a series shown as known on `day` was made (one of AS_OF_BASES) and that, in words."""
+
+    day: pd.Timestamp
+    basis: str
+    words: str
+
+    @property
+    def moment(self) -> datetime:
+        """The end of the day in New York: what was published that day is known then."""
+        end = pd.Timestamp(self.day).normalize() + pd.Timedelta(hours=23, minutes=59)
+        return end.tz_localize(NEW_YORK).tz_convert("UTC").to_pydatetime()
 
 
 @dataclass(frozen=True)
@@ -46,6 +68,8 @@ class LoadedSeries:
     # A user's upload that only their session holds (kept in no store): what is computed from it
     # lives and ends with that session.
     held_by_session: bool = False
+    # Set when the series is the metric as known on a past day (data/asof.py): that day and how.
+    as_of: AsOf | None = field(default=None, compare=False)
 
     def processed_as(self, series: pd.Series, metric: Metric, frequency: str) -> LoadedSeries:
         """The same data put in other units or at another frequency (analytics.fred_units.processed

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,6 +24,7 @@ import pandas as pd
 
 from convex.data.loaded import LoadedSeries, NoDataError, offline_mode
 from convex.data.uploads import is_upload_id, upload_metric
+from convex.data.vintage_refresh import refresh_vintages
 from convex.metrics.catalog import Catalog, catalog
 from convex.metrics.derived import combine_inputs
 from convex.metrics.metric import Metric
@@ -95,6 +97,9 @@ class Loader:
         # holds its lock (and raises when it does not, so that nothing is fetched).
         self.before_fetch: Callable[[], None] = lambda: None
 
+    def now(self) -> datetime:
+        return self._clock()
+
     def source_for(self, metric: Metric) -> Source:
         if metric.source not in self._sources:
             from convex.sources import get_source
@@ -128,6 +133,31 @@ class Loader:
         if meta is not None and meta.has_data:
             return self._from_store(metric, meta, failure)
         return self._from_sample(metric, failure)
+
+    def load_as_of(self, metric_id: str, day) -> LoadedSeries:
+        """The metric as known on `day` (data/asof.py: the vintage in force, else first releases or
+        the release rule over today's values, else the values dated up to the day); NoDataError when
+        nothing of it was known then."""
+        from convex.data.asof import as_known_on_day, inputs_as_of
+
+        metric = self.upload(metric_id) if is_upload_id(metric_id) else self.catalog.get(metric_id)
+        if metric.is_derived:
+            parts = {}
+            for item in metric.inputs:
+                try:
+                    parts[item.id] = self.load_as_of(item.id, day)
+                except NoDataError as exc:
+                    raise NoDataError(metric.id, f"its input {item.id} has no data ({exc.reason})") from None
+            return dataclasses.replace(self._derive(metric, parts), as_of=inputs_as_of(day, parts))
+        loaded = self.load(metric_id)
+        held = self.store.vintage_set(metric_id) if loaded.provenance != "sample" else None
+        vintages = self.store.read_vintages(metric_id) if held is not None else None
+        return as_known_on_day(loaded, day, vintages, held)
+
+    def vintages(self, metric_id: str):
+        """(vintage table, what it is) of a metric with stored vintages, else None."""
+        held = self.store.vintage_set(metric_id)
+        return None if held is None else (self.store.read_vintages(metric_id), held)
 
     def upload(self, metric_id: str) -> Metric:
         """A stored upload's metric (and the catalog knows it from now on); NoDataError when this
@@ -376,9 +406,7 @@ class Loader:
             self.store.record_attempt(metric_id, reason, at=self._clock())
             return RefreshOutcome(metric_id, "stale", reason=reason)
         last_stored = meta.last_date if meta is not None else None
-        self._store_first_releases(
-            metric, new_dates=last_stored is None or (len(fetched) > 0 and fetched.index[-1] > last_stored)
-        )
+        new_dates = last_stored is None or (len(fetched) > 0 and fetched.index[-1] > last_stored)
         result = self.store.write_series(
             metric_id,
             fetched,
@@ -388,6 +416,10 @@ class Loader:
             fetched_at=self._clock(),
         )
         changed = result.new_points or result.revised_points
+        # A new vintage has appeared when values are new or revised (data/vintage_refresh.py); its
+        # first-release dates date the series. A source without vintages gives those dates alone.
+        if not refresh_vintages(self, metric, changed=bool(changed)):
+            self._store_first_releases(metric, new_dates=new_dates)
         return RefreshOutcome(
             metric_id, "updated" if changed else "fresh", result.new_points, result.revised_points
         )

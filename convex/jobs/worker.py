@@ -1,16 +1,17 @@
 """The refresh worker: `convex worker` keeps every catalog metric fresh so that page views only read.
 
 With a store that app replicas share (PostgreSQL), pages never fetch: this one process does, for
-everyone. At most one worker runs per store (a lock the database holds for it; a second worker
-exits with a message, or waits with `--wait`). The lock lives in a database session, which a server
+everyone. At most one worker runs per store (a lock the database holds for it; a second worker exits
+with a message, or waits with `--wait`). The lock lives in a database session, which a server
 restart ends: the worker checks that it still holds it before each fetch, and when it does not, it
-stops fetching at once and takes the lock again, unless another worker has (see `serve`). Each
-cycle it refreshes the metrics that are due (the
-loader's per-frequency freshness, failed sources retried at a slower pace), most overdue first,
-spacing fetches from one source by that source's `min_interval`. Every attempt is logged in the
-store. A source that fails, a metric whose refresh raises, or a database that goes away for a while
-costs that metric or that cycle, never the worker; a kill (even SIGKILL) mid-write leaves every
-series whole, old or new, because each write is one transaction.
+stops fetching at once and takes the lock again, unless another worker has (see `serve`). Each cycle
+it refreshes the metrics that are due (the loader's per-frequency freshness, failed sources retried
+at a slower pace), most overdue first, spacing fetches from one source by that source's
+`min_interval`. A refresh that brings new or revised values of a FRED macro release also fetches its
+new vintages (data/vintage_refresh.py), through the same source and its rate limiter. Every attempt
+is logged in the store. A source that fails, a metric whose refresh raises, or a database that goes
+away for a while costs that metric or that cycle, never the worker; a kill (even SIGKILL) mid-write
+leaves every series whole, old or new, because each write is one transaction.
 """
 
 from __future__ import annotations

@@ -62,17 +62,26 @@ class Freshness:
         return f"{latest}; next due {day_text(self.next_due)}"
 
 
-def next_value_due(metric: Metric, last: pd.Timestamp) -> pd.Timestamp:
-    """When the value after `last` should be published, New York time (naive)."""
+def next_period(metric: Metric, last: pd.Timestamp) -> pd.Timestamp:
+    """The date of the value after the one dated `last` (the next weekday for a daily series, the next
+    day for crypto; a week, a month or a quarter later)."""
     last = pd.Timestamp(last).normalize()
     if metric.frequency == "daily":
         every_day = metric.source == "coingecko"
-        following = last + (pd.Timedelta(days=1) if every_day else pd.offsets.BDay(1))
-    else:
-        following = last + _NEXT[metric.frequency]
+        return last + (pd.Timedelta(days=1) if every_day else pd.offsets.BDay(1))
+    return last + _NEXT[metric.frequency]
+
+
+def release_time(metric: Metric) -> pd.Timedelta:
+    """The time of day a value is published, New York time (the close for a value with no lag)."""
     at = metric.release_at if metric.release_days or metric.release_at > MARKET_CLOSE else MARKET_CLOSE
     hours, minutes = (int(part) for part in at.split(":"))
-    return following + pd.Timedelta(days=metric.release_days, hours=hours, minutes=minutes)
+    return pd.Timedelta(hours=hours, minutes=minutes)
+
+
+def next_value_due(metric: Metric, last: pd.Timestamp) -> pd.Timestamp:
+    """When the value after `last` should be published, New York time (naive)."""
+    return next_period(metric, last) + pd.Timedelta(days=metric.release_days) + release_time(metric)
 
 
 def freshness(metric: Metric, last: pd.Timestamp, now: datetime) -> Freshness:

@@ -79,17 +79,24 @@ class Release:
     first_releases: object = field(default=None, compare=False, repr=False)
     known_from: str = "ALFRED"  # where first_releases come from, in words
 
-    def available(self, dates):
-        """The first day whose close can reflect each value: the publication day, or the day
-        after when it comes after the close. (Weekends and holidays are the caller's: it pairs
-        each value with the first observation on or after this day.)"""
+    def published(self, dates):
+        """The day each value was published: its first-release day where known, else `days` after
+        its date."""
         import pandas as pd
 
         published = dates + pd.Timedelta(days=self.days)
         if self.first_releases is not None:
             known = self.first_releases.reindex(dates).to_numpy(dtype="datetime64[us]")
             published = pd.DatetimeIndex(np.where(np.isnat(known), published.to_numpy(), known))
-        return published + pd.Timedelta(days=1 if self.at > MARKET_CLOSE else 0)
+        return published
+
+    def available(self, dates):
+        """The first day whose close can reflect each value: the publication day, or the day
+        after when it comes after the close. (Weekends and holidays are the caller's: it pairs
+        each value with the first observation on or after this day.)"""
+        import pandas as pd
+
+        return self.published(dates) + pd.Timedelta(days=1 if self.at > MARKET_CLOSE else 0)
 
     @property
     def known_count(self) -> int:

@@ -14,6 +14,7 @@ import fredapi
 import pandas as pd
 import requests
 
+from .alfred import ALFRED_CSV_URL, fetch_vintages, one_vintage
 from .base import (
     AccessDenied,
     BadPayload,
@@ -25,7 +26,9 @@ from .base import (
     series_from_table,
     text_problem,
 )
+from .fred_releases import Schedule, fetch_schedule
 from .http import HttpClient, RateLimiter
+from .vintages import first_releases as first_release_rows
 
 NAME = "fred"
 # What an observation's date means, in the store's convention (the day whose close it is).
@@ -150,12 +153,14 @@ class FredSource:
         *,
         api_root: str = API_ROOT,
         csv_url: str = CSV_URL,
+        alfred_url: str = ALFRED_CSV_URL,
         limiter: RateLimiter | None = None,
     ):
         self.api_key = api_key_from(api_key, "FRED_API_KEY")
         self.http = http or HttpClient()
         self.api_root = api_root.rstrip("/")
         self.csv_url = csv_url
+        self.alfred_url = alfred_url
         self.limiter = limiter or FRED_LIMITER
 
     @property
@@ -184,23 +189,62 @@ class FredSource:
 
     def first_releases(self, symbol: str) -> pd.Series:
         """The day each observation of `symbol` was first published (ALFRED's first realtime_start
-        per date), indexed by observation date. Needs the API key. FRED refuses series with more
-        than 2,000 vintages (most daily series), which the caller treats as "use the rule"."""
-        if not self.api_key:
-            raise AccessDenied(NAME, symbol, "first-release dates (ALFRED) need a FRED API key")
+        per date), indexed by observation date, from its vintages (`vintages`). Needs the API key."""
+        table, _ = self.vintages(symbol)
+        if table.empty:
+            raise BadPayload(NAME, symbol, "no vintages in the answer")
+        return first_releases_in_reach(table)
+
+    def vintages(self, symbol: str, since: pd.Timestamp | None = None) -> tuple[pd.DataFrame, str]:
+        """Every release of `symbol` with its real-time period (alfred.fetch_vintages), from `since`
+        on (None: all of real time), and how it was fetched. Needs the API key."""
+        self._check(symbol, "vintages (ALFRED) need a FRED API key")
+        return fetch_vintages(self._json_getter(symbol), symbol, since=since)
+
+    def release_schedule(self, symbol: str, start: pd.Timestamp, end: pd.Timestamp) -> Schedule:
+        """The release `symbol` belongs to and its dates from `start` to `end`, future ones included
+        (fred_releases.fetch_schedule). Needs the API key."""
+        self._check(symbol, "FRED's release calendar needs a FRED API key")
+        return fetch_schedule(self._json_getter(symbol), symbol, pd.Timestamp(start), pd.Timestamp(end))
+
+    def _json_getter(self, symbol: str):
+        """get_json(endpoint, params): the FRED API's JSON answer as text, key added, through the
+        limiter and FRED's own error bodies."""
+
+        def get_json(endpoint: str, params: dict) -> str:
+            resp = self.http.get(
+                f"{self.api_root}/{endpoint}",
+                params={**params, "api_key": self.api_key, "file_type": "json"},
+                source=NAME,
+                symbol=symbol,
+                limiter=self.limiter,
+                error_hook=lambda r: fred_error(r, symbol),
+            )
+            return resp.content.decode("utf-8", errors="replace")
+
+        return get_json
+
+    def vintage(self, symbol: str, day: pd.Timestamp) -> pd.DataFrame:
+        """One vintage of `symbol`, keyless, from ALFRED's `alfredgraph.csv?id=..&vintage_date=..`: a
+        one-vintage table; alfred.NoSuchVintage when ALFRED answers with another vintage (its latest)
+        because it has none on `day`."""
         if not _SERIES_ID.match(symbol or ""):
             raise UnknownSymbol(NAME, str(symbol)[:40], "not a FRED series id")
-        client = _ConvexFred(self.api_key, self.http, self.limiter, self.api_root, symbol)
-        try:
-            vintages = client.get_series_all_releases(symbol)
-            first = vintages.groupby("date")["realtime_start"].min()
-        except SourceError:
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise BadPayload(NAME, symbol, f"unreadable vintages ({type(exc).__name__})") from None
-        if first.empty:
-            raise BadPayload(NAME, symbol, "no vintages in the answer")
-        return _first_releases_in_reach(first)
+        resp = self.http.get(
+            self.alfred_url,
+            params={"id": symbol, "vintage_date": f"{pd.Timestamp(day):%Y-%m-%d}"},
+            source=NAME,
+            symbol=symbol,
+            limiter=self.limiter,
+            error_hook=lambda r: fred_error(r, symbol),
+        )
+        return one_vintage(resp.content.decode("utf-8-sig", errors="replace"), symbol, pd.Timestamp(day))
+
+    def _check(self, symbol: str, needs_key: str) -> None:
+        if not self.api_key:
+            raise AccessDenied(NAME, symbol, needs_key)
+        if not _SERIES_ID.match(symbol or ""):
+            raise UnknownSymbol(NAME, str(symbol)[:40], "not a FRED series id")
 
     def _fetch_csv(self, symbol: str, start: date | None) -> pd.Series:
         params = {"id": symbol}
@@ -218,9 +262,11 @@ class FredSource:
         return parse_fred_csv(text, symbol, start=start)
 
 
-def _first_releases_in_reach(first: pd.Series) -> pd.Series:
-    """Drop the dates ALFRED cannot speak for: values older than its first vintage of the series
-    all carry that vintage's date (when the archive began), not when they were published."""
+def first_releases_in_reach(table: pd.DataFrame) -> pd.Series:
+    """The first-release day of each date of a vintage table, but for the dates ALFRED cannot speak
+    for: values older than its first vintage of the series all carry that vintage's date (when the
+    archive began), not when they were published."""
+    first = first_release_rows(table)["released"]
     first = pd.Series(
         pd.DatetimeIndex(first.to_numpy()).as_unit("us"),
         index=pd.DatetimeIndex(first.index).as_unit("us"),

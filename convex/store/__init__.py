@@ -36,6 +36,7 @@ from .logs import Attempt, Logs
 from .migrations import migrate
 from .times import _iso, _parse_ts, utcnow
 from .uploads import KeptUploads, UploadQuota, UploadTooLarge
+from .vintages import Vintages, VintageSet
 
 __all__ = [
     "PROVENANCES",
@@ -52,6 +53,7 @@ __all__ = [
     "StoreUnusable",
     "UploadQuota",
     "UploadTooLarge",
+    "VintageSet",
     "WriteResult",
     "default_data_dir",
     "utcnow",
@@ -122,7 +124,7 @@ _META_COLUMNS = (
 )
 
 
-class Store(KeptUploads, Logs):
+class Store(KeptUploads, Logs, Vintages):
     """The store at `location`: a PostgreSQL URL or a SQLite file path (default: see
     `default_location`), created and migrated on first use.
 

@@ -253,6 +253,34 @@ def _upload_use(conn, db) -> None:
     conn.execute("UPDATE uploads SET last_used_at = created_at")
 
 
+def _vintages(conn, db) -> None:
+    """Vintages beside today's values (store/vintages.py): each observation with the real-time period
+    it was in force, as ALFRED reports it (an open end is NULL, FRED's 9999-12-31; a NULL value is
+    FRED's "." in that period), and per metric where its vintages came from and what they hold."""
+    conn.execute(db.ddl(
+        """CREATE TABLE vintages (
+            metric_id      TEXT NOT NULL,
+            date           TEXT NOT NULL,
+            realtime_start TEXT NOT NULL,
+            realtime_end   TEXT,
+            value          REAL,
+            PRIMARY KEY (metric_id, date, realtime_start)
+        ) WITHOUT ROWID"""
+    ))  # fmt: skip
+    conn.execute(db.ddl(
+        """CREATE TABLE vintage_sets (
+            metric_id     TEXT PRIMARY KEY,
+            kind          TEXT NOT NULL,
+            origin        TEXT NOT NULL,
+            detail        TEXT,
+            rows_held     INTEGER NOT NULL,
+            first_vintage TEXT NOT NULL,
+            last_vintage  TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        )"""
+    ))  # fmt: skip
+
+
 # Applied in this order, each once. Names are kept forever: a store records them.
 MIGRATIONS: tuple[tuple[str, Callable], ...] = (
     ("0001_base_schema", _base_schema),
@@ -261,6 +289,7 @@ MIGRATIONS: tuple[tuple[str, Callable], ...] = (
     ("0004_attempts", _attempts),
     ("0005_signup_safety", _signup_safety),
     ("0006_upload_use", _upload_use),
+    ("0007_vintages", _vintages),
 )
 
 

@@ -36,14 +36,16 @@ from .elements import STATS_WINDOWS
 from .runs import pages_busy
 
 
-def _today() -> pd.Timestamp:
-    return pd.Timestamp(utcnow().date())
+def _today(*loaded: LoadedSeries) -> pd.Timestamp:
+    """The day windows are aged from: today, or the day the data are shown as known on."""
+    known_on = [ls.as_of.day for ls in loaded if ls.as_of is not None]
+    return known_on[0] if known_on else pd.Timestamp(utcnow().date())
 
 
 @cached_by_identity(max_entries=256)
 def _core(la: LoadedSeries, lb: LoadedSeries, lookback: str, rolling_window: int | None, location: str):
     return pair_core(
-        la.series, lb.series, lookback=lookback, today=_today(), rolling_window=rolling_window,
+        la.series, lb.series, lookback=lookback, today=_today(la, lb), rolling_window=rolling_window,
         **pair_options(la, lb),
     )  # fmt: skip
 
@@ -62,8 +64,13 @@ def _metric_statistics(ls: LoadedSeries, window: str, location: str, until: pd.T
     of the chosen dates: a view of exact dates shows each metric as it stood then)."""
     series = ls.series if until is None else ls.series[ls.series.index <= until]
     return compute_metric_statistics(
-        series, frequency=ls.frequency, change=ls.metric.change, window=window, today=until or _today()
+        series, frequency=ls.frequency, change=ls.metric.change, window=window, today=until or _today(ls)
     )
+
+
+def pair_stats(la: LoadedSeries, lb: LoadedSeries, lookback: str, rolling_window: int | None):
+    """Every pair statistic of two loaded series over `lookback` (cached as the page's own)."""
+    return _core(la, lb, lookback, rolling_window, store_location())[1]
 
 
 def metric_statistics(loaded: LoadedSeries, window: str):

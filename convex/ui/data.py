@@ -8,8 +8,10 @@ import logging
 import threading
 import time
 
+import pandas as pd
 import streamlit as st
 
+from ..data.asof import as_known_on_day
 from ..data.loaded import LoadedSeries, NoDataError
 from ..data.loader import Loader
 from ..data.uploads import is_upload_id
@@ -146,16 +148,33 @@ def load(metric_id: str) -> LoadedSeries:
     return loaded
 
 
-def try_load(metric_id: str) -> LoadedSeries | NoDataError:
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=256, show_spinner=False)
+def load_metric_as_of(metric_id: str, location: str, version: int, day: str) -> LoadedSeries:
+    """A metric as known on `day` (YYYY-MM-DD, checked by the page), for one version of the store."""
+    return _loader(_store(location)).load_as_of(metric_id, pd.Timestamp(day))
+
+
+def load_as_of(metric_id: str, day: str) -> LoadedSeries:
+    """The metric as known on `day` (data/asof.py); this session's own upload cut at the day."""
+    held = st.session_state.get(SESSION_SERIES, {}).get(metric_id)
+    if held is not None:
+        return as_known_on_day(held, pd.Timestamp(day))
+    return load_metric_as_of(metric_id, store_location(), store_version(), day)
+
+
+def try_load(metric_id: str, asof: str | None = None) -> LoadedSeries | NoDataError:
+    """The metric's data, as known on `asof` when given; the NoDataError that says why there is none."""
     try:
-        return load(metric_id)
+        return load(metric_id) if asof is None else load_as_of(metric_id, asof)
     except NoDataError as exc:
         return exc
 
 
 def data_version(loaded: LoadedSeries) -> tuple:
     """What identifies the data a cached computation was made from."""
-    return (loaded.provenance, loaded.fetched_at, loaded.last_date, len(loaded.series), loaded.fingerprint)
+    known_on = None if loaded.as_of is None else loaded.as_of.day
+    series = loaded.series
+    return (loaded.provenance, loaded.fetched_at, loaded.last_date, len(series), loaded.fingerprint, known_on)
 
 
 def loaded_identity(loaded: LoadedSeries) -> tuple:

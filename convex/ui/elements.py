@@ -48,8 +48,10 @@ def provenance_badge(loaded: LoadedSeries) -> tuple[str, str]:
 
 
 def freshness_of(loaded: LoadedSeries) -> Freshness:
-    """When the loaded metric's next value is due and whether it is stale, as of now."""
-    return freshness(loaded.metric, loaded.last_date, utcnow())
+    """When the loaded metric's next value is due and whether it is stale, as of now (or as of the
+    end of the day it is shown as known on)."""
+    now = utcnow() if loaded.as_of is None else loaded.as_of.moment
+    return freshness(loaded.metric, loaded.last_date, now)
 
 
 def freshness_badges(loaded: LoadedSeries) -> str:

@@ -144,12 +144,14 @@ def share_url(defaults: dict[str, object]) -> str:
     return f"{base}?{query}" if query else base
 
 
-def share_api(a: str, b: str, window: str, roll: int | None, stats_window: str) -> tuple[str, str]:
+def share_api(
+    a: str, b: str, window: str, roll: int | None, stats_window: str, asof: str | None = None
+) -> tuple[str, str]:
     """This view's address on the deployment's JSON API (/api/v1/compare, beside the app on the same
     server) and three lines of Python that compute the same figures from a store."""
     parts = urlsplit(st.context.url or "")
     origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
     return (
-        share.api_url(origin, a, b, window, roll, stats_window),
-        share.python_snippet(a, b, window, roll, stats_window),
+        share.api_url(origin, a, b, window, roll, stats_window, asof),
+        share.python_snippet(a, b, window, roll, stats_window, asof),
     )

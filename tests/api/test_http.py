@@ -96,6 +96,7 @@ def test_the_app_and_its_api_are_served_by_one_process(served):
         ("f:spy/tlt", "dgs10", {"lookback": "Max"}),
         ("spx", "ixic", {"dates": "2008-09-01..2009-03-31"}),
         ("UPLOAD", "walcl", {"lookback": "1Y"}),
+        ("walcl", "tlt", {"lookback": "1Y", "asof": "2025-06-30"}),
     ],
 )
 def test_compare_answers_what_convex_stats_json_prints(served, capsys, monkeypatch, a, b, query):
@@ -104,7 +105,9 @@ def test_compare_answers_what_convex_stats_json_prints(served, capsys, monkeypat
     answer = get(url, f"{API}/compare", params={"a": a, "b": b, **query})
     assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
     window = query.get("dates") or query.get("lookback", "3Y")
-    assert answer.json() == cli_json(capsys, monkeypatch, folder, "stats", a, b, "--lookback", window)
+    asof = ["--asof", query["asof"]] if "asof" in query else []
+    assert answer.json() == cli_json(capsys, monkeypatch, folder, "stats", a, b, "--lookback", window, *asof)
+    assert ("known_on" in answer.json()) == bool(asof)
     validate_answer(DOCUMENT, f"{API}/compare", 200, "application/json", answer.json())
     again = get(url, f"{API}/compare", params={"a": a, "b": b, **query})
     assert again.content == answer.content  # kept: the same bytes while the store is unchanged
@@ -184,6 +187,8 @@ def test_metrics_lists_the_catalog_with_what_is_stored(served):
         ("compare", {"a": "walcl"}, 400, "bad_parameter", "b"),
         ("compare", {"a": "walcl", "b": "walcl"}, 400, "bad_parameter", "b"),
         ("compare", {"a": "walcl", "b": "tlt", "roll": "7"}, 400, "bad_parameter", "roll"),
+        ("compare", {"a": "walcl", "b": "tlt", "asof": "2025-02-30"}, 400, "bad_parameter", "asof"),
+        ("scenario", {"a": "walcl", "b": "tlt", "asof": "2999-01-01"}, 400, "bad_parameter", "asof"),
         ("compare", {"a": "walcl", "b": "tlt", "lookbak": "1Y"}, 400, "unknown_parameter", None),
         ("compare", {"a": "walcl", "b": "f:walcl + tlt"}, 400, "bad_parameter", "b"),
         ("compare", {"a": "walcl", "b": "nope"}, 404, "unknown_metric", "b"),

@@ -311,6 +311,8 @@ REAL_LAYOUTS = {
     "cboe/VIX_History__rrawatt_2025-08-28.csv": "cboe",
     "cboe/SPX_History__noodles-rice.csv": "cboe",
     "coingecko/btc-usd-max.csv": "coingecko",
+    "vintages/alfred_all_releases/CPIAUCSL_all_releases__georgeqanfin.csv": "fredapi_releases",
+    "vintages/alfredgraph/PAYEMS_CHG_2021_vintages__AkeBoss.csv": "alfred_vintages",
 }
 
 
@@ -322,13 +324,11 @@ def test_real_files(shared_real, relative, layout):
 
 
 # Real files that are not one series in a layout a series import reads: Investing.com's export, NBER's
-# peak and trough table, a release calendar, and vintage files (several values per date).
+# peak and trough table and a release calendar. (Vintage files are read: their latest vintage.)
 NOT_ONE_SERIES = {
     "SPY_investing_com_history.csv",
     "nber_20210719_cycle_dates_pasted.csv",
     "cpi_release_dates__shmoney2.csv",
-    "CPIAUCSL_all_releases__georgeqanfin.csv",
-    "PAYEMS_CHG_2021_vintages__AkeBoss.csv",
 }
 
 

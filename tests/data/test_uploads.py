@@ -17,7 +17,8 @@ from tests.fakes import synthetic_series
 from tests.sources.helpers import assert_contract
 
 FREQUENCY_OF = {"WALCL": "weekly", "M2SL": "monthly", "DGS10": "daily", "SPY": "daily", "TLT": "daily",
-                "IEF": "daily", "BTC": "daily", "VIX": "daily", "SPX": "daily", "btc": "daily"}  # fmt: skip
+                "IEF": "daily", "BTC": "daily", "VIX": "daily", "SPX": "daily", "btc": "daily",
+                "CPIAUCSL": "monthly", "PAYEMS": "monthly"}  # fmt: skip
 
 
 @pytest.mark.parametrize("relative", list(REAL_LAYOUTS), ids=list(REAL_LAYOUTS))

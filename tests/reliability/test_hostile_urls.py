@@ -74,10 +74,12 @@ EXPLORER = {
     "recessions": BOOL,
     **fred_controls.URL_VALUES,
 }
-# Parameters the compare page reads whose rules this oracle does not model (windows of two dates, the
-# scenario section's move and horizon): their links have tests of their own (tests/test_pages.py), and
-# generated keys leave them out.
-UNMODELLED = {"dates", "scenario", "move", "horizon", "split", "signal"}
+# Parameters the pages read whose rules this oracle does not model (windows of two dates, the scenario
+# section's move and horizon, the days a screener's or an episode's link marks, the day a view is as
+# known on, which must be a real day up to today): their links have tests of their own
+# (tests/ui/test_pages.py, tests/ui/test_findings.py, tests/ui/test_asof_pages.py), and generated keys
+# leave them out.
+UNMODELLED = {"dates", "scenario", "move", "horizon", "split", "signal", "asof"}
 PICKERS = {"a", "b", "metric"}  # catalog-id pickers, kept in step with the URL by the page itself
 SELECTBOXES = {"transform", "spread", "roll", "window", "scale"}  # bound selectboxes: first option by default
 TOGGLES = {"dual": False, "recessions": True}  # bound toggles and their defaults

@@ -136,21 +136,40 @@ ZIP_BYTES = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(40))
 BINARY_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(64))
 
 
-# ALFRED: every vintage of every observation (fredapi's get_series_all_releases asks for
-# realtime_start=1776-07-04 and realtime_end=9999-12-31). Rows: date, realtime_start, value.
-def alfred_xml(*rows: tuple[str, str, str]) -> str:
-    body = "".join(
-        f'  <observation realtime_start="{r}" realtime_end="9999-12-31" date="{d}" value="{v}"/>\n'
-        for d, r, v in rows
-    )
-    return _XML_HEAD.replace("{n}", str(len(rows))) + body + "</observations>\n"
+# ALFRED through the FRED API: `series/observations` over the whole real-time period
+# (realtime_start=1776-07-04, realtime_end=9999-12-31) as JSON, the format of the real recordings in
+# ../shared/data/real/vintages (GDPC1, GDP). Rows: date, realtime_start, realtime_end, value.
+def alfred_json(*rows: tuple[str, str, str, str], count: int | None = None) -> str:
+    import json
+
+    observations = [{"realtime_start": r, "realtime_end": e, "date": d, "value": v} for d, r, e, v in rows]
+    return json.dumps(
+        {"realtime_start": "1776-07-04", "realtime_end": "9999-12-31", "observation_start": "1600-01-01",
+         "observation_end": "9999-12-31", "units": "lin", "output_type": 1, "file_type": "json",
+         "order_by": "observation_date", "sort_order": "asc", "count": len(rows) if count is None else count,
+         "offset": 0, "limit": 100000, "observations": observations}
+    )  # fmt: skip
 
 
-ALFRED_XML = alfred_xml(
+ALFRED_JSON = alfred_json(
     # Dated before the archive's first vintage (2002-12-19): archived then, not published then.
-    ("2002-06-05", "2002-12-19", "700000"),
-    ("2002-12-18", "2002-12-19", "719542"),
-    ("2002-12-18", "2002-12-26", "719600"),  # a revision: the first release stays 2002-12-19
-    ("2002-12-25", "2002-12-27", "721000"),  # Christmas: published Friday
-    ("2003-01-01", "2003-01-02", "."),
+    ("2002-06-05", "2002-12-19", "9999-12-31", "700000"),
+    ("2002-12-18", "2002-12-19", "2002-12-25", "719542"),
+    ("2002-12-18", "2002-12-26", "9999-12-31", "719600"),  # a revision: the first release stays 2002-12-19
+    ("2002-12-25", "2002-12-27", "9999-12-31", "721000"),  # Christmas: published Friday
+    ("2003-01-01", "2003-01-02", "2003-01-08", "."),  # published without a value, then with one
+    ("2003-01-01", "2003-01-09", "9999-12-31", "722000"),
 )
+# FRED's refusal of a real-time period spanning more than 2,000 vintage dates (hand-made: the wording
+# quoted in fredapi issue 48, T5YIFR, in the error body FRED uses for every 400).
+FRED_JSON_TOO_MANY_VINTAGES = (
+    '{"error_code":400,"error_message":"Bad Request.  There are 2004 vintage dates in the specified '
+    "real-time period: 1776-07-04 to 9999-12-31.  This exceeds the maximum number of vintage dates "
+    'allowed (2000)."}'
+)
+
+
+# ALFRED's keyless one-vintage CSV (`alfredgraph.csv?id=..&vintage_date=..`), hand-made in the layout
+# of the recorded multi-vintage file (PAYEMS): `observation_date,SERIES_YYYYMMDD`, "." for no value.
+def alfred_csv(series: str, day: str, *rows: tuple[str, str]) -> str:
+    return f"observation_date,{series}_{day.replace('-', '')}\n" + "".join(f"{d},{v}\n" for d, v in rows)

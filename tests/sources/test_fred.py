@@ -285,15 +285,15 @@ def test_a_refused_connection_keeps_no_trace_of_the_key(refused_url, http, no_li
 
 
 def test_first_releases_are_the_first_vintage_of_each_date(keyed, server):
-    server.reply(API_PATH, 200, p.ALFRED_XML)
+    server.reply(API_PATH, 200, p.ALFRED_JSON)
     first = keyed.first_releases("WALCL")
     assert first.to_dict() == {
         pd.Timestamp("2002-12-18"): pd.Timestamp("2002-12-19"),
         pd.Timestamp("2002-12-25"): pd.Timestamp("2002-12-27"),
-        pd.Timestamp("2003-01-01"): pd.Timestamp("2003-01-02"),
+        pd.Timestamp("2003-01-01"): pd.Timestamp("2003-01-09"),  # the first vintage with a value
     }
     query = server.requests[0].query
-    assert query["series_id"] == "WALCL"
+    assert query["series_id"] == "WALCL" and query["file_type"] == "json"
     assert query["realtime_start"] == "1776-07-04" and query["realtime_end"] == "9999-12-31"
 
 
