@@ -104,9 +104,9 @@ def window_caption(lookback: str) -> tuple[str, ...]:
     from convex.analytics.windows import LOOKBACK_SPANS  # after ROOT is on the path
 
     if lookback == "Max":
-        return ("over the full common history (",)
+        return ("over all the common history held (",)
     span = LOOKBACK_SPANS[lookback]
-    return (f"over the last {span} (", f"of the {span} asked")
+    return (f"over the last {span} (", f"over the latest {span} held (", f"of the {span} asked")
 
 
 SETTLE_MS = 300

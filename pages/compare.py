@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from convex import ui
 from convex.analytics.align import LOOKBACKS, lookback_label
 from convex.analytics.fred_units import FredView
-from convex.api.views import compare_dict
 from convex.content.words import short_name
 from convex.data.loaded import LoadedSeries, NoDataError
 from convex.metrics.catalog import catalog
@@ -20,6 +17,7 @@ from convex.ui import (
     asof_control,
     chart_controls,
     digest_signup,
+    downloads,
     findings,
     formula_input,
     fred_controls,
@@ -414,30 +412,7 @@ else:
 
 # ------------------------------------------------------------ downloads
 st.subheader("Download")
-d1, d2 = st.columns(2)
-d1.download_button(
-    "Aligned data (CSV)",
-    data=lambda: aligned.frame.to_csv(),
-    file_name=f"{a_id}_vs_{b_id}.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-)
-d2.download_button(
-    "Statistics (JSON)",
-    # The pair's one serialiser (convex.api.views): what `convex stats --json` and the API give.
-    data=lambda: json.dumps(
-        {
-            **compare_dict(a_id, b_id, la, lb, report),
-            **({"scenario": scenario.to_dict()} if scenario is not None else {}),
-        },
-        indent=2,
-    ),
-    file_name=f"{a_id}_vs_{b_id}_statistics.json",
-    mime="application/json",
-    on_click="ignore",
-    icon=":material/data_object:",
-)
+downloads.pair_downloads(a_id, b_id, la, lb, report, scenario)
 if a_id in catalog() and b_id in catalog():  # the digest follows catalog pairs
     digest_signup.signup_box(a_id, b_id)
 

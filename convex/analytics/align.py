@@ -402,11 +402,12 @@ def _every_day_words(a: _Side, b: _Side) -> str:
     crypto = [side for side in (a, b) if side.frequency == "daily" and trades_every_day(side.series)]
     if len(crypto) != 1:
         return ""
-    other = b if crypto[0] is a else a
-    return (
-        f"; {crypto[0].name} trades every day and is compared on {other.name}'s trading days, by its close "
-        "at 24:00 UTC, a few hours after the New York close"
-    )
+    every_day, other = crypto[0], (b if crypto[0] is a else a)
+    # A rate with weekend values (the effective fed funds rate) is a daily fixing, not a close.
+    price = every_day.change == "pct"
+    how = "by its close at 24:00 UTC, a few hours after the New York close" if price else "at those dates"
+    verb = "trades" if price else "has a value"
+    return f"; {every_day.name} {verb} every day and is compared on {other.name}'s trading days, {how}"
 
 
 def _published_words(a: _Side, b: _Side, as_published: bool) -> str:

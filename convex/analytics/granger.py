@@ -93,8 +93,9 @@ def granger(data: PairData, roots: UnitRoots, wanted_lag: int) -> GrangerStats:
             return both_empty(f"the stationarity of {name}'s changes cannot be tested ({root.insufficient})")
         if not root.stationary:
             return both_empty(
-                f"{name}'s changes are not stationary by the ADF test (p {format_pvalue(root.pvalue)}), "
-                "and a Granger regression on them would be spurious"
+                f"the ADF test does not reject a unit root in {name}'s changes "
+                f"(p {format_pvalue(root.pvalue)}), and a Granger regression on changes that persistent "
+                "would be unreliable"
             )
     order = econometrics.var_lag_order(np.vstack([a, b]), max_lag)
     if isinstance(order, econometrics.Degenerate):

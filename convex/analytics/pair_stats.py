@@ -20,6 +20,7 @@ from convex.analytics.correlation import (
     correlation_stats,
     rolling_correlation,
 )
+from convex.analytics.fragility import ReleaseFragility, release_fragility
 from convex.analytics.granger import GrangerStats, granger
 from convex.analytics.lead_lag import LeadLag, lead_lag
 from convex.analytics.pair_data import PairData, positive_int
@@ -60,6 +61,9 @@ class PairStats(JsonResult):
     # How the pair was aligned for lead-lag and Granger when that differs from the rest ("as
     # published"); None when they share the alignment.
     predictive_method: str | None = None
+    # Lead-lag and Granger again with unknown release days at the earliest the data allow, and which
+    # calls that changes (analytics/fragility.py); None when release days are not a range.
+    release_fragility: ReleaseFragility | None = None
 
 
 def pair_statistics(
@@ -69,6 +73,7 @@ def pair_statistics(
     rolling_window: int | None = None,
     regime_window: int | None = None,
     published: AlignedPair | None = None,
+    published_earliest: AlignedPair | None = None,
 ) -> PairStats:
     """Every pair statistic over the aligned window.
 
@@ -80,6 +85,8 @@ def pair_statistics(
 
     `published`, the same pair aligned "as published", is what lead-lag and Granger (statements
     about one series predicting the other) run on; without it they use `aligned`.
+    `published_earliest`, aligned as published with unknown release days at their earliest, is
+    where they run again to tell a fragile call (analytics/fragility.py).
     """
     frequency = aligned.frequency
     max_lag = positive_int("max_lag", max_lag, DEFAULT_MAX_LAG[frequency], minimum=1)
@@ -97,6 +104,13 @@ def pair_statistics(
     coint = cointegration(data, roots, max_lag)
     level_roots = (roots.level_a.stationary, roots.level_b.stationary)
     both_stationary = None if None in level_roots else all(level_roots)
+    lead, causality = lead_lag(predictive, max_lag), granger(predictive, roots, max_lag)
+    fragility = None
+    if published_earliest is not None:
+        earliest = PairData.build(published_earliest)
+        fragility = release_fragility(
+            lead, causality, lead_lag(earliest, max_lag), granger(earliest, roots, max_lag)
+        )
     return PairStats(
         name_a=aligned.name_a,
         name_b=aligned.name_b,
@@ -114,9 +128,10 @@ def pair_statistics(
             spurious_reason=_spurious_reason(roots, coint),
         ),
         rolling_correlation=rolling_correlation(data, rolling_window),
-        lead_lag=lead_lag(predictive, max_lag),
-        granger=granger(predictive, roots, max_lag),
+        lead_lag=lead,
+        granger=causality,
         predictive_method=None if published is None else published.method,
+        release_fragility=fragility,
         regression=regression(data, rolling_window),
         unit_roots=roots,
         cointegration=coint,

@@ -90,7 +90,8 @@ def pair_core(
     lookback (the metrics' own statistics and the spreads are computed apart, see pair_report).
 
     With a publication lag on either side (dating_*.release), lead-lag and Granger run on the
-    "as published" alignment and everything else on the dates the values refer to."""
+    "as published" alignment and everything else on the dates the values refer to; where release
+    days are known only as a range, they run again at its earliest end (stats.release_fragility)."""
     common = dict(
         freq_a=freq_a, freq_b=freq_b, change_a=change_a, change_b=change_b, lookback=lookback,
         name_a=name_a, name_b=name_b, dating_a=dating_a, dating_b=dating_b, today=today,
@@ -98,12 +99,18 @@ def pair_core(
     aligned = align_pair(a, b, **common)
     lagged = dating_a.release is not None or dating_b.release is not None
     published = align_pair(a, b, **common, as_published=True) if lagged else None
+    # Where a release day is not known, the rule dates a value at the latest it came out; the same
+    # tests with the earliest it could have (the shortest recent lag) say whether a call is fragile.
+    earliest = {"dating_a": dating_a.earliest(), "dating_b": dating_b.earliest()}
+    ranged = lagged and (earliest["dating_a"] != dating_a or earliest["dating_b"] != dating_b)
+    published_earliest = align_pair(a, b, **{**common, **earliest}, as_published=True) if ranged else None
     stats = pair_statistics(
         aligned,
         max_lag=max_lag,
         rolling_window=rolling_window,
         regime_window=regime_window,
         published=published,
+        published_earliest=published_earliest,
     )
     return aligned, stats
 

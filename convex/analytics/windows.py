@@ -176,7 +176,9 @@ class Window:
 
     def words(self) -> str:
         """The span as held: "the last 5 years (8 Mar 2021 to 4 Mar 2026)" when it holds what was
-        asked, else "7 months held (16 Jul 2025 to 23 Feb 2026) of the 5 years asked"."""
+        asked ("the latest 5 years held (...)" when they ended more than two periods before the day it
+        is read; "all the common history held (...)" for Max), else "7 months held (16 Jul 2025 to
+        23 Feb 2026) of the 5 years asked"."""
         if self.first is None:
             return "no dates in common" if self.asked == "Max" and self.chosen is None else (
                 f"no common dates in {self._asked_words()}")
@@ -198,6 +200,10 @@ class Window:
             first, last = self.chosen
             return f"the chosen {day_text(first)} to {day_text(last)}" if asked else "the chosen dates"
         if self.asked == "Max":
-            return "the full common history"
+            # All the dates both series have in the store, which may begin after either's history.
+            return "all the common history held"
         span = LOOKBACK_SPANS.get(self.asked, self.asked)
-        return f"the {span} asked" if asked else f"the last {span}"
+        if asked:
+            return f"the {span} asked"
+        # "The last year" of data that ended long ago is not the last year: say whose.
+        return f"the latest {span} held" if self.old else f"the last {span}"

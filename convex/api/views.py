@@ -222,3 +222,11 @@ def screen_dict(frame: pd.DataFrame, screened: int, limit: int | None = None) ->
     rows = [dict(zip(shown.columns, row, strict=True)) for row in shown.itertuples(index=False)]
     return to_jsonable({"screened": screened, **frame.attrs, "pairs_shown": len(shown),
                         "pairs_total": len(frame), "pairs": rows})  # fmt: skip
+
+
+def pair_csv(table: pd.DataFrame, a_id: str, b_id: str) -> str:
+    """An aligned pair's table as CSV, its columns named by the metrics' ids ("walcl",
+    "walcl_change", "walcl_value_date"), dates as YYYY-MM-DD, floats exact."""
+    names = {"a": a_id, "b": b_id}
+    columns = {column: names[column[0]] + column[1:].replace("_chg", "_change") for column in table.columns}
+    return table.rename(columns=columns).to_csv(date_format="%Y-%m-%d")

@@ -17,7 +17,19 @@ from ..metrics.freshness import freshness
 from ..metrics.recessions import indicator_source, indicator_spells
 from ..store import Store, StoreNotWritable, utcnow
 from ..store.postgres import WORKER_TIMEOUT_S
-from .common import add_fred_arguments, asof, check_ids, err, fail, fred_view, in_fred_view, open_store, out
+from .common import (
+    add_fred_arguments,
+    asof,
+    check_ids,
+    err,
+    fail,
+    fred_view,
+    in_fred_view,
+    load_pair,
+    lookback,
+    open_store,
+    out,
+)
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -154,6 +166,8 @@ def _import_vintages(store: Store, metric, imported, file_name: str, meta) -> in
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.b is not None:
+        return _export_pair(args)
     metric = catalog().get(args.id)
     view = fred_view(args)
     if args.asof is not None:
@@ -177,6 +191,47 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ..data.importers import series_csv
 
     text = series_csv(series)
+    if args.out:
+        Path(args.out).write_text(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _export_pair(args: argparse.Namespace) -> int:
+    """Two metrics aligned as the statistics use them; --published: as lead-lag, Granger and the
+    scenarios do, each row at the first close that can reflect both values."""
+    from ..analytics.align import align_pair
+    from ..analytics.published import published_table
+    from ..api.views import pair_csv
+    from ..data.loaded import pair_options
+
+    loaded = load_pair(args.id, args.b, args.asof)
+    if isinstance(loaded, int):
+        return loaded
+    view = fred_view(args)
+    la, lb = (in_fred_view(ls, view) for ls in loaded)
+    options = dict(pair_options(la, lb), lookback=args.lookback)
+    releases = la.dating.release, lb.dating.release
+    if args.published and any(releases):
+        aligned = align_pair(la.series, lb.series, **options, as_published=True)
+        table = published_table(aligned, dates_a=la.series.index, dates_b=lb.series.index,
+                                release_a=releases[0], release_b=releases[1])  # fmt: skip
+        said = (
+            "as published (what lead-lag, Granger and the scenarios use): each row at the first close "
+            "that can reflect both values; *_value_date is the date of the value a side with a "
+            f"publication lag carries there. {aligned.method}"
+        )
+    else:
+        aligned = align_pair(la.series, lb.series, **options)
+        table = aligned.frame
+        said = "each row at the date its values refer to (what correlations, beta and co-movement use)"
+        if args.published:
+            said += "; neither has a publication lag, so as published is the same"
+        said += f". {aligned.method}"
+    # Said on stderr: stdout is the CSV.
+    sys.stderr.write(f"{la.metric.id} and {lb.metric.id} over {aligned.window.words()}, {said}\n")
+    text = pair_csv(table, args.id, args.b)
     if args.out:
         Path(args.out).write_text(text)
     else:
@@ -254,8 +309,12 @@ def add_parsers(sub) -> None:
     )
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="write a stored series as date,value CSV")
+    p = sub.add_parser("export", help="write a stored series, or a pair aligned, as CSV")
     p.add_argument("id")
+    p.add_argument("b", nargs="?", help="a second metric: the pair aligned as the statistics use it")
+    p.add_argument("--published", action="store_true",
+                   help="with two metrics: aligned as published (what lead-lag and Granger use)")  # fmt: skip
+    p.add_argument("--lookback", type=lookback, default="Max", help="with two metrics: the window (Max)")
     p.add_argument("--out", help="file to write (default: stdout)")
     add_fred_arguments(p)
     p.add_argument("--asof", type=asof, help="the series as known on this day (YYYY-MM-DD): see README")

@@ -98,7 +98,7 @@ def pair_content(a: Metric, b: Metric, report: PairReport) -> PairContent:
         why_it_matters=_why_it_matters(ctx, link, curated=note is not None),
         cross_asset=_cross_asset(ctx, correlation, lead, granger, hedge, divergence),
         faq=tuple(FaqItem(w.md(item.question), w.md(item.answer)) for item in faq),
-        faq_window=w.md(f"Answers over {ctx.window}.") if ctx.report.aligned.n else "",
+        faq_window=w.md(f"Answers over {ctx.window}.") if faq and ctx.report.aligned.n else "",
         verdicts={
             "correlation": correlation.verdict,
             "lead": lead.verdict,

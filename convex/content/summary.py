@@ -3,15 +3,15 @@ dates), the correlation of changes with its 95% interval and p-value, the beta, 
 and the out-of-sample hedge effectiveness. The top of the page's statistics reads it too. What
 `convex.compare(...).summary()` prints and the JSON's `summary` holds.
 
-It calls changes "correlated" only when p < 0.05 and the interval excludes zero; otherwise it says
-they are not significantly correlated and still gives the figures."""
+It calls changes "correlated" only when p < 0.05, the interval excludes zero and the rank correlation
+has the same sign; otherwise it says they are not (robustly) correlated and still gives the figures."""
 
 from __future__ import annotations
 
 import math
 
 from convex.analytics.report import PairReport
-from convex.content.claims.base import SIGNIFICANCE
+from convex.content.claims.base import SIGNIFICANCE, lead_untestable
 from convex.content.words import CHANGES_WORD
 from convex.metrics.formatting import format_pvalue, format_r, format_share, periods
 
@@ -33,6 +33,11 @@ def _beta(value: float | None) -> str:
 
 def _lead(report: PairReport) -> str:
     ll, aligned = report.stats.lead_lag, report.aligned
+    if lead_untestable(report):
+        return "leads not tested"
+    fragility = report.stats.release_fragility
+    if fragility is not None and fragility.lead_fragile:
+        return "no robust lead (the call changes within the release dates the data allow)"
     if ll.insufficient is not None or ll.best_lag is None or not ll.significant_adjusted or ll.best_lag == 0:
         return "no significant lead"
     names = (aligned.name_a, aligned.name_b)
@@ -65,7 +70,14 @@ def pair_summary(report: PairReport) -> str:
         f"(95% interval {format_r(c.changes_ci_low)} to {format_r(c.changes_ci_high)}, "
         f"p {format_pvalue(c.changes_pvalue)}, n={c.n_changes:,})"
     )
-    if correlated(c.changes_ci_low, c.changes_ci_high, c.changes_pvalue):
+    rank = c.changes_spearman
+    rank_disagrees = _finite(rank) and _finite(c.changes) and rank * c.changes <= 0
+    if correlated(c.changes_ci_low, c.changes_ci_high, c.changes_pvalue) and rank_disagrees:
+        correlation = (
+            f"{changes} not robustly correlated: r {format_r(c.changes)} {figures}, but the rank correlation "
+            f"{format_r(c.changes_spearman)} has the other sign"
+        )
+    elif correlated(c.changes_ci_low, c.changes_ci_high, c.changes_pvalue):
         correlation = f"{changes} correlated at {format_r(c.changes)} {figures}"
     else:
         correlation = f"{changes} not significantly correlated: r {format_r(c.changes)} {figures}"

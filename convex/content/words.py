@@ -49,11 +49,11 @@ _PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
 def lookback_words(lookback: str) -> str:
-    """ "3Y" -> "the last 3 years"; "Max" -> "the full common history"."""
+    """ "3Y" -> "the last 3 years"; "Max" -> "all the common history held"."""
     if lookback in _LOOKBACK_WORDS:
         return _LOOKBACK_WORDS[lookback]
     if lookback == "Max":
-        return "the full common history"
+        return "all the common history held"
     if date_window(lookback) is not None:
         return "the chosen dates"  # the caller adds the window's own first and last dates
     return f"the {lookback} lookback"

@@ -103,7 +103,10 @@ class LoadedSeries:
         else:
             known = self.first_releases.combine_first(calendar.released)
             words = "ALFRED and the release calendar"
-        return dataclasses.replace(dating, release=dating.release.with_first_releases(known, words))
+        release = dating.release.with_first_releases(known, words)
+        if calendar is not None:
+            release = dataclasses.replace(release, lowest_days=calendar.lowest)
+        return dataclasses.replace(dating, release=release)
 
     def age(self, now: datetime | None = None) -> timedelta | None:
         return (now or utcnow()) - self.fetched_at if self.fetched_at else None

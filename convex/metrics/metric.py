@@ -78,6 +78,16 @@ class Release:
     at: str
     first_releases: object = field(default=None, compare=False, repr=False)
     known_from: str = "ALFRED"  # where first_releases come from, in words
+    # The shortest recent lag (a release calendar's `lowest`): the earliest a value whose release day
+    # is not known could have come out, where `days` is the latest. None: not known.
+    lowest_days: int | None = None
+
+    def earliest(self) -> Release:
+        """The same release with every value whose day is not known dated at the shortest recent lag
+        instead of the rule's: the other end of the range of release dates the data allow."""
+        if self.lowest_days is None or self.lowest_days >= self.days:
+            return self
+        return dataclasses.replace(self, days=self.lowest_days, lowest_days=None)
 
     def published(self, dates):
         """The day each value was published: its first-release day where known, else `days` after
@@ -122,6 +132,10 @@ class Dating:
     aggregation: str = "end"
     dated: str = "end"
     release: Release | None = None
+
+    def earliest(self) -> Dating:
+        """Dated by the earliest release days the data allow (Release.earliest)."""
+        return self if self.release is None else dataclasses.replace(self, release=self.release.earliest())
 
 
 # A value at its date's close, known then: market data.

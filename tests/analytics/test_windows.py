@@ -32,8 +32,12 @@ def test_a_window_that_holds_what_was_asked_says_so_plainly():
                          lookback="5Y", today=pd.Timestamp("2026-12-06"))  # fmt: skip
     window = aligned.window
     assert window.complete
-    assert window.words() == "the last 5 years (24 Feb 2021 to 23 Feb 2026)"
+    # Complete, but ended 286 days before the day it is read: not "the last 5 years" of the calendar.
+    assert window.words() == "the latest 5 years held (24 Feb 2021 to 23 Feb 2026)"
     assert window.age_words() == "ends 286 days before 6 Dec 2026, old data"
+    current = align_pair(series, series * 2, freq_a="daily", freq_b="daily", change_a="pct", change_b="pct",
+                         lookback="5Y", today=pd.Timestamp("2026-02-24")).window  # fmt: skip
+    assert current.words() == "the last 5 years (24 Feb 2021 to 23 Feb 2026)" and not current.old
 
 
 @pytest.mark.parametrize(

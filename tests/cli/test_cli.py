@@ -1,3 +1,4 @@
+import io
 import subprocess
 import sys
 
@@ -243,3 +244,37 @@ def test_scenario_refuses_a_bad_move_or_horizon_clearly(capsys, args, message):
     _store_pair()
     assert main(["scenario", "walcl", "tlt", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_export_of_a_pair_gives_the_aligned_rows_and_as_published_the_date_each_value_entered(capsys):
+    """`convex export A B [--published]`: the rows the statistics use; as published, each row at the
+    first close after the lagged value's release, with that value's own date beside it."""
+    from convex.analytics.align import align_pair
+    from convex.data.loaded import pair_options
+    from convex.data.loader import Loader
+
+    _store_pair()
+    assert main(["export", "walcl", "tlt", "--lookback", "1Y"]) == 0
+    captured = capsys.readouterr()
+    rows = pd.read_csv(io.StringIO(captured.out), index_col="date", parse_dates=True)
+    assert list(rows.columns) == ["walcl", "tlt", "walcl_change", "tlt_change"]
+    assert "each row at the date its values refer to" in captured.err
+    la, lb = (Loader(Store(), offline=True).load(i) for i in ("walcl", "tlt"))
+    aligned = align_pair(la.series, lb.series, lookback="1Y", **pair_options(la, lb))
+    assert rows.index.equals(aligned.frame.index.rename("date"))
+    assert rows["walcl"].to_numpy() == pytest.approx(aligned.frame["a"].to_numpy(), rel=1e-15)
+
+    assert main(["export", "walcl", "tlt", "--lookback", "1Y", "--published"]) == 0
+    captured = capsys.readouterr()
+    published = pd.read_csv(
+        io.StringIO(captured.out), index_col="date", parse_dates=["date", "walcl_value_date"]
+    )
+    assert "as published" in captured.err and "tlt_value_date" not in published.columns
+    release = la.dating.release
+    # Each row carries the latest balance sheet out by its day, and none before its release.
+    available = pd.Series(release.available(la.series.index), index=la.series.index)
+    for day, value_date in published["walcl_value_date"].items():
+        assert available[value_date] <= day
+        later = available[(available.index > value_date)]
+        assert later.empty or later.iloc[0] > day
+        assert published.loc[day, "walcl"] == la.series[value_date]

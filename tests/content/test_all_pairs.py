@@ -73,7 +73,9 @@ def test_content_for_every_pair_with_this_metric_first(a):
             # Too little data: said once in the cross-asset list, not as five identical answers.
             assert all(item.question.startswith("What links") for item in content.faq)
         else:
-            assert len(content.faq) >= 4
+            assert (
+                len(content.faq) >= 3
+            )  # correlation, divergence, hedge; tests that could not run are in the list
         assert content.why_it_matters.strip() and content.cross_asset.strip()
         for item in content.faq:
             assert item.question.endswith("?") and item.answer.strip()

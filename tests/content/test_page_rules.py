@@ -70,7 +70,8 @@ REAL_FILES = {
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 DAY = rf"\d{{1,2}} {MONTH} \d{{4}}"
 WINDOW_PHRASE = re.compile(
-    r"(?:the last [0-9a-z. ]+?|the full common history|the chosen dates|\b[0-9][0-9.]* [a-z]+ held) "
+    r"(?:the last [0-9a-z. ]+?|the latest [0-9a-z. ]+? held|all the common history held|the chosen dates"
+    r"|\b[0-9][0-9.]* [a-z]+ held) "
     rf"\({DAY} to {DAY}\)"
     r"(?: of the [0-9a-z ]+ asked| of the chosen [^)]*)?"
 )

@@ -28,7 +28,8 @@ def test_a_related_pair_is_called_correlated_with_its_figures_and_dates():
     c, reg, aligned = report.stats.correlation, report.stats.regression, report.aligned
     line = pair_summary(report)
     assert line == (
-        f"Alpha vs Beta over the full common history ({day_text(aligned.start)} to {day_text(aligned.end)}): "
+        f"Alpha vs Beta over all the common history held ({day_text(aligned.start)} to "
+        f"{day_text(aligned.end)}): "
         f"daily changes correlated at {format_r(c.changes)} (95% interval {format_r(c.changes_ci_low)} to "
         f"{format_r(c.changes_ci_high)}, p {format_pvalue(c.changes_pvalue)}, n={c.n_changes:,}); "
         f"beta of Beta on Alpha {reg.beta:.3g}; no significant lead; the beta hedge removed "

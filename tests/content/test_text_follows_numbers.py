@@ -47,7 +47,8 @@ def test_a_qt_window_in_which_bonds_rose_states_the_thesis_beside_the_moves():
     assert "The thesis:" in why and "Background (a general view of their domains, not a finding here)" in why
     # The pair's own view is said once, in the FAQ, beside what this window measured (issue 31).
     thesis = answer(content, "What links")
-    assert "Not testable here: the view states no sign for the weekly changes, which correlated" in thesis
+    # curated.toml gives Fed purchases and long bonds a positive link (purchases held yields down).
+    assert "over this window (the usual positive link): weekly changes correlated +" in thesis
     moves = answer(content, "What drives")
     assert f"Fed Balance Sheet changed -{abs(cm.a_change_over_window) * 100:.2f}%" in moves
     assert f"TLT +{cm.b_change_over_window * 100:.2f}%" in moves
@@ -63,10 +64,14 @@ def test_a_yield_is_never_held_and_a_pricing_identity_is_never_a_hedge():
     content, _ = content_for(yields, stocks, dgs10, spy)
     text = all_text(content)
     assert "holding 10-Year Treasury Yield long" not in text and "shorting 10-Year Treasury Yield" not in text
+    assert "a beta-sized position that gains when 10-Year Treasury Yield" in text
+    assert "10-Year Treasury Yield is a rate, not an asset" in text
+    # The 30-year yield prices TLT's bonds: an identity, not a hedge.
+    dgs30 = CAT.get("dgs30")
     bonds = walk(index, "pct", shocks=-0.95 * shocks + 0.3 * rng.normal(size=len(index)))
-    content, _ = content_for(yields, bonds, dgs10, tlt)
+    content, _ = content_for(yields, bonds, dgs30, tlt)
     assert content.verdicts["hedge"] == "mechanical"
-    hedge = answer(content, "Is 10-Year Treasury Yield a hedge")
+    hedge = answer(content, "Is 30-Year Treasury Yield a hedge")
     assert hedge.startswith("Not a question of hedging") and "linked by construction" in hedge
     assert "linked by construction" in content.why_it_matters
     assert "costs it about 16%" not in all_text(content)

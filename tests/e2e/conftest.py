@@ -6,6 +6,7 @@ import contextlib
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from convex.store import Store
@@ -40,13 +41,22 @@ SERVED_METRICS = (
 )
 
 
+# The served data end on the last weekday before the day the suite runs, as a live store's would: a
+# real server reads windows and ages from the real clock, so a fixed end date would make the pages
+# say "old data" more with every day that passes.
+DATA_END = f"{pd.Timestamp.today().normalize() - pd.offsets.BDay(1):%Y-%m-%d}"
+
+
 @pytest.fixture(scope="session")
 def served_store(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("served-store")
     store = Store(folder / "convex.sqlite3")
     for seed, metric_id in enumerate(SERVED_METRICS):
         store.write_series(
-            metric_id, synthetic_series(metric_id, years=12, seed=seed), provenance="live", source="test"
+            metric_id,
+            synthetic_series(metric_id, end=DATA_END, years=12, seed=seed),
+            provenance="live",
+            source="test",
         )
     return folder
 

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 import requests
 
-from tests.e2e.conftest import ROOT, wait_for_app
+from tests.e2e.conftest import DATA_END, ROOT, wait_for_app
 from tests.e2e.test_compare_browser import assert_healthy, params
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def test_the_screener_draws_its_table_and_writes_its_filters_to_the_url(page, ap
 def test_the_digest_feed_is_served_from_the_static_folder(app_url, served_store):
     name = f"e2e-{uuid.uuid4().hex}.atom"
     feed = subprocess.run(
-        [sys.executable, "-m", "convex", "digest", "--date", "2026-11-18", "--atom"],
+        [sys.executable, "-m", "convex", "digest", "--date", DATA_END, "--atom"],
         env={"CONVEX_DATA_DIR": str(served_store), "CONVEX_OFFLINE": "1", "PATH": ""},
         capture_output=True, text=True, check=True, cwd=ROOT,
     ).stdout  # fmt: skip
@@ -49,6 +49,6 @@ def test_the_digest_feed_is_served_from_the_static_folder(app_url, served_store)
         served = requests.get(f"{app_url}/app/static/{name}", timeout=10)
         assert served.status_code == 200
         parsed = feedparser.parse(served.content)
-        assert not parsed.bozo and parsed.entries[0].id.endswith("/digest/2026-11-18")
+        assert not parsed.bozo and parsed.entries[0].id.endswith(f"/digest/{DATA_END}")
     finally:
         path.unlink()

@@ -162,8 +162,10 @@ def test_featured_validation(pairs, message):
 
 def test_mechanical_links_cover_listed_identities_and_derived_metrics_both_ways():
     cat = catalog()
-    assert cat.mechanical_link("dgs10", "tlt") == cat.mechanical_link("tlt", "dgs10")
-    assert "duration" in cat.mechanical_link("tlt", "dgs10")
+    assert cat.mechanical_link("dgs30", "tlt") == cat.mechanical_link("tlt", "dgs30")
+    assert "20-30 year Treasury yields" in cat.mechanical_link("tlt", "dgs30")
+    # The 10-year is not TLT's yield: a duration link the curve can break, not an identity.
+    assert cat.mechanical_link("dgs10", "tlt") is None
     assert (
         cat.mechanical_link("net_liquidity", "walcl")
         == "Net Liquidity (Fed - TGA - RRP) is computed from Fed Balance Sheet"

@@ -62,6 +62,6 @@ def test_every_other_lookback_is_computed_ahead_so_a_first_change_computes_nothi
     assert sorted(ahead) == sorted(lk for lk in analysis.LOOKBACKS if lk != "3Y")
     seen = len(counted_analyses)
     at.segmented_control(key="lookback").set_value("Max").run()
-    assert not at.exception and "over the full common history (" in " ".join(c.value for c in at.caption)
+    assert not at.exception and "over all the common history held (" in " ".join(c.value for c in at.caption)
     page_calls = [c for c in counted_analyses[seen:] if not c[1].startswith("convex-ahead")]
     assert page_calls == []

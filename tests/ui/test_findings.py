@@ -15,7 +15,6 @@ from convex.store import Store
 from tests.ui.test_chart_controls import chart_data
 from tests.ui.test_pages import (  # noqa: F401
     chart_specs,
-    day_after_the_data,
     fresh_caches,
     run,
     run_screener,
@@ -46,7 +45,6 @@ def page_changes(a: str, b: str, dates: str) -> pd.DataFrame:
     return aligned.frame[["a_chg", "b_chg"]].dropna()
 
 
-@pytest.mark.usefixtures("day_after_the_data")
 def test_a_screener_row_opens_both_windows_with_where_they_meet_and_each_ones_correlation():
     screen = run_screener(min="3")
     row = screen.dataframe[0].value.iloc[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -16,6 +16,7 @@ from convex.metrics.catalog import catalog
 from convex.metrics.formatting import format_pvalue, format_r, format_value
 from convex.store import Store
 from tests.fakes import synthetic_series
+from tests.ui.conftest import THE_DAY_AFTER_THE_DATA
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -75,7 +76,7 @@ def test_default_page_is_walcl_vs_tlt(store):
     assert len(chart_specs(at)) >= 1
     assert any("Aligned weekly" in c.value for c in at.caption)
     assert "90-Day Statistics · Fed Balance Sheet" in texts(at)
-    assert len(at.get("download_button")) == 2
+    assert len(at.get("download_button")) == 3  # the Fed's balance sheet is published a day later
     headers = [h.value for h in at.subheader]
     sections = {"About this pair", "Cross-asset analysis", "FAQ", "Related comparisons"}
     assert sections <= set(headers)
@@ -180,7 +181,7 @@ def test_every_sidebar_control_changes_the_view(store):
     assert at.title[0].value == "Gold (GLD) vs S&P 500 ETF (SPY)"
     assert (at.query_params["a"], at.query_params["b"]) == ("gld", "spy")
     at.segmented_control(key="lookback").set_value("Max").run()
-    assert "over the full common history (" in texts(at)
+    assert "over all the common history held (" in texts(at)
     at.selectbox(key="transform").select("Z-score").run()
     assert "Z-score" in json.dumps(chart_specs(at))
     at.selectbox(key="window").select("Max").run()
@@ -533,7 +534,7 @@ def test_offline_sample_pair_is_labelled():
 
 
 def test_stale_data_is_served_with_its_age_and_reason(store):
-    old = datetime.now(UTC) - timedelta(days=2)
+    old = THE_DAY_AFTER_THE_DATA - timedelta(days=2)  # the pages' day (tests/ui/conftest.py)
     store.write_series("tlt", synthetic_series("tlt", years=6, seed=1), provenance="live", source="yahoo",
                        fetched_at=old)  # fmt: skip
     store.record_attempt("tlt", "yahoo: tlt (TLT): rate limited (HTTP 429)")
@@ -553,10 +554,21 @@ def test_lookback_too_short_for_monthly_pair_is_not_an_error(store):
     assert "insufficient data" in texts(at) or "n/a" in metric_values(at)["Correlation of changes"]
 
 
-def test_downloads_hold_the_aligned_data_and_statistics(store):
-    at = run(lookback="1Y")
+def test_downloads_hold_the_aligned_data_and_statistics_and_say_how_each_is_dated(store):
+    at = run(lookback="1Y")  # the Fed's balance sheet, published the day after its date, and TLT
     buttons = at.get("download_button")
-    assert [b.proto.label for b in buttons] == ["Aligned data (CSV)", "Statistics (JSON)"]
+    assert [b.proto.label for b in buttons] == [
+        "Aligned data (CSV)",
+        "Statistics (JSON)",
+        "As published (CSV)",
+    ]
+    assert any(c.value.startswith("Aligned data: each row at the date its values refer to") and
+               "convex export walcl tlt --published" in c.value for c in at.caption)  # fmt: skip
+    markets = run(a="spy", b="gld", lookback="1Y")  # closes, known at their dates: one alignment
+    assert [b.proto.label for b in markets.get("download_button")] == [
+        "Aligned data (CSV)",
+        "Statistics (JSON)",
+    ]
 
 
 # ------------------------------------------------------------------ other pages
@@ -590,8 +602,8 @@ def test_explorer_page(store):
     assert "Percentile in all history" in metric_values(at)
     assert chart_specs(at)
     links = [link.proto for link in at.get("page_link")]
-    assert len(links) == 4  # the other stored metrics, ranked; DGS10 prices TLT, so it is left out
-    others = {"Fed Balance Sheet", "SPY", "GLD", "Bitcoin"}
+    assert len(links) == 5  # the other stored metrics, ranked (the 10-year is not TLT's own yield)
+    others = {"Fed Balance Sheet", "SPY", "GLD", "Bitcoin", "10-Year Treasury Yield"}
     assert {link.label.split(":")[0] for link in links} == others
     at.segmented_control(key="lookback").set_value("1Y").run()
     at.selectbox(key="window").select("1Y").run()
@@ -620,17 +632,6 @@ def test_explorer_hostile_metric_falls_back():
 
 
 # ------------------------------------------------------------------ screener
-@pytest.fixture
-def day_after_the_data(monkeypatch):
-    """The screener ranks the present (issue 29): these tests read it the day after the synthetic
-    data end (2026-11-18), as a user would a screen of current data."""
-    from datetime import UTC, datetime
-
-    from convex.jobs import screening
-
-    monkeypatch.setattr(screening, "utcnow", lambda: datetime(2026, 11, 19, 12, tzinfo=UTC))
-
-
 def run_screener(**params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():
@@ -640,7 +641,7 @@ def run_screener(**params) -> AppTest:
     return at
 
 
-def test_the_screener_ranks_every_pair_with_its_correction_and_links(store, day_after_the_data):
+def test_the_screener_ranks_every_pair_with_its_correction_and_links(store):
     at = run_screener()
     assert at.title[0].value == "Divergence screener"
     summary = next(m.value for m in at.markdown if "pairs from" in m.value)
@@ -653,7 +654,7 @@ def test_the_screener_ranks_every_pair_with_its_correction_and_links(store, day_
     assert (table["Changes (recent)"] >= 12).all()
 
 
-def test_the_screener_leaves_out_mechanical_pairs_until_asked(store, day_after_the_data):
+def test_the_screener_leaves_out_mechanical_pairs_until_asked(store):
     def has_ratio_with_spy(at):
         t = at.dataframe[0].value
         names = set(zip(t["A"].str.replace(" (sample)", ""), t["B"], strict=True))
@@ -665,7 +666,7 @@ def test_the_screener_leaves_out_mechanical_pairs_until_asked(store, day_after_t
     assert has_ratio_with_spy(at)
 
 
-def test_a_screener_link_restores_its_windows_and_filters(store, day_after_the_data):
+def test_a_screener_link_restores_its_windows_and_filters(store):
     at = run_screener(recent="26 weeks", long="5 years", freq="weekly", min="20", mechanical="false")
     assert at.selectbox(key="recent").value == "26 weeks" and at.selectbox(key="long").value == "5 years"
     assert at.multiselect(key="freq").value == ["weekly"] and at.number_input(key="min").value == 20
@@ -675,7 +676,7 @@ def test_a_screener_link_restores_its_windows_and_filters(store, day_after_the_d
     assert "r, last 26 weeks" in table.columns
 
 
-def test_the_screener_gives_each_pairs_leads_and_links_to_their_window(store, day_after_the_data):
+def test_the_screener_gives_each_pairs_leads_and_links_to_their_window(store):
     at = run_screener(min="3")
     summary = next(m.value for m in at.markdown if "pairs from" in m.value)
     assert "changed their lead, where about" in summary
@@ -697,7 +698,7 @@ def test_the_screener_gives_each_pairs_leads_and_links_to_their_window(store, da
         assert any("lead-lag shifted" in i.value for i in at.info)
 
 
-def test_a_hostile_screener_link_falls_back_with_notices(store, day_after_the_data):
+def test_a_hostile_screener_link_falls_back_with_notices(store):
     at = run_screener(recent="99Y", min="abc", domain="Nope")
     warnings = " ".join(w.value for w in at.warning)
     assert "“recent”" in warnings and "“min”" in warnings and "“domain”" in warnings

@@ -126,6 +126,41 @@ def is_significant(p: float | None) -> bool:
     return p is not None and math.isfinite(p) and p < SIGNIFICANCE
 
 
+def robust_sign(ctx: Context) -> int | None:
+    """+1 or -1 when the correlation of changes has a sign the page may state: p below 5%, a 95%
+    interval on one side of zero, and a rank (Spearman) correlation of the same sign (a Pearson r
+    that outliers alone carry across zero is not a direction); else None."""
+    c = ctx.report.stats.correlation
+    if c.changes is None or not is_significant(c.changes_pvalue) or c.changes_ci_low is None:
+        return None
+    if c.changes_ci_low <= 0 <= c.changes_ci_high:
+        return None
+    sign = 1 if c.changes > 0 else -1
+    if c.changes_spearman is not None and c.changes_spearman * sign <= 0:
+        return None
+    return sign
+
+
+def correlation_words(ctx: Context) -> str:
+    """What the correlation of changes is, in words no stronger than its test: the size word from
+    the end of the 95% interval nearest zero ("strongly" only when the interval is strong
+    throughout)."""
+    c = ctx.report.stats.correlation
+    if (
+        not is_significant(c.changes_pvalue)
+        or c.changes_ci_low is None
+        or c.changes_ci_low <= 0 <= c.changes_ci_high
+    ):
+        return w.strength(float(c.changes), False)
+    if robust_sign(ctx) is None:
+        return (
+            "not a robust link: significant at 5%, but the rank correlation "
+            f"({w.signed_r(c.changes_spearman)}) has the other sign"
+        )
+    nearest_zero = min(abs(c.changes_ci_low), abs(c.changes_ci_high))
+    return f"{w.size_word(nearest_zero)} {'positively' if c.changes > 0 else 'negatively'} correlated"
+
+
 # --------------------------------------------------------------------------- notes against the data
 
 
@@ -142,6 +177,29 @@ def window_moves(ctx: Context) -> str | None:
     )
 
 
+def lead_untestable(report) -> str | None:
+    """Why no lead may be called on this pair whatever the lagged correlations say, or None: a series
+    that moves on a handful of days (a policy rate) has no lagged correlations to speak of, and the
+    noise bands assume changes that are not themselves persistent (the Granger test's ADF check)."""
+    stats, aligned = report.stats, report.aligned
+    moving = stats.comovement.n_moving
+    if moving is not None and moving < MIN_OBSERVATIONS:
+        return (
+            f"only {w.periods(moving, aligned.frequency)} had both of them moving over this window, too few "
+            "for lagged correlations to mean anything"
+        )
+    for name, root in (
+        (aligned.name_a, stats.unit_roots.changes_a),
+        (aligned.name_b, stats.unit_roots.changes_b),
+    ):
+        if root.stationary is False:
+            return (
+                f"the ADF test does not reject a unit root in {name}'s changes ({w.pvalue(root.pvalue)}), "
+                "and lagged correlations of changes that persistent are not reliable"
+            )
+    return None
+
+
 def thesis_verdict(ctx: Context, expected_sign: int | None, leader: str | None = None) -> str:
     """What this window says about a hand-written thesis: borne out, not borne out, contradicted or
     not testable here, always with the figure it rests on (a thesis is a hypothesis, never a fact).
@@ -156,10 +214,16 @@ def thesis_verdict(ctx: Context, expected_sign: int | None, leader: str | None =
     )
     figure = f"{ctx.changes} {measured}"
     usual = "positive" if expected_sign and expected_sign > 0 else "negative"
+    sign = robust_sign(ctx)
     if expected_sign is None:
-        verdict = f"Not testable here: the view states no sign for the {ctx.changes}, which {measured}."
+        verdict = f"Not testable here: the view gives no single sign for the {ctx.changes}, which {measured}."
     elif not is_significant(c.changes_pvalue) or c.changes_ci_low <= 0 <= c.changes_ci_high:
         verdict = f"Not borne out over this window: the usual link is {usual}, but {figure}, not significant."
+    elif sign is None:
+        verdict = (
+            f"Not borne out over this window: the usual link is {usual}, but {figure}, and the rank "
+            f"correlation ({w.signed_r(c.changes_spearman)}) has the other sign: no robust link either way."
+        )
     elif (c.changes > 0) == (expected_sign > 0):
         verdict = f"Borne out over this window (the usual {usual} link): {figure}."
     else:
@@ -170,6 +234,9 @@ def thesis_verdict(ctx: Context, expected_sign: int | None, leader: str | None =
 def _lead_verdict(ctx: Context, leader: str) -> str:
     ll = ctx.report.stats.lead_lag
     head = f"The view has {ctx.name_a if leader == ctx.a.id else ctx.name_b} moving first"
+    untestable = lead_untestable(ctx.report)
+    if untestable:
+        return f"{head}: not testable here, as {untestable}."
     if (
         ll.insufficient
         or ll.best_lag is None

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from convex.content import words as w
-from convex.content.claims.base import Claim, Context, interval_words, is_significant, shortfall
+from convex.content.claims.base import (
+    Claim,
+    Context,
+    correlation_words,
+    interval_words,
+    robust_sign,
+    shortfall,
+)
 
 # --------------------------------------------------------------------------- correlation
 
 
+# A levels correlation smaller than this is not worth explaining away as spurious.
+_LEVELS_WORTH_A_WORD = 0.2
 # Below this share of n, the effective sample size is worth saying.
 _EFFECTIVE_SHARE_SAID = 0.9
 
@@ -43,8 +52,9 @@ def correlation(ctx: Context) -> Claim:
     stats = ctx.report.stats
     c = stats.correlation
     r = float(c.changes)
-    significant = is_significant(c.changes_pvalue) and not (c.changes_ci_low <= 0 <= c.changes_ci_high)
-    sentences = [f"{ctx.over}, {correlation_figure(ctx)}: {w.strength(r, significant)}."]
+    sign = robust_sign(ctx)
+    words = correlation_words(ctx)
+    sentences = [f"{ctx.over}, {correlation_figure(ctx)}: {words}."]
     if c.changes_spearman is not None:
         sentences.append(
             f"The rank (Spearman) correlation, less swayed by outliers, is {w.signed_r(c.changes_spearman)}."
@@ -60,8 +70,8 @@ def correlation(ctx: Context) -> Claim:
     levels = levels_sentence(ctx)
     if levels:
         sentences.append(levels)
-    verdict = "positive" if significant and r > 0 else "negative" if significant else "uncorrelated"
-    short = f"{w.signed_r(r)} {correlation_details(ctx)}: {w.strength(r, significant)}."
+    verdict = "positive" if sign == 1 else "negative" if sign == -1 else "uncorrelated"
+    short = f"{w.signed_r(r)} {correlation_details(ctx)}: {words}."
     return Claim(" ".join(sentences), short, verdict)
 
 
@@ -109,10 +119,11 @@ def _unit_root_words(ctx: Context) -> list[str]:
     roots = ctx.report.stats.unit_roots
     out = []
     for name, root in ((ctx.name_a, roots.level_a), (ctx.name_b, roots.level_b)):
+        # A test's verdict, not a fact about the series: failing to reject is not proof of a root.
         if root.stationary is False:
-            out.append(f"{name} has a unit root (ADF {w.pvalue(root.pvalue)})")
+            out.append(f"the ADF test does not reject a unit root in {name} ({w.pvalue(root.pvalue)})")
         elif root.stationary:
-            out.append(f"{name} is stationary (ADF {w.pvalue(root.pvalue)})")
+            out.append(f"the ADF test rejects a unit root in {name} ({w.pvalue(root.pvalue)})")
     return out
 
 
@@ -130,11 +141,17 @@ def spurious_sentence(ctx: Context) -> str | None:
     trending = [root for root in (roots.level_a, roots.level_b) if root.stationary is False]
     words = "; ".join(_unit_root_words(ctx))
     co = ctx.report.stats.cointegration
-    if len(trending) == 2 and co.verdict in ("not_cointegrated", "mixed"):
+    if abs(c.levels) < _LEVELS_WORTH_A_WORD:
+        return None  # nothing to explain away: the levels say nothing either
+    if len(trending) == 2 and co.verdict == "not_cointegrated":
         return (
-            f"That levels figure is probably spurious: {words}, and the two are not shown to be "
-            "cointegrated, so unrelated trends can produce it. Judge the relationship by the correlation "
-            "of changes."
+            f"That levels figure is probably spurious: {words}, and no test finds the two cointegrated, "
+            "so unrelated trends can produce it. Judge the relationship by the correlation of changes."
+        )
+    if len(trending) == 2 and co.verdict == "mixed":
+        return (
+            f"That levels figure is not reliable either way: {words}, and the cointegration tests disagree "
+            "about a long-run link. Judge the relationship by the correlation of changes."
         )
     if len(trending) == 1:
         return (

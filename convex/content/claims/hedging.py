@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from convex.content import words as w
-from convex.content.claims.base import Claim, Context, is_significant, shortfall
-from convex.content.claims.correlation import correlation_figure
+from convex.content.claims.base import Claim, Context, is_significant, robust_sign, shortfall
 from convex.metrics.formatting import beta_in_units
 from convex.metrics.metric import Metric
 
@@ -92,20 +91,41 @@ def _not_held_note(metric: Metric, name: str, other: str) -> str | None:
     )
 
 
+def _kind(metric: Metric) -> str:
+    """What a metric that cannot be held is: an index, a rate or a statistic."""
+    if metric.domain == "Volatility" or metric.units in ("Index", "Index points"):
+        return "an index"
+    if metric.units in ("Percent", "Percentage points") and metric.domain != "Growth & Labor":
+        return "a rate"
+    return "a statistic"
+
+
 def _long_position(ctx: Context) -> str:
     """Holding A, in words that fit what A is: a rate or a statistic cannot be held."""
     if _investable(ctx.a):
         return f"holding {ctx.name_a} long"
-    return f"a position that gains when {ctx.name_a} rises"
+    return f"a beta-sized position that gains when {ctx.name_a} rises"
 
 
 def _short_position(ctx: Context) -> str:
     if _investable(ctx.a):
         return f"shorting {ctx.name_a}"
-    return f"a position that gains when {ctx.name_a} falls"
+    return f"a beta-sized position that gains when {ctx.name_a} falls"
+
+
+def _out_of_sample(value: float | None) -> str:
+    if value is None:
+        return "out of sample it could not be measured"
+    if value < 0:
+        return f"out of sample it added variance (effectiveness {value * 100:+.1f}%)"
+    return f"out of sample it removed {w.share(value)}"
 
 
 def hedge(ctx: Context) -> Claim:
+    """Whether a position in A sized by the beta offset B's changes: the verdict from the sign of
+    the correlation (robust_sign) and the share of B's variance removed in sample, beside what the
+    same hedge did out of sample. For what cannot be held (an index, a rate, a statistic) the
+    words are about A's moves offsetting B's, never about holding or shorting A."""
     gap = shortfall(ctx)
     if gap:
         return Claim(gap, gap, "insufficient")
@@ -118,91 +138,98 @@ def hedge(ctx: Context) -> Claim:
     mechanical = ctx.a.mechanical_link(ctx.b)
     if mechanical:
         text = (
-            f"Not a question of hedging: {mechanical}, so the two are linked by construction. "
-            f"{w.sentence_case(correlation_figure(ctx))} measures that arithmetic, not a market relationship."
+            f"Not a question of hedging: {mechanical}, so the two are linked by construction, and their "
+            f"correlation of changes ({w.signed_r(c.changes)}) measures that arithmetic, not a market "
+            "relationship."
         )
         return Claim(text, f"Linked by construction ({mechanical}), not a hedge.", "mechanical")
-    r = float(c.changes)
     he = max(0.0, reg.hedge_effectiveness)
     removed = w.share(he)
-    # "removed 4% of" / "removed essentially none of"
     removed_of = "essentially none" if removed == "0%" else removed
     only = "" if removed == "0%" else "only "
     variance = f"{b}'s {ctx.changes[:-1]} variance"
-    figure = w.sentence_case(correlation_figure(ctx))
-    significant = is_significant(c.changes_pvalue)
-    if significant and r < 0:
+    holdable = _investable(ctx.a)
+    together = f"{w.size_word(float(c.changes))} together"
+    sign = robust_sign(ctx)
+    if sign == -1:
         if he >= HEDGE_EFFECTIVE:
-            verdict, head = "hedge", f"Yes: {a} has been an effective hedge for {b} over {ctx.lookback}."
+            verdict = "hedge"
+            head = (
+                f"Yes: {a} has been an effective hedge for {b} over this window."
+                if holdable
+                else f"As {_kind(ctx.a)}, not a holding, yes: {a}'s moves have offset most of {b}'s over "
+                "this window."
+            )
         elif he >= HEDGE_PARTIAL:
             verdict = "partial_hedge"
-            head = f"Partly: {a} has been a partial hedge for {b} over {ctx.lookback}."
+            head = (
+                f"Partly: {a} has been a partial hedge for {b} over this window."
+                if holdable
+                else f"Partly: {a}'s moves have offset part of {b}'s over this window."
+            )
         else:
             verdict = "diversifier"
             head = (
-                f"Not an effective hedge, but a diversifier: over {ctx.lookback} {a} tended to move against "
-                f"{b}, too loosely to offset it."
+                f"Not an effective hedge, but a diversifier: {a} tended to move against {b}, too loosely "
+                "to offset it."
             )
-        body = f"{figure}; {_long_position(ctx)} sized by the beta removed {removed_of} of {variance}."
-    elif significant and r > 0 and he >= HEDGE_PARTIAL:
+        body = f"In sample, {_long_position(ctx)} removed {removed_of} of {variance}"
+    elif sign == 1 and he >= HEDGE_PARTIAL:
         effective = he >= HEDGE_EFFECTIVE
         verdict = "short_hedge" if effective else "short_partial_hedge"
         kind = "an effective" if effective else "a partial"
         head = (
-            f"Not {_long_position(ctx)}: {a} and {b} have moved {w.size_word(r)} together, so that added to "
-            f"{b}'s risk. "
-            f"Because the beta is positive, {_short_position(ctx)} has been {kind} hedge for {b}."
+            f"Holding {a} long would have added to {b}'s risk: the two moved {together}. Because the beta "
+            f"is positive, {_short_position(ctx)} has been {kind} hedge for {b}."
+            if holdable
+            else f"{a}'s moves have gone {together} with {b}'s, so {_short_position(ctx)} has been {kind} "
+            f"offset for {b}."
         )
-        body = f"{figure}; {_short_position(ctx)} sized by the beta removed {removed} of {variance}."
-    elif significant and r > 0:
+        body = f"In sample, {_short_position(ctx)} removed {removed} of {variance}"
+    elif sign == 1:
         verdict = "not_a_hedge"
-        head = (
-            f"No: {a} and {b} have moved {w.size_word(r)} together, so {_long_position(ctx)} added to "
-            f"{b}'s risk."
-        )
-        body = (
-            f"{figure}, too weak for {_short_position(ctx)} to help: it would have removed "
-            f"{only}{removed_of} of {variance}."
-        )
+        head = f"No: {a} and {b} moved {together}, too loosely for {_short_position(ctx)} to help much."
+        body = f"In sample it would have removed {only}{removed_of} of {variance}"
     else:
         verdict = "not_a_hedge"
-        head = f"No: over {ctx.lookback} {a} neither offset nor amplified {b}'s moves."
-        body = (
-            f"{figure}, not distinguishable from zero, and a beta-sized position in {a} would "
-            f"have removed {only}{removed_of} of {variance}."
-        )
-    sentences = [head, body]
+        head = f"No: over this window {a}'s and {b}'s {ctx.changes} were not distinguishable from unrelated."
+        body = f"In sample, {a}'s moves scaled by the beta accounted for {only}{removed_of} of {variance}"
     out_of_sample = reg.hedge_effectiveness_out_of_sample
-    if out_of_sample is not None:
-        done = (
-            f"added variance (effectiveness {out_of_sample * 100:+.1f}%)"
-            if out_of_sample < 0
-            else f"removed {w.share(out_of_sample)} of the variance"
-        )
+    sentences = [
+        head,
+        f"{body}; {_out_of_sample(out_of_sample)}, with the ratio estimated on the trailing "
+        f"{ctx.periods(reg.rolling_window)} only and applied to the next {ctx.period}, over "
+        f"{ctx.periods(reg.n_out_of_sample)}.",
+    ]
+    returns = ctx.a.change == "pct" and ctx.b.change == "pct"
+    if holdable and _investable(ctx.b) and returns and verdict != "not_a_hedge":
         sentences.append(
-            f"Out of sample, the same hedge with its ratio estimated on the trailing "
-            f"{ctx.periods(reg.rolling_window)} only and applied to the next {ctx.period} {done} over "
-            f"{ctx.periods(reg.n_out_of_sample)}."
+            f"As a hedge ratio: about {w.number(abs(reg.beta))} dollars of {a} per dollar of {b}, before "
+            "the cost of carrying the position."
         )
-    phrase = beta_phrase(ctx, f"{beta_label(ctx)}n={w.count(reg.n)}")
-    if phrase:
-        sentences.append(f"In the hedge's terms, {phrase}.")
-    if _investable(ctx.a) and _investable(ctx.b) and ctx.a.change == "pct" and ctx.b.change == "pct":
-        if verdict != "not_a_hedge":
-            sentences.append(
-                f"As a hedge ratio: about {w.number(abs(reg.beta))} dollars of {a} per dollar of {b}."
-            )
-    else:
-        note = _not_held_note(ctx.a, a, b)
-        if note:
-            sentences.append(note)
+    note = _not_held_note(ctx.a, a, b)
+    if note:
+        sentences.append(note)
+    if not _investable(ctx.b):
+        sentences.append(
+            f"{b} cannot be held either: this measures how much of its changes {a}'s account for, not a "
+            "hedge anyone could hold."
+        )
     short_words = {
-        "hedge": f"{a} has been an effective hedge for {b}",
-        "partial_hedge": f"{a} has been a partial hedge for {b}",
+        "hedge": f"{a} has been an effective hedge for {b}"
+        if holdable
+        else f"{a}'s moves offset most of {b}'s",
+        "partial_hedge": f"{a} has been a partial hedge for {b}"
+        if holdable
+        else f"{a}'s moves offset part of {b}'s",
         "diversifier": f"{a} has diversified {b} but not hedged it",
         "short_hedge": f"{_short_position(ctx)} has hedged {b}",
         "short_partial_hedge": f"{_short_position(ctx)} has partly hedged {b}",
-        "not_a_hedge": f"{a} has not been a hedge for {b}",
+        "not_a_hedge": f"{a} has not offset {b}",
     }[verdict]
-    short = f"{w.sentence_case(short_words)}; the beta hedge removed {removed_of} of {variance}."
+    held = "" if holdable else f" ({a} itself cannot be held)"
+    short = (
+        f"{w.sentence_case(short_words)}{held}: in sample the beta hedge removed {removed_of} of {variance}; "
+        f"{_out_of_sample(out_of_sample)}."
+    )
     return Claim(" ".join(sentences), short, verdict)
