@@ -212,7 +212,7 @@ class Comparison:
         """The headline figures in one line (convex.content.summary.pair_summary)."""
         from ..content.summary import pair_summary
 
-        return Summary(pair_summary(self.report))
+        return Summary(pair_summary(self.report, (self.loaded_a.metric, self.loaded_b.metric)))
 
     def describe(self) -> str:
         """The readable report `convex stats A B` prints: every statistic, with its test."""

@@ -93,7 +93,8 @@ def compare_dict(a_id: str, b_id: str, la: LoadedSeries, lb: LoadedSeries, repor
     out = report.to_dict()
     out.update(
         a=a_id, b=b_id, name_a=la.metric.name, name_b=lb.metric.name,
-        provenance_a=la.provenance, provenance_b=lb.provenance, summary=pair_summary(report),
+        provenance_a=la.provenance, provenance_b=lb.provenance,
+        summary=pair_summary(report, (la.metric, lb.metric)),
     )  # fmt: skip
     out.update(asof_dict(la, lb))
     return out

@@ -13,7 +13,15 @@ import math
 from convex.analytics.report import PairReport
 from convex.content.claims.base import SIGNIFICANCE, lead_untestable
 from convex.content.words import CHANGES_WORD
-from convex.metrics.formatting import format_pvalue, format_r, format_share, periods
+from convex.metrics.formatting import (
+    beta_in_units,
+    format_change,
+    format_pvalue,
+    format_r,
+    format_share,
+    periods,
+)
+from convex.metrics.metric import Metric
 
 
 def _finite(value: float | None) -> bool:
@@ -27,8 +35,20 @@ def correlated(r_low: float | None, r_high: float | None, p: float | None) -> bo
     return p < SIGNIFICANCE and (r_low > 0 or r_high < 0)
 
 
-def _beta(value: float | None) -> str:
-    return f"{value:.3g}" if _finite(value) else "n/a"
+def _beta(report: PairReport, metrics: tuple[Metric, Metric] | None) -> str:
+    """ "0.55" where both changes are returns (a hedge ratio), else in the metrics' units as the Beta
+    line says it: "-0.49% per +1.00 pts" (B's change per a round move of A)."""
+    reg, aligned = report.stats.regression, report.aligned
+    if not _finite(reg.beta):
+        return "n/a"
+    if metrics is None or (aligned.change_a == "pct" and aligned.change_b == "pct"):
+        return f"{reg.beta:.3g}"
+    metric_a, metric_b = metrics
+    moves = beta_in_units(reg.beta, metric_a, metric_b)
+    if moves is None:
+        return f"near zero ({reg.beta:.3g})"
+    move_a, move_b = moves
+    return f"{format_change(move_b, metric_b)} per {format_change(move_a, metric_a)}"
 
 
 def _lead(report: PairReport) -> str:
@@ -53,7 +73,7 @@ def _hedge(value: float | None) -> str:
     return f"the beta hedge removed {format_share(value)} of the variance out of sample"
 
 
-def pair_summary(report: PairReport) -> str:
+def pair_summary(report: PairReport, metrics: tuple[Metric, Metric] | None = None) -> str:
     """ "Fed Balance Sheet vs TLT over the last 3 years (24 Nov 2021 to 20 Nov 2024): weekly changes
     correlated at -0.21 (95% interval -0.36 to -0.05, p 0.008, n=156); beta -0.35; no significant lead;
     the beta hedge removed 4% of the variance out of sample." """
@@ -83,6 +103,6 @@ def pair_summary(report: PairReport) -> str:
         correlation = f"{changes} not significantly correlated: r {format_r(c.changes)} {figures}"
     reg = stats.regression
     return (
-        f"{head}: {correlation}; beta of {aligned.name_b} on {aligned.name_a} {_beta(reg.beta)}; "
+        f"{head}: {correlation}; beta of {aligned.name_b} on {aligned.name_a} {_beta(report, metrics)}; "
         f"{_lead(report)}; {_hedge(reg.hedge_effectiveness_out_of_sample)}."
     )

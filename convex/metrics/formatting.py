@@ -58,7 +58,8 @@ def format_change(value: float | None, metric: Metric) -> str:
     if _is_missing(value):
         return "n/a"
     if metric.change == "pct":
-        return f"{value * 100:+.2f}%"
+        # Past +1,000% (bitcoin from its first days) the decimals say nothing and the digits need grouping.
+        return f"{value * 100:+,.0f}%" if abs(value) >= 10 else f"{value * 100:+.2f}%"
     units = metric.units
     if units in ("Percent", "Percentage points"):
         # Market rates move in basis points; macro rates such as unemployment in points.

@@ -66,7 +66,7 @@ def render(report: PairReport, metric_a: Metric, metric_b: Metric) -> None:
     st.markdown(f"**How {a} and {b} move together** · {freq} data, n = {aligned.n:,}{dropped}")
     # The relationship in one line, from the same figures as the tiles and the text below it: a
     # reader who stops here is not misled (convex/content/summary.py).
-    st.markdown(md(pair_summary(report)))
+    st.markdown(md(pair_summary(report, (metric_a, metric_b))))
     st.caption(_dating_words(s.predictive_method))
 
     c = s.correlation

@@ -115,7 +115,8 @@ def _pairs(ids: list[str]) -> list[tuple[str, str]]:
 def page_text(la, lb, lookback: str):
     report = pair_report(la.series, lb.series, lookback=lookback, today=TODAY, **pair_options(la, lb))
     content = pair_content(la.metric, lb.metric, report)
-    parts = [pair_summary(report), content.why_it_matters, content.cross_asset, content.faq_window]
+    summary = pair_summary(report, (la.metric, lb.metric))
+    parts = [summary, content.why_it_matters, content.cross_asset, content.faq_window]
     parts += [item.answer for item in content.faq]
     return report, content, "\n".join(part for part in parts if part)
 

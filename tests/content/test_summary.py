@@ -81,3 +81,25 @@ def test_a_hedge_that_adds_variance_out_of_sample_is_never_said_to_remove_any():
     assert value < 0  # an unrelated pair: the hedge fitted in sample adds noise out of it
     assert f"added variance out of sample (effectiveness {value * 100:+.1f}%)" in line
     assert "removed" not in line
+
+
+def test_a_beta_between_unlike_units_is_said_in_them_as_the_beta_line_says_it():
+    """VIX points against SPY's returns: "-0.49% per +1.00 pts", not a bare -0.0049 (a fraction per
+    point) beside the Beta line's percent."""
+    from convex.metrics.catalog import catalog
+    from convex.metrics.formatting import beta_in_units, format_change
+
+    rng = np.random.default_rng(11)
+    dates = pd.bdate_range("2021-01-01", periods=500)
+    vix_moves = rng.normal(0, 1.5, 500)
+    spy_moves = -0.005 * vix_moves + rng.normal(0, 0.004, 500)
+    vix = pd.Series(20 + np.cumsum(vix_moves) * 0.1, dates)
+    spy = pd.Series(400 * np.exp(np.cumsum(spy_moves)), dates)
+    report = pair_report(vix, spy, freq_a="daily", freq_b="daily", change_a="diff", change_b="pct",
+                         lookback="Max", name_a="VIX", name_b="SPY")  # fmt: skip
+    vix_metric, spy_metric = catalog().get("vix"), catalog().get("spy")
+    move_a, move_b = beta_in_units(report.stats.regression.beta, vix_metric, spy_metric)
+    line = pair_summary(report, (vix_metric, spy_metric))
+    said = f"beta of SPY on VIX {format_change(move_b, spy_metric)} per {format_change(move_a, vix_metric)};"
+    assert said in line and move_a == 1.0 and " pts" in said and "%" in said
+    assert f"{report.stats.regression.beta:.3g}" not in line
