@@ -34,6 +34,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--repeat", type=int, help="repetitions of compute rows (default 25)")
     parser.add_argument("--page-repeat", type=int, help="repetitions of AppTest rows (default 9, at least 7)")
+    parser.add_argument(
+        "--browser-repeat", type=int, help="sessions of each app in the browser rows (default 20; quick: 2)"
+    )
     parser.add_argument("--years", type=float, help="years of synthetic history (default 25; quick: 2)")
     parser.add_argument(
         "--blas-threads",
@@ -92,6 +95,9 @@ def print_table(rows: list[dict], out=sys.stdout) -> None:
         if r.get("error"):
             error = "ERROR: " + r["error"].splitlines()[0][:60]
             body.append((r["name"], error, "", "", r["goal"]["text"], "error"))
+            continue
+        if r.get("skipped"):
+            body.append((r["name"], "not measured: " + r["skipped"][:60], "", "", r["goal"]["text"], "-"))
             continue
         o, b = r["ours"], r["baseline"]
         goal = r["goal"]["text"] + (" *" if r["goal"]["proposed"] else "")
@@ -160,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         overrides["repeat"] = args.repeat
     if args.page_repeat:
         overrides["page_repeat"] = max(7, args.page_repeat)
+    if args.browser_repeat:
+        overrides["browser_repeat"] = args.browser_repeat
     if args.years:
         overrides["years"] = args.years
     if overrides:
@@ -191,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
             }
             try:
                 measured = row.run(ctx)
+            except registry.NotMeasured as exc:  # e.g. no browser on this machine: said, not an error
+                entry.update(ours=None, baseline=None, ratio=None, met=None, error=None, skipped=str(exc))
+                print(f"not measured: {exc}", file=sys.stderr)
             except Exception as exc:  # a row that raised is reported, and fails the run
                 entry.update(error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
                 entry.update(ours=None, baseline=None, ratio=None, met=None)

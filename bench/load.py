@@ -22,8 +22,11 @@ selected tab). Errors: any stException element, any `pageerror`, any interaction
 With `--clients websocket` the sessions speak Streamlit's protocol without a browser
 (bench/ws_client.py): an interaction is timed from the message that triggers it to the server's
 script_finished, then checked (the heading drawn, the URL the server writes back, no exception or
-error box). That is the server's share of the time; the browser mode adds drawing, and on a 2-core
-machine twenty Chromium renderers take most of the CPU from the server they are measuring.
+error box). With one server, the same sessions then load the bare script (bench/baseline_app.py,
+the same store; its lookback is all it has, so each interaction after opening it changes that) and
+the server CPU per interaction of both is reported (`--no-bare` skips it). That is the server's
+share of the time; the browser mode adds drawing, and on a 2-core machine twenty Chromium renderers
+take most of the CPU from the server they are measuring.
 
 Prints a table and writes bench/results/load.json (load_websocket.json for websocket clients).
 Not part of the pytest run.
@@ -202,14 +205,34 @@ def serving(replicas: int, folder: Path, years: float) -> Iterator[Served]:
         )
 
 
-def start_app(folder: Path, port: int) -> subprocess.Popen:
+def start_app(
+    folder: Path, port: int, script: str = "app.py", log_name: str = "streamlit.log"
+) -> subprocess.Popen:
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("FRED_API_KEY", "COINGECKO_API_KEY")},
         "CONVEX_DATA_DIR": str(folder),
         "CONVEX_OFFLINE": "1",
     }
-    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log = open(folder / log_name, "w")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(
+        streamlit_command(port, script), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+BARE_SCRIPT = "bench/baseline_app.py"
+
+
+@contextmanager
+def serving_bare(folder: Path) -> Iterator[tuple[str, int]]:
+    """The bare two-chart script (bench/baseline_app.py) over the same store: its URL and pid."""
+    port = free_port()
+    process = start_app(folder, port, BARE_SCRIPT, "bare.log")
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, process)
+        yield url, process.pid
+    finally:
+        stop_process(process)
 
 
 # ---------------------------------------------------------------------------------- sessions
@@ -432,6 +455,34 @@ async def run_ws_session(
     return result
 
 
+async def run_bare_ws_session(
+    url: str, session: int, interactions: int, timeout_s: float, think: float = 0.0
+) -> SessionResult:
+    """The bare script under the same load: open it, then change its lookback (the only control it
+    has) as many times as a Convex session interacts, between the session's two lookbacks."""
+    from bench.ws_client import WsSession
+
+    result = SessionResult(session)
+    plan = SessionPlan.of(session, think)
+    async with WsSession(url, timeout_s) as ws:
+        steps = [("open pair link", lambda: ws.open(""))]
+        for i in range(1, interactions):
+            value = plan.lookback if i % 2 else plan.lookback_again
+            change = lambda v=value: ws.set_widget("lookback", v, string_array_value=[v])  # noqa: E731
+            steps.append(("change lookback", change))
+        for step, (name, action) in enumerate(steps):
+            await asyncio.sleep(plan.pauses[step])
+            error, seconds = None, None
+            try:
+                outcome = await action()
+                seconds = outcome.seconds
+                error = "; ".join(outcome.exceptions + outcome.error_alerts) or None
+            except Exception as exc:  # a timeout or a closed socket: an error of this interaction
+                error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+            result.timings.append(Timing(session, step, name, seconds or timeout_s, error is None, error))
+    return result
+
+
 def rss_mb(pid: int) -> float | None:
     """Resident memory of a process (Linux /proc), or None."""
     try:
@@ -484,8 +535,9 @@ async def drive_browsers(url: str, timeout_ms: float, think: float, **how) -> di
             await browser.close()
 
 
-async def drive_websockets(url: str, timeout_ms: float, think: float, **how) -> dict:
-    return await drive(lambda i, n, at=url: run_ws_session(at, i, n, timeout_ms / 1000, think), **how)
+async def drive_websockets(url: str, timeout_ms: float, think: float, *, bare: bool = False, **how) -> dict:
+    one = run_bare_ws_session if bare else run_ws_session
+    return await drive(lambda i, n, at=url: one(at, i, n, timeout_ms / 1000, think), **how)
 
 
 # ---------------------------------------------------------------------------------- report
@@ -553,6 +605,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--json", type=Path, help="output (default bench/results/load[_websocket][_replicas].json)"
     )
+    parser.add_argument(
+        "--no-bare",
+        action="store_true",
+        help="websocket clients, one server: skip the same load on the bare script (bench/baseline_app.py)",
+    )
     args = parser.parse_args(argv)
     sessions = args.sessions or (3 if args.quick else 20)
     interactions = min(args.interactions or (2 if args.quick else 5), len(INTERACTIONS))
@@ -579,6 +636,17 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         server_log, page_fetches, ids = served.logs(), served.page_fetches(), served.metrics
+        bare = None
+        if args.clients == "websocket" and args.replicas == 1 and not args.no_bare:
+            # The same load on the bare script over the same store: the server CPU an interaction costs
+            # the least script that draws the pair, to hold ours against (issue 35).
+            with serving_bare(folder) as (bare_url, bare_pid):
+                bare = asyncio.run(
+                    drive_websockets(
+                        bare_url, args.timeout * 1000, args.think, bare=True, server_pids=[bare_pid],
+                        warm_urls=[bare_url], **how,
+                    )
+                )  # fmt: skip
     shutil.rmtree(folder, ignore_errors=True)
 
     results, wall, warm, baseline = run["results"], run["wall"], run["warmup"], run["baseline"]
@@ -620,6 +688,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     if server_cpu is not None:
         print(f"server CPU during the concurrent phase: {server_cpu:.1f} s over {wall:.1f} s wall")
+    per_interaction = None
+    if bare is not None:
+        bare_done = [r for r in bare["results"] if isinstance(r, SessionResult)]
+        bare_timings = [t for r in bare_done for t in r.timings]
+        errors += [f"bare script: {t.interaction} ({t.session}): {t.error}" for t in bare_timings if not t.ok]
+        errors += [f"bare script session crashed: {e!r}"[:300] for e in bare["results"]
+                   if isinstance(e, BaseException)]  # fmt: skip
+        count = sessions * interactions
+        if server_cpu is not None and bare["server_cpu_s"] is not None:
+            ours_ms, bare_ms = server_cpu / count * 1000, bare["server_cpu_s"] / count * 1000
+            per_interaction = {
+                "ours_ms": ours_ms, "bare_ms": bare_ms, "ratio": ours_ms / bare_ms if bare_ms else None,
+                "bare_wall_s": bare["wall"], "bare_summary": summarise(bare_timings),
+            }  # fmt: skip
+            print(
+                f"server CPU per interaction: {ours_ms:.1f} ms; the bare script under the same load "
+                f"({BARE_SCRIPT}): {bare_ms:.1f} ms ({per_interaction['ratio']:.2f}x)"
+            )
     if run.get("server_rss_mb"):
         print(f"server resident memory after it: {run['server_rss_mb']:.0f} MB")
     if page_fetches is not None:
@@ -654,6 +740,7 @@ def main(argv: list[str] | None = None) -> int:
         "baseline": {"summary": alone, "timings": [asdict(t) for t in baseline.timings]},
         "wall_s": wall,
         "server_cpu_s": server_cpu,
+        "server_cpu_per_interaction": per_interaction,
         "server_rss_mb": run.get("server_rss_mb"),
         "summary": by_kind,
         "errors": errors,

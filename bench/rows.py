@@ -70,10 +70,19 @@ class Settings:
     # AppTest rows: each repetition is a full script run
     page_repeat: int
     page_warmup: int
+    # browser rows (bench/browser.py): each repetition is one session of each app in a new context
+    browser_repeat: int = 20
+    browser_warmup: int = 2
 
 
 FULL = Settings(quick=False, years=25, repeat=25, warmup=3, page_repeat=9, page_warmup=2)
-QUICK = Settings(quick=True, years=2, repeat=1, warmup=0, page_repeat=1, page_warmup=0)
+QUICK = Settings(
+    quick=True, years=2, repeat=1, warmup=0, page_repeat=1, page_warmup=0, browser_repeat=2, browser_warmup=1
+)
+
+
+class NotMeasured(Exception):
+    """The row cannot be measured on this machine (the reason says why): reported, not an error."""
 
 
 @dataclass
@@ -538,6 +547,71 @@ def _bytes_row(which: str) -> Callable[[Context], Measured]:
     return run
 
 
+# --------------------------------------------------------------------------- browser rows
+
+
+def _browser_run(ctx: Context) -> dict:
+    """One run of bench/browser.py for every browser row (its outcome kept, a missing browser too)."""
+    from bench import browser
+
+    def make():
+        s = ctx.settings
+        try:
+            return browser.run(ctx.data.folder, repeat=s.browser_repeat, warmup=s.browser_warmup)
+        except browser.BrowserUnavailable as exc:
+            return exc
+
+    got = ctx.memo("browser", make)
+    if isinstance(got, Exception):
+        raise NotMeasured(str(got))
+    return got
+
+
+# The bare script's interaction each of ours is held against: its own first load, the same kind of
+# lookback change, or (for what the bare script does not have) any of its lookback changes.
+_BARE_LOOKBACK = ("lookback_new", "lookback_shown")
+BROWSER_BASELINES = {
+    "first_load": ("first_load",),
+    "lookback_new": ("lookback_new",),
+    "lookback_shown": ("lookback_shown",),
+    "transform": _BARE_LOOKBACK,
+    "tab": _BARE_LOOKBACK,
+    "scenarios": _BARE_LOOKBACK,
+}
+
+
+def _browser_row(interaction: str) -> Callable[[Context], Measured]:
+    def run(ctx: Context) -> Measured:
+        from bench.browser import medians
+
+        got = _browser_run(ctx)
+        ours = got["ours"][interaction]
+        base = [s for name in BROWSER_BASELINES[interaction] for s in got["baseline"][name]]
+        return Measured(
+            Summary.of([s.seconds for s in ours], "s"),
+            Summary.of([s.seconds for s in base], "s"),
+            {"ours": medians(ours), "baseline": medians(base),
+             "baseline_interactions": list(BROWSER_BASELINES[interaction])},
+        )  # fmt: skip
+
+    return run
+
+
+_BROWSER_WHAT = {
+    "first_load": "first load of the compare page (walcl vs tlt, 3Y) in a new browser context",
+    "lookback_new": "a lookback not shown yet in the session (3Y -> 10Y)",
+    "lookback_shown": "a lookback already shown in the session (10Y -> 3Y)",
+    "transform": "a chart transform change (Level -> Rebased, Side by side tab)",
+    "tab": "a chart tab switch (Side by side -> Overlay)",
+    "scenarios": "opening “Scenarios & forecasts” (its section computed and drawn)",
+}
+_BROWSER_BASELINE_WHAT = {
+    "first_load": "bench/baseline_app.py's first load in a new browser context",
+    "lookback_new": "bench/baseline_app.py: a lookback not shown yet (3Y -> 10Y)",
+    "lookback_shown": "bench/baseline_app.py: a lookback already shown (10Y -> 3Y)",
+}
+
+
 # --------------------------------------------------------------------------- the registry
 
 _STATS_GOAL = Goal("absolute", 0.020, "< 20 ms")  # issues 12 and 13: 25 years daily vs daily
@@ -619,6 +693,15 @@ ROWS: tuple[Row, ...] = (
         "Store.write_series(tlt, overlap window + 1 new point, replace=False) on {years}y stored",
         "DataFrame.to_csv of the same rows", Goal("ratio", 10.0, "<= 10x baseline", proposed=True),
         _store_write),
+    *(
+        Row(f"browser_{interaction}", "browser",
+            f"headless Chromium, click to settled: {what} ({{years}}y)",
+            _BROWSER_BASELINE_WHAT.get(interaction, "bench/baseline_app.py: a lookback change (either kind)"),
+            Goal("ratio", 2.0 if interaction == "scenarios" else 1.5,
+                 f"<= {2.0 if interaction == 'scenarios' else 1.5}x baseline"),
+            _browser_row(interaction))
+        for interaction, what in _BROWSER_WHAT.items()
+    ),
 )  # fmt: skip
 
 ROW_NAMES = tuple(r.name for r in ROWS)

@@ -48,10 +48,11 @@ class Deployment:
         return (self.folder / f"{name}.log").read_text(errors="replace")
 
 
-def streamlit_command(port: int) -> list[str]:
-    """`streamlit run app.py` headless on 127.0.0.1:`port`, as the benchmarks and tests serve it."""
+def streamlit_command(port: int, script: str = "app.py") -> list[str]:
+    """`streamlit run app.py` (or `script`) headless on 127.0.0.1:`port`, as the benchmarks and tests
+    serve it."""
     return [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip

@@ -15,6 +15,7 @@ from convex.metrics.metric import FORMULA_DOMAIN
 from convex.ui import (
     analysis,
     asof_control,
+    chart_block,
     chart_controls,
     digest_signup,
     downloads,
@@ -144,35 +145,7 @@ with st.sidebar:
     asof_control.asof_control(asof)
     # Exact dates, when set, take the lookback's place everywhere the window is used.
     span = dates or lookback
-    transform = TRANSFORMS[
-        st.selectbox(
-            "Chart transform",
-            list(TRANSFORMS),
-            key="transform",
-            bind="query-params",
-            help="Level: each series in its own units. Rebased: both start at 100. Z-score: standard "
-            "deviations from the mean of the lookback. Change: change per period.",
-        )
-    ]
-    dual_axis = st.toggle(
-        "Overlay on two axes",
-        key="dual",
-        bind="query-params",
-        help="Each series on its own y axis in the overlay chart.",
-    )
-    look = chart_controls.controls()
     fred_view = fred_controls.controls()
-    spread_kind = SPREADS[
-        st.selectbox(
-            "Spread",
-            list(SPREADS),
-            key="spread",
-            bind="query-params",
-            help="Z-score: z of A minus z of B. Performance: both rebased to 100, A minus B, in points. "
-            "Ratio: A / B (positive, price-like pairs). Residual: A's level beyond what a regression on "
-            "B's level explains.",
-        )
-    ]
     roll = st.selectbox(
         "Rolling window (periods)",
         ROLL_OPTIONS,
@@ -280,6 +253,7 @@ if units_refused:
     st.warning(units_refused, icon=":material/functions:")
 if asof:  # said at the top: every figure below is computed from the data as known on that day
     asof_control.asof_banner(asof, [la, lb])
+spread_kind = chart_block.spread_from_state(SPREADS, next(iter(SPREADS.values())))
 choice = analysis.Choice(span, stats_window, None if roll == "Auto" else int(roll), spread_kind)
 view = analysis.pair_view(la, lb, choice)
 report = view.report
@@ -323,18 +297,15 @@ with left:
 with right:
     metric_header(lb, report.metric_b)
 
-# Filled once every bound widget has cleaned the URL (the tabs last), so the link is what is shown.
-share_slot = st.empty()
-
-st.caption(aligned.describe())
 mechanical = metric_a.mechanical_link(metric_b)
-if mechanical:
-    st.info(
-        f"{metric_a.name} and {metric_b.name} are linked by construction ({mechanical}): their "
-        "relationship is arithmetic or a pricing identity, not a market finding.",
-        icon=":material/calculate:",
-    )
+mechanical_words = mechanical and (
+    f"{metric_a.name} and {metric_b.name} are linked by construction ({mechanical}): their relationship "
+    "is arithmetic or a pricing identity, not a market finding."
+)
 if aligned.n < 2:
+    st.caption(aligned.describe())
+    if mechanical_words:
+        st.info(mechanical_words, icon=":material/calculate:")
     st.warning(
         f"{metric_a.name} and {metric_b.name} have too few common dates ({lookback_label(span)}) to "
         "compare. Try a longer lookback or other dates.",
@@ -344,40 +315,16 @@ if aligned.n < 2:
     st.stop()
 
 # ---------------------------------------------------------------- charts
-views = st.tabs(VIEWS, key="view", bind="query-params")
-with share_slot, st.popover("Share this view", icon=":material/share:"):
-    st.caption("The address bar is the share link: opening it restores this exact view.")
-    if asof:
-        known_on = asof_control.known_on_words(asof)
-        st.caption(f"{known_on}: the link, the API and the Python below show the pair as it was known then.")
-    st.code(ui.share_url(URL_DEFAULTS), language=None, wrap_lines=True)
-    roll_periods = None if roll == "Auto" else int(roll)
-    api_address, snippet = ui.share_api(a_id, b_id, span, roll_periods, stats_window, asof)
-    st.caption(
-        "The same figures for a program: this view's JSON from this deployment's API, and in Python "
-        "(`import convex`, reading a store that holds the same data)."
-    )
-    st.code(api_address, language=None, wrap_lines=True)
-    st.code(snippet, language="python")
-    if session_only:
-        st.warning(
-            f"{' and '.join(ui.metric(i).name for i in session_only)} lives only in this browser "
-            "session, so this link opens it here and nowhere else. To share it, tick “Keep it in this "
-            "deployment's store” under Your data and use it again.",
-            icon=":material/link_off:",
-        )
+# The charts and their own controls rerun alone when one of those changes (convex/ui/chart_block.py).
 marks, mark_label = findings.marks(opened_to_show, metric_a)
 split = findings.split_of(view, opened_to_show["split"])
-chart_options = pair_charts.ChartOptions(transform, dual_axis, spread_kind, look, marks, mark_label, split)
-for name, tab in zip(VIEWS, views, strict=True):
-    with tab:
-        if tab.open:
-            pair_charts.TABS[name](view, chart_options)
-thinned_note = pair_charts.display(view)[1]
-if thinned_note:
-    st.caption(thinned_note)
-chart_controls.recession_note(look, aligned.start, aligned.end)
-st.caption(fred_controls.units_note(fred_view if not units_refused else FredView(), [la, lb], published))
+part = chart_block.ChartPart(
+    la, lb, choice, view, TRANSFORMS, SPREADS, URL_DEFAULTS, aligned.describe(), mechanical_words,
+    chart_controls.stored_recessions(), (a_id, b_id), span, asof, [ui.metric(i).name for i in session_only],
+    marks, mark_label, split,
+    fred_controls.units_note(fred_view if not units_refused else FredView(), [la, lb], published),
+)  # fmt: skip
+chart_block.draw(part)
 
 # ------------------------------------------------------------ statistics
 st.subheader("Statistics")
@@ -412,7 +359,8 @@ else:
 
 # ------------------------------------------------------------ downloads
 st.subheader("Download")
-downloads.pair_downloads(a_id, b_id, la, lb, report, scenario)
+# The JSON holds the spread drawn: the chart part's own control may have changed it since this run.
+downloads.pair_downloads(a_id, b_id, la, lb, report, scenario, drawn=lambda: part.shown_view().report)
 if a_id in catalog() and b_id in catalog():  # the digest follows catalog pairs
     digest_signup.signup_box(a_id, b_id)
 

@@ -24,9 +24,10 @@ class ChartLook:
     recessions: Recessions | None
 
 
-def controls() -> ChartLook:
-    """The two controls (call inside the sidebar)."""
-    scale = st.selectbox(
+def controls(table: Recessions | None = None, *, scale_at=st, shading_at=st) -> ChartLook:
+    """The two controls, where the page puts them (the explorer: in its sidebar; the compare page:
+    beside its charts), shading the recessions of `table` (default: the stored ones)."""
+    scale = scale_at.selectbox(
         "Value axis",
         SCALES,
         key="scale",
@@ -34,8 +35,8 @@ def controls() -> ChartLook:
         help="log: equal distances are equal percentage moves, for series that grew many times over "
         "(bitcoin, M2, the Fed's balance sheet). Only for series above zero in the window.",
     )
-    table = stored_recessions()
-    shade = st.toggle(
+    table = stored_recessions() if table is None else table
+    shade = shading_at.toggle(
         "Recession shading",
         value=True,
         key="recessions",

@@ -5,6 +5,7 @@ JSON; each CSV's dating said beside it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -16,8 +17,16 @@ from ..data.loaded import LoadedSeries, pair_options
 
 
 def pair_downloads(
-    a_id: str, b_id: str, la: LoadedSeries, lb: LoadedSeries, report: PairReport, scenario
+    a_id: str,
+    b_id: str,
+    la: LoadedSeries,
+    lb: LoadedSeries,
+    report: PairReport,
+    scenario,
+    drawn: Callable[[], PairReport] | None = None,
 ) -> None:
+    """The download buttons and what each holds; `drawn` gives, when the JSON is asked for, the report
+    of the view shown (its spread may have been changed beside the charts since the page ran)."""
     aligned = report.aligned
     releases = la.dating.release, lb.dating.release
     columns = st.columns(3 if any(releases) else 2)
@@ -34,7 +43,7 @@ def pair_downloads(
         # The pair's one serialiser (convex.api.views): what `convex stats --json` and the API give.
         data=lambda: json.dumps(
             {
-                **compare_dict(a_id, b_id, la, lb, report),
+                **compare_dict(a_id, b_id, la, lb, drawn() if drawn else report),
                 **({"scenario": scenario.to_dict()} if scenario is not None else {}),
             },
             indent=2,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
@@ -286,4 +287,72 @@ def test_dates_typed_and_entered_apply_exact_dates(page, app_url):
         "() => new URLSearchParams(location.search).get('dates') === '2022-03-01..2022-06-30'", timeout=30_000
     )
     page.get_by_text("(1 Mar 2022 to 30 Jun 2022)").first.wait_for(timeout=30_000)
+    assert_healthy(page)
+
+
+def _quiet(page, frames: list[int], quiet_ms: int = 1_500, timeout_ms: int = 60_000) -> None:
+    """Until the server has sent nothing for `quiet_ms` (a deferred ranking's rerun included)."""
+    waited, seen = 0, None
+    while waited < timeout_ms:
+        if frames[0] == seen:
+            return
+        seen = frames[0]
+        page.wait_for_timeout(quiet_ms)
+        waited += quiet_ms
+    raise AssertionError("the server kept sending")
+
+
+def _picker(where, label: str):
+    """The select box labelled `label` within `where` (the page or a part of it)."""
+    return where.locator("[data-testid='stSelectbox']").filter(has=where.get_by_text(label, exact=True))
+
+
+def _choose(page, label: str, option: str) -> None:
+    _picker(page, label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_chart_controls_beside_the_charts_redraw_them_alone(page, app_url):
+    # Issue 35: the controls that change only the charts sit beside them in an st.fragment; a change
+    # there reruns that part (a few messages), not the page (about 150), and the link, the URL and
+    # the JSON download follow it.
+    frames = [0]
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda _: frames.__setitem__(0, frames[0] + 1)))
+    page.goto(f"{app_url}/?a=spy&b=gld")
+    wait_for_app(page)
+    drawn_charts(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    for label in ("Chart transform", "Spread", "Value axis"):
+        assert _picker(page, label).count() == 1 and _picker(sidebar, label).count() == 0
+    _quiet(page, frames)
+    before = frames[0]
+    page.locator("[data-testid='stButtonGroup'] button").filter(has_text="10Y").click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('lookback') === '10Y'")
+    wait_for_app(page)
+    _quiet(page, frames)
+    page_run = frames[0] - before
+    before = frames[0]
+    _choose(page, "Chart transform", "Rebased")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('transform') === 'Rebased'")
+    wait_for_app(page)
+    _quiet(page, frames)
+    chart_run = frames[0] - before
+    assert chart_run * 3 < page_run, (chart_run, page_run)
+    _choose(page, "Spread", "Ratio")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('spread') === 'Ratio'")
+    wait_for_app(page)
+    page.get_by_role("button", name="Share this view").click()
+    share = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode']").first
+    share.wait_for(timeout=20_000)
+    shown = {k: v[-1] for k, v in parse_qs(urlparse(share.inner_text().strip()).query).items()}
+    assert shown == params(page) and shown["transform"] == "Rebased" and shown["spread"] == "Ratio"
+    page.keyboard.press("Escape")
+    # The JSON holds the spread drawn, chosen beside the charts after the page's own run.
+    button = page.locator("[data-testid='stDownloadButton']").filter(has_text="Statistics (JSON)")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    with open(download.value.path()) as f:
+        spreads = json.load(f)["spreads"]
+    assert list(spreads) == ["ratio"]
     assert_healthy(page)
