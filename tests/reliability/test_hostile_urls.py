@@ -83,6 +83,9 @@ UNMODELLED = {"dates", "scenario", "move", "horizon", "split", "signal", "asof"}
 PICKERS = {"a", "b", "metric"}  # catalog-id pickers, kept in step with the URL by the page itself
 SELECTBOXES = {"transform", "spread", "roll", "window", "scale"}  # bound selectboxes: first option by default
 TOGGLES = {"dual": False, "recessions": True}  # bound toggles and their defaults
+# The compare page's chart controls sit beside its charts (convex/ui/chart_block.py): a page that
+# stops before the charts (one metric twice, no common dates) draws none of them.
+CHART_CONTROLS = {"transform", "spread", "scale", "dual", "recessions"}
 FRED_KEYS = fred_controls.DEFAULTS  # FRED's units and frequency: kept in step with the URL by the page
 EMBED_KEYS = {"embed", "embed_options"}  # Streamlit's own, hidden from st.query_params
 
@@ -349,7 +352,10 @@ def check_link(page, allowed, pairs, corpus, default_of, *, generated: bool = Fa
     assert_notices(at, allowed, query)
     assert_nothing_echoed(at, allowed, query, corpus)
     # Values the page can use are used; values it cannot use fall back to the default.
+    with_charts = bool(at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"))
     for key in allowed:
+        if key in CHART_CONTROLS and not with_charts:
+            continue
         used = used_value(allowed, key, query[key]) if key in query else None
         if key in PICKERS:
             assert at.session_state[key] == (used or default_of[key])
@@ -363,7 +369,7 @@ def check_link(page, allowed, pairs, corpus, default_of, *, generated: bool = Fa
         elif key in FRED_KEYS:
             assert at.session_state[key] == (used or FRED_KEYS[key])
     return {
-        "with_charts": bool(at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")),
+        "with_charts": with_charts,
         "with_notices": bool(link_notices(at)),
         "with_markup": any("<" in v for values in query.values() for v in values)
         or any("<" in k for k in query),
