@@ -54,6 +54,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote_plus
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
 from bench.pgserver import free_port
 from bench.topology import stop_process, streamlit_command, wait_healthy
 
@@ -61,15 +62,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 RESULTS = Path(__file__).resolve().parent / "results"
 RESULT_FILES = {"browser": RESULTS / "load.json", "websocket": RESULTS / "load_websocket.json"}
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 APP_SELECTOR = "[data-testid='stApp']"
 NOT_RUNNING = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
