@@ -183,7 +183,7 @@ def cointegration(data: PairData, roots: UnitRoots, max_lag: int) -> Cointegrati
         which = " and ".join(stationary)
         words = (
             f"{which} {'is' if len(stationary) == 1 else 'are'} stationary by the ADF test, and "
-            "cointegration is a relation between two series with a unit root: not tested"
+            "cointegration is a relation between two series with a unit root"
         )
         return empty(words, "not_applicable", words)
 

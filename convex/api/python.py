@@ -195,8 +195,8 @@ def compare(
     >>> r.summary()  # doctest: +NORMALIZE_WHITESPACE
     S&P 500 Index vs NASDAQ Composite over all the common history held (4 Jan 1999 to 31 Dec 2018): daily
     changes correlated at +0.89 (95% interval +0.88 to +0.89, p < 0.001, n=5,030); beta of NASDAQ
-    Composite on S&P 500 Index 1.18; no significant lead; the beta hedge removed 83% of the variance
-    out of sample.
+    Composite on S&P 500 Index 1.18; no lagged correlation stands out; the beta hedge removed 83% of the
+    variance out of sample.
     >>> r.to_dict()["correlation"]["changes"] == r.r
     True
     >>> convex.compare("spx", "vix", dates=("2018-01-01", "2018-12-31")).n

@@ -59,7 +59,7 @@ def _lead(report: PairReport) -> str:
     if fragility is not None and fragility.lead_fragile:
         return "no robust lead (the call changes within the release dates the data allow)"
     if ll.insufficient is not None or ll.best_lag is None or not ll.significant_adjusted or ll.best_lag == 0:
-        return "no significant lead"
+        return "no lagged correlation stands out"  # the lead-lag search; Granger is said apart
     names = (aligned.name_a, aligned.name_b)
     leader, follower = names if ll.best_lag > 0 else names[::-1]
     return f"{leader} leads {follower} by {periods(abs(ll.best_lag), aligned.frequency)}"
@@ -75,8 +75,8 @@ def _hedge(value: float | None) -> str:
 
 def pair_summary(report: PairReport, metrics: tuple[Metric, Metric] | None = None) -> str:
     """ "Fed Balance Sheet vs TLT over the last 3 years (24 Nov 2021 to 20 Nov 2024): weekly changes
-    correlated at -0.21 (95% interval -0.36 to -0.05, p 0.008, n=156); beta -0.35; no significant lead;
-    the beta hedge removed 4% of the variance out of sample." """
+    correlated at -0.21 (95% interval -0.36 to -0.05, p 0.008, n=156); beta -0.35; no lagged correlation
+    stands out; the beta hedge removed 4% of the variance out of sample." """
     aligned, stats = report.aligned, report.stats
     head = f"{aligned.name_a} vs {aligned.name_b}"
     if aligned.n == 0 or aligned.start is None or aligned.end is None:

@@ -166,7 +166,15 @@ def format_pvalue(p: float | None) -> str:
 
 
 def format_share(share: float | None) -> str:
-    return "n/a" if _is_missing(share) else f"{share * 100:.0f}%"
+    """ "42%"; never a rounded "100%" or "0%" that the share is not ("over 99%", "under 1%")."""
+    if _is_missing(share):
+        return "n/a"
+    printed = f"{share * 100:.0f}"
+    if printed == "100" and share < 1:
+        return "over 99%"
+    if printed == "0" and share > 0:
+        return "under 1%"
+    return f"{printed}%"
 
 
 def format_effectiveness(share: float | None) -> str:

@@ -166,7 +166,7 @@ def page_problems(la, lb, lookback: str) -> list[str]:
 
     roots = stats.unit_roots
     unit_roots = [roots.level_a.stationary is False, roots.level_b.stationary is False]
-    if re.search(r"levels figure is probably spurious|unrelated trends", text) and not all(unit_roots):
+    if re.search(r"levels figure is not evidence on its own|unrelated trends", text) and not all(unit_roots):
         problems.append("spurious/trend words about a pair with a stationary level")
     if "levels figure is unreliable" in text and sum(unit_roots) != 1:
         problems.append("one trending level said where it is not exactly one")

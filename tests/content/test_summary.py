@@ -32,7 +32,7 @@ def test_a_related_pair_is_called_correlated_with_its_figures_and_dates():
         f"{day_text(aligned.end)}): "
         f"daily changes correlated at {format_r(c.changes)} (95% interval {format_r(c.changes_ci_low)} to "
         f"{format_r(c.changes_ci_high)}, p {format_pvalue(c.changes_pvalue)}, n={c.n_changes:,}); "
-        f"beta of Beta on Alpha {reg.beta:.3g}; no significant lead; the beta hedge removed "
+        f"beta of Beta on Alpha {reg.beta:.3g}; no lagged correlation stands out; the beta hedge removed "
         f"{format_share(reg.hedge_effectiveness_out_of_sample)} of the variance out of sample."
     )
     assert c.changes > 0.5 and reg.hedge_effectiveness_out_of_sample > 0 and "\n" not in line

@@ -9,7 +9,8 @@ data, with these thresholds (all two-sided, 5 % level):
   sqrt(n) for m = 2L + 1 lags; LeadLag.significant_adjusted when the analytics provide it). The
   single-lag `significant` flag, which pure noise clears at one of 25 lags most of the time,
   never earns a lead claim on its own. A non-zero best lag that clears only the single-lag band
-  is reported as likely chance; a significant lag-0 correlation as "moving together".
+  is reported as not significant once the lags tried are allowed for; a significant lag-0
+  correlation as "moving together".
   Sign convention: best_lag k > 0 pairs A at t with B at t + k, so A leads B.
 * Granger: "helps predict" only when the Bonferroni-adjusted p (smallest p times lags tried)
   is below 0.05; never "causes".

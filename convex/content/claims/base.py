@@ -218,7 +218,10 @@ def thesis_verdict(ctx: Context, expected_sign: int | None, leader: str | None =
     if expected_sign is None:
         verdict = f"Not testable here: the view gives no single sign for the {ctx.changes}, which {measured}."
     elif not is_significant(c.changes_pvalue) or c.changes_ci_low <= 0 <= c.changes_ci_high:
-        verdict = f"Not borne out over this window: the usual link is {usual}, but {figure}, not significant."
+        verdict = (
+            f"Not borne out over this window: the usual link is {usual}; {figure}, not significant, so "
+            "this window neither confirms nor contradicts it."
+        )
     elif sign is None:
         verdict = (
             f"Not borne out over this window: the usual link is {usual}, but {figure}, and the rank "

@@ -145,8 +145,9 @@ def spurious_sentence(ctx: Context) -> str | None:
         return None  # nothing to explain away: the levels say nothing either
     if len(trending) == 2 and co.verdict == "not_cointegrated":
         return (
-            f"That levels figure is probably spurious: {words}, and no test finds the two cointegrated, "
-            "so unrelated trends can produce it. Judge the relationship by the correlation of changes."
+            f"That levels figure is not evidence on its own: {words}, and no test finds the two "
+            "cointegrated, so unrelated trends could produce one like it. Judge the relationship by the "
+            "correlation of changes."
         )
     if len(trending) == 2 and co.verdict == "mixed":
         return (

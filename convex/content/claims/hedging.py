@@ -64,7 +64,8 @@ def beta_label(ctx: Context) -> str:
     beta = ctx.report.stats.regression.beta
     if beta is None or ctx.a.change != "pct" or ctx.b.change != "pct":
         return ""
-    return f"beta {w.number(beta)}, "
+    # Two decimals would print a small beta (bitcoin against M2: 0.0047) as "0.00".
+    return f"beta {w.number(beta) if abs(beta) >= 0.1 else f'{beta:.2g}'}, "
 
 
 def _investable(metric: Metric) -> bool:

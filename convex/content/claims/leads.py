@@ -132,7 +132,7 @@ def _lead_lag_by_rule(ctx: Context) -> Claim:
         if ll.significant:
             why = (
                 f"clears the ±{w.number(ll.band)} band for a single lag but not the ±{w.number(bar)} band "
-                f"for the {tried} lags tried, so it is likely chance"
+                f"for the {tried} lags tried, so it is not significant once the lags tried are allowed for"
             )
         else:
             why = f"is inside the ±{w.number(bar)} noise band for the {tried} lags tried"
