@@ -199,10 +199,7 @@ class AlignedPair(JsonResult):
             f"{f', which {age}' if age else ''}. {self.method}."
         )
         if self.tolerance_days is not None:
-            text += (
-                f" Samples older than {self.tolerance_days} days are not used, nor dates after either "
-                "series' last value"
-            )
+            text += f" No sample older than {self.tolerance_days} days or after a series' last value is used"
             if self.stale_dates_dropped:
                 dates = "date" if self.stale_dates_dropped == 1 else "dates"
                 text += f"; {self.stale_dates_dropped:,} {dates} dropped for lack of a fresh sample"
