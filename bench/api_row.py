@@ -17,12 +17,12 @@ import io
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from bench.pgserver import free_port
 from bench.timing import Summary, timed
+from bench.topology import stop_process, streamlit_command, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIR, LOOKBACK = ("walcl", "tlt"), "Max"
@@ -32,34 +32,18 @@ PAIR, LOOKBACK = ("walcl", "tlt"), "Max"
 def api_server():
     """`streamlit run serve.py` on loopback over the bench's store (the environment the bench set);
     its URL once it answers, stopped afterwards."""
-    import requests
-
     port = free_port()
     env = {**os.environ, "CONVEX_API_BURST": "1000000", "CONVEX_API_RATE_PER_MINUTE": "1000000"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        streamlit_command(port, "serve.py"), cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{url}/_stcore/health", timeout=1).text == "ok":
-                    break
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("streamlit run serve.py did not start")
-            time.sleep(0.3)
+        wait_healthy(url, process, timeout=90)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
 
 
 def run(ctx):

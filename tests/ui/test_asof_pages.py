@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import convex
@@ -18,15 +17,9 @@ from convex.metrics.catalog import catalog
 from convex.metrics.formatting import format_r, format_value
 from convex.store import Store
 from tests.data.test_asof import MONTHS, _payems, _vintages
+from tests.ui.test_pages import fresh_caches  # noqa: F401 (autouse fixture: empty st caches per test)
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
 
 
 @pytest.fixture
