@@ -342,16 +342,8 @@ ui.pair_content_sections(view.content)
 
 # ------------------------------------------------------ scenarios & forecasts
 st.subheader("Scenarios & forecasts")
-scenario = None
-with st.expander(
-    f"When {short_name(metric_a)} moved like this, what did {short_name(metric_b)} do — and where next",
-    key="scenario",
-    on_change="rerun",
-    bind="query-params",
-    icon=":material/timeline:",
-) as section:
-    if section.open:
-        scenario = scenario_panel.render(la, lb, span, related.related_pairs_for(a_id, b_id))
+scenario_shown: dict = {}  # the section's report, once drawn (its own reruns redraw it alone)
+scenario_panel.section(la, lb, span, lambda: related.related_pairs_for(a_id, b_id), scenario_shown)
 if asof:  # rankings of today's data would not be the pair as known then
     st.caption("Related comparisons rank today's data: they are left out of a view as known on a past day.")
 else:
@@ -360,7 +352,9 @@ else:
 # ------------------------------------------------------------ downloads
 st.subheader("Download")
 # The JSON holds the spread drawn: the chart part's own control may have changed it since this run.
-downloads.pair_downloads(a_id, b_id, la, lb, report, scenario, drawn=lambda: part.shown_view().report)
+downloads.pair_downloads(
+    a_id, b_id, la, lb, report, lambda: scenario_shown.get("report"), drawn=lambda: part.shown_view().report
+)
 if a_id in catalog() and b_id in catalog():  # the digest follows catalog pairs
     digest_signup.signup_box(a_id, b_id)
 

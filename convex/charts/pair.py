@@ -86,9 +86,8 @@ def _side_by_side_spec(
         base = BASE.encode(x=x_axis(ticks))
         y = alt.Y(f"{column}:Q", title=None, scale=y_scale(log), axis=value_axis(prefix, suffix))
         line = base.mark_line(color=color, strokeWidth=1.6).encode(y=y)
-        dot = base.mark_circle(color=color, size=40).encode(
-            y=f"{column}:Q", opacity=alt.condition(HOVER, alt.value(1), alt.value(0))
-        )
+        # The dot is drawn on the hovered date only (see base.crosshair_layer).
+        dot = base.transform_filter(HOVER).mark_circle(color=color, size=40).encode(y=f"{column}:Q")
         crosshair = crosshair_layer(base.encode(y=f"{column}:Q"), tooltip, params=params)
         extras = _extra_layers(legend_key, shade, recession_label, mark, mark_label)
         chart = alt.layer(*extras, line, dot, crosshair).properties(height=int(HEIGHT / 1.3))

@@ -22,11 +22,12 @@ def pair_downloads(
     la: LoadedSeries,
     lb: LoadedSeries,
     report: PairReport,
-    scenario,
+    scenario: Callable[[], object | None],
     drawn: Callable[[], PairReport] | None = None,
 ) -> None:
-    """The download buttons and what each holds; `drawn` gives, when the JSON is asked for, the report
-    of the view shown (its spread may have been changed beside the charts since the page ran)."""
+    """The download buttons and what each holds. When the JSON is asked for, `drawn` gives the report
+    of the view shown (its spread may have been changed beside the charts since the page ran) and
+    `scenario` the scenario report shown (None while its section is closed): both parts rerun alone."""
     aligned = report.aligned
     releases = la.dating.release, lb.dating.release
     columns = st.columns(3 if any(releases) else 2)
@@ -41,13 +42,7 @@ def pair_downloads(
     columns[1].download_button(
         "Statistics (JSON)",
         # The pair's one serialiser (convex.api.views): what `convex stats --json` and the API give.
-        data=lambda: json.dumps(
-            {
-                **compare_dict(a_id, b_id, la, lb, drawn() if drawn else report),
-                **({"scenario": scenario.to_dict()} if scenario is not None else {}),
-            },
-            indent=2,
-        ),
+        data=lambda: _statistics_json(a_id, b_id, la, lb, drawn() if drawn else report, scenario()),
         file_name=f"{a_id}_vs_{b_id}_statistics.json",
         mime="application/json",
         on_click="ignore",
@@ -77,3 +72,15 @@ def pair_downloads(
             f"(`convex export {a_id} {b_id} --published`)."
         )
     st.caption(said)
+
+
+def _statistics_json(
+    a_id: str, b_id: str, la: LoadedSeries, lb: LoadedSeries, report: PairReport, scenario
+) -> str:
+    return json.dumps(
+        {
+            **compare_dict(a_id, b_id, la, lb, report),
+            **({"scenario": scenario.to_dict()} if scenario is not None else {}),
+        },
+        indent=2,
+    )

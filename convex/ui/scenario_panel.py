@@ -1,10 +1,13 @@
 """The "Scenarios & forecasts" section: controls bound to the URL, sentences, charts, episodes.
 
 It computes only while its expander is open (the rest of the page never waits for it), once per
-choice of data and settings, shared across sessions.
+choice of data and settings, shared across sessions. The expander and its body are one st.fragment:
+opening or closing it, or changing its move or horizon, reruns the section alone, not the page above.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -31,6 +34,7 @@ from ..metrics.metric import Metric
 from .data import cached_by_identity, store_location
 from .elements import chart
 from .pickers import pair_label
+from .runs import page_run
 from .url import decimal_number, whole_number
 from .windows import window_params
 
@@ -79,10 +83,30 @@ def _move_label(metric: Metric) -> str:
     )
 
 
+@st.fragment
+def section(
+    la: LoadedSeries, lb: LoadedSeries, lookback: str, related: Callable[[], list[RelatedPair]], shown: dict
+) -> None:
+    """The expander, with the section inside while it is open; `shown["report"]` is the report drawn
+    (None while closed), which the page's JSON download reads when it is asked for."""
+    with (
+        page_run(),  # work done ahead in the background waits while this part runs, as for pages
+        st.expander(
+            f"When {short_name(la.metric)} moved like this, what did {short_name(lb.metric)} do "
+            "— and where next",
+            key="scenario",
+            on_change="rerun",
+            bind="query-params",
+            icon=":material/timeline:",
+        ) as box,
+    ):
+        shown["report"] = render(la, lb, lookback, related()) if box.open else None
+
+
 def render(
     la: LoadedSeries, lb: LoadedSeries, lookback: str, related: list[RelatedPair]
 ) -> ScenarioReport | None:
-    """The section's body (call it inside the open expander); returns the report for downloads."""
+    """The section's body (inside the open expander); returns the report for downloads."""
     metric_a, metric_b = la.metric, lb.metric
     frequency = lower_frequency(la.frequency, lb.frequency)
     c1, c2 = st.columns(2)

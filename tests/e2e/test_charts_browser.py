@@ -129,3 +129,27 @@ def test_each_chart_offers_its_data_as_csv_and_a_png_from_its_own_menu(page, app
         page.get_by_role("button", name="Download as CSV").first.click()
     header = open(download.value.path()).readline()  # noqa: SIM115
     assert {"date", "a", "b", "a_text", "b_text"} <= set(header.strip().split(","))
+
+
+# The crosshair: rule lines of the chart's SVG (a date's vertical rule), and the tooltip's text.
+RULES = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart'] svg.marks")]
+    .map(svg => svg.querySelectorAll('g.mark-rule.role-mark line').length)"""
+
+
+def test_hovering_a_date_draws_its_crosshair_and_tooltip_and_nothing_is_drawn_for_other_dates(page, app_url):
+    page.goto(f"{app_url}/?a=walcl&b=tlt")  # side by side, 3 years: a panel per metric
+    wait_for_app(page)
+    assert drawn_charts(page) == 1
+    svg = page.locator("[data-testid='stVegaLiteChart'] svg.marks").first
+    svg.scroll_into_view_if_needed()
+    page.mouse.move(1, 1)
+    page.wait_for_timeout(300)
+    assert page.evaluate(RULES) == [0]  # no hidden mark per date: nothing is drawn until a date is hovered
+    box = svg.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.25)  # the top panel
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    text = tooltip.inner_text()
+    assert "Date" in text and "Fed Balance Sheet" in text and "20Y+ Treasury" in text, text
+    page.wait_for_function(f"() => ({RULES})()[0] === 2")  # the hovered date's rule in both panels
+    assert_healthy(page)

@@ -356,3 +356,37 @@ def test_chart_controls_beside_the_charts_redraw_them_alone(page, app_url):
         spreads = json.load(f)["spreads"]
     assert list(spreads) == ["ratio"]
     assert_healthy(page)
+
+
+def test_opening_the_scenarios_reruns_that_section_alone_and_the_json_download_holds_it(page, app_url):
+    # Issue 35: the scenario section is an st.fragment: opening it sends its own elements, not the
+    # page's again, and the page's JSON download, made when asked for, holds the scenario drawn.
+    frames = [0]
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda _: frames.__setitem__(0, frames[0] + 1)))
+    page.goto(f"{app_url}/?a=walcl&b=tlt")
+    wait_for_app(page)
+    drawn_charts(page)
+    _quiet(page, frames)
+    before = frames[0]
+    page.locator("[data-testid='stButtonGroup'] button").filter(has_text="5Y").click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('lookback') === '5Y'")
+    wait_for_app(page)
+    _quiet(page, frames)
+    page_run, before = frames[0] - before, frames[0]
+    summary = page.locator("[data-testid='stExpander'] summary").filter(has_text="moved like this")
+    summary.scroll_into_view_if_needed()
+    summary.click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('scenario') === 'true'")
+    page.get_by_text("Response over horizons").wait_for(timeout=60_000)
+    wait_for_app(page)
+    _quiet(page, frames)
+    section_run = frames[0] - before
+    assert section_run * 3 < page_run, (section_run, page_run)
+    button = page.locator("[data-testid='stDownloadButton']").filter(has_text="Statistics (JSON)")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    with open(download.value.path()) as f:
+        held = json.load(f)
+    assert held["scenario"]["lookback"] == "5Y" and held["scenario"]["event_study"]["horizon"] >= 1
+    assert_healthy(page)
