@@ -615,9 +615,10 @@ _BROWSER_BASELINE_WHAT = {
 # --------------------------------------------------------------------------- the registry
 
 _STATS_GOAL = Goal("absolute", 0.020, "< 20 ms")  # issues 12 and 13: 25 years daily vs daily
-# Issue 17: a first-time rerun after any one control change, a fully cached one, a cold first run.
-_FIRST_RERUN_GOAL = Goal("ratio", 1.5, "<= 1.5x baseline")
-_CACHED_RERUN_GOAL = Goal("ratio", 1.2, "<= 1.2x baseline")
+# A first-time rerun after any one control change, a fully cached one, a cold first run: issue 17 asked
+# for 1.5x, 1.2x and 3x; issue 35 for 1.2x, 1.1x and 2x (the goals the rows are held to now).
+_FIRST_RERUN_GOAL = Goal("ratio", 1.2, "<= 1.2x baseline")
+_CACHED_RERUN_GOAL = Goal("ratio", 1.1, "<= 1.1x baseline")
 _BYTES_GOAL = Goal("absolute", 300 * KB, "< 300 KB")
 
 ROWS: tuple[Row, ...] = (
@@ -658,7 +659,7 @@ ROWS: tuple[Row, ...] = (
     Row("page_cold_run", "page",
         "compare page first run in a fresh process: st caches and compiled scripts cleared, warm store",
         "bench/baseline_app.py first run, the same",
-        Goal("ratio", 3.0, "<= 3x baseline"), _page_cold),
+        Goal("ratio", 2.0, "<= 2x baseline"), _page_cold),
     Row("chart_bytes_default_view", "page",
         "Vega-Lite spec + Arrow datasets of one compare page view (default tab), lookback Max",
         "the two raw series as Arrow IPC", _BYTES_GOAL, _bytes_row("default")),

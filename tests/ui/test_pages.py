@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -353,9 +354,10 @@ def test_a_link_with_dates_that_are_not_a_window_falls_back_to_the_lookback(stor
 def test_each_scenario_episode_links_to_its_own_dates(store):
     at = run(a="walcl", b="tlt", scenario="true", lookback="Max")
     section = next(e for e in at.expander if e.label.startswith("When Fed Balance Sheet moved like this"))
-    episodes = section.dataframe[0].value
+    episodes = section.table[0].value
     first = episodes.iloc[0]
-    params = dict(parse_qsl(first["Open"].removeprefix("./?")))
+    link = re.fullmatch(r"\[Episode\]\((.+)\)", first["Open"])[1]  # a Markdown link in a plain table
+    params = dict(parse_qsl(link.removeprefix("./?")))
     start, end = first["A's move starts"], first["B's window ends"]
     first_date, last_date = date_window(params["dates"])
     # Episodes are dated as published (WALCL's Wednesday level counts from Friday's close); the
