@@ -152,9 +152,10 @@ def legend_row(*labels: str) -> int:
 
 def titled(chart, title: str | tuple[str, ...], subtitle: str | tuple[str, ...]):
     """A chart titled with what it shows, its units as the subtitle, so that no axis title is cut.
-    A title does not wrap: text that may be long comes as its lines (`wrapped`, a tuple: part of the
-    chart's shape for the spec cache, where a str is a label). A chart without a title of its own is
-    titled with its units (Vega draws no subtitle under an empty title)."""
+    A title does not wrap: text that may be long comes as its lines (`wrapped`, a tuple: for the
+    spec cache each line is a label, as a str is, and their number is part of the chart's shape).
+    A chart without a title of its own is titled with its units (Vega draws no subtitle under an
+    empty title)."""
     params = {
         "text": list(title) if isinstance(title, tuple) else title,
         "subtitle": list(subtitle) if isinstance(subtitle, tuple) else subtitle,
