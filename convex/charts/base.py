@@ -50,6 +50,16 @@ def thin_for_display(frame: pd.DataFrame, max_points: int = MAX_POINTS) -> tuple
     return frame.iloc[::-step][::-1], f"chart shows every {step}th point; statistics use all"
 
 
+# Streamlit draws a chart on a canvas when it lists more than 2,000 marks drawn one per row: an SVG
+# that large costs the browser more than a canvas. The crosshair's rule and dots are drawn for the
+# hovered date only (crosshair_layer), so Streamlit no longer counts them; they are counted here as
+# the marks per row they were, which keeps the renderer Streamlit chose before (measured: the
+# side-by-side chart at 10 years, 520 weekly rows, as an SVG of 1,725 nodes took 768 -> 965 ms from
+# a click to the page settled; bench/README).
+PER_ROW_MARKS = frozenset({"point", "circle", "square", "rule", "tick", "bar", "rect", "text"})
+CANVAS_ABOVE = 2_000
+
+
 @dataclass(frozen=True)
 class ChartSpec:
     """A Vega-Lite spec whose marks read the top-level data, and that data (a DataFrame, or the
@@ -57,6 +67,33 @@ class ChartSpec:
 
     spec: dict
     data: pd.DataFrame
+
+    def as_drawn(self) -> dict:
+        """The spec, on a canvas when it draws more than CANVAS_ABOVE marks one per row."""
+        per_row = sum(1 for view in views_of(self.spec) if _drawn_per_row(view))
+        if "usermeta" in self.spec or len(self.data) * per_row <= CANVAS_ABOVE:
+            return self.spec
+        return {**self.spec, "usermeta": {"embedOptions": {"renderer": "canvas"}}}
+
+
+def views_of(node):
+    """Every single view (a dict with a mark) of a spec, through its layers and concatenations."""
+    if isinstance(node, dict):
+        if "mark" in node:
+            yield node
+        for value in node.values():
+            yield from views_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from views_of(value)
+
+
+def _drawn_per_row(view: dict) -> bool:
+    """A mark per row of the chart's data (or per hovered row: see CANVAS_ABOVE), not a line, an area
+    or the few rows a recession or marked date is carried on (a filter of their own)."""
+    mark = view["mark"]["type"] if isinstance(view["mark"], dict) else view["mark"]
+    filters = [t["filter"] for t in view.get("transform", []) if "filter" in t]
+    return mark in PER_ROW_MARKS and all(f == {"param": "hover", "empty": False} for f in filters)
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict:

@@ -212,7 +212,7 @@ def close_sidebar_after_changes_on_narrow_screens() -> None:
 
 def chart(spec: ChartSpec) -> None:
     """Draw a chart: its cached Vega-Lite spec, with its data sent beside it as Arrow."""
-    st.vega_lite_chart(spec.data, spec.spec, width="stretch")
+    st.vega_lite_chart(spec.data, spec.as_drawn(), width="stretch")
 
 
 def pair_content_sections(content) -> None:

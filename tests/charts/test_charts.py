@@ -18,6 +18,7 @@ from convex.charts import changes as change_charts
 from convex.charts import metric as metric_charts
 from convex.charts import pair as pair_charts
 from convex.charts import scenario as scenario_charts
+from convex.charts.base import views_of
 from convex.metrics.catalog import catalog
 from convex.metrics.recessions import nber_recessions
 
@@ -126,25 +127,13 @@ def test_every_chart_is_valid_vega_lite_with_its_data_named_and_tooltips(name):
     assert len(chart.data) > 0 and {"date", "lag", "step"} & set(chart.data.columns)
 
 
-def _layers(node):
-    """Every single view of a spec (a dict with a mark), through layers and concatenations."""
-    if isinstance(node, dict):
-        if "mark" in node:
-            yield node
-        for value in node.values():
-            yield from _layers(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _layers(value)
-
-
 @pytest.mark.parametrize("name", list(every_chart()))
 def test_what_the_pointer_shows_is_drawn_for_the_hovered_date_only(name):
     # Issue 35: a mark per date kept invisible until hovered cost the browser a node per date on every
     # rerun (3 years of the side-by-side chart: 1,235 SVG nodes, 607 without them). The crosshair's
     # rule and dots are filtered to the hovered date; only the pointer's catcher points are per date.
     spec = every_chart()[name].spec
-    views = list(_layers(spec))
+    views = list(views_of(spec))
     for view in views:
         opacity = view.get("encoding", {}).get("opacity", {})
         assert "hover" not in json.dumps(opacity), view  # no opacity switched on by the hover
@@ -159,6 +148,22 @@ def test_what_the_pointer_shows_is_drawn_for_the_hovered_date_only(name):
     ]
     if '"name": "hover"' in json.dumps(spec):
         assert hovered and {v["mark"]["type"] for v in hovered} <= {"rule", "circle"}
+
+
+def test_a_chart_with_more_than_2000_marks_per_row_is_drawn_on_a_canvas_as_before_the_filter():
+    # Side by side: dot, catcher and rule in each panel, six per row as Streamlit counted them before the
+    # rule and dots were filtered to the hovered date; a recession's shading is not per row.
+    shaded = charts.Extras(nber_recessions())
+    drawn = {}
+    for rows in (400, 300):
+        frame = pair_frame(rows)  # from 2020-01-01: the 2020 recession shaded
+        a, b = charts.shown(frame["a"], WALCL), charts.shown(frame["b"], TLT)
+        drawn[rows] = charts.side_by_side_chart(a, b, name_a="A", name_b="B", extras=shaded)
+    wide, short = drawn[400], drawn[300]
+    assert "recession_start" in wide.data and len(wide.data) == 400
+    assert wide.as_drawn()["usermeta"] == {"embedOptions": {"renderer": "canvas"}}  # 400 x 6 > 2,000
+    assert "usermeta" not in short.as_drawn()  # 300 x 6 = 1,800: an SVG, readable by screen readers
+    assert "usermeta" not in wide.spec  # the cached spec itself is left as it is
 
 
 def test_an_invalid_spec_is_caught_by_the_same_check():
