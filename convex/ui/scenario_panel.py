@@ -26,7 +26,7 @@ from ..analytics.scenarios import (
 from ..charts.scenario import episode_paths_chart, fan_chart
 from ..content.related import RelatedPair
 from ..content.scenario_text import scenario_text
-from ..content.words import short_name
+from ..content.words import md, short_name
 from ..data.loaded import LoadedSeries, pair_options
 from ..jobs.screening import compare_link
 from ..metrics.formatting import PERIOD_WORDS, format_change, periods
@@ -254,8 +254,9 @@ def _episodes_table(report: ScenarioReport, la: LoadedSeries, metric_b: Metric) 
             "A's move starts": e.start.date(),
             "Signal (A's move known)": e.signal.date(),
             "B's window ends": e.end.date(),
-            f"{short_name(metric_a)} move": format_change(e.a_move, metric_a),
-            f"{short_name(metric_b)} next": format_change(e.b_move, metric_b),
+            # Cells of a plain table are Markdown: a "$" would open LaTeX (content.words.md).
+            f"{short_name(metric_a)} move": md(format_change(e.a_move, metric_a)),
+            f"{short_name(metric_b)} next": md(format_change(e.b_move, metric_b)),
         }
         for e in report.event_study.episodes
     ]

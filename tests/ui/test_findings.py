@@ -15,6 +15,7 @@ from convex.store import Store
 from tests.ui.test_chart_controls import chart_data
 from tests.ui.test_pages import (  # noqa: F401
     chart_specs,
+    episode_table,
     fresh_caches,
     run,
     run_screener,
@@ -98,8 +99,7 @@ def test_a_split_outside_the_window_marks_nothing_and_an_invalid_one_is_a_notice
 
 def test_a_scenario_episode_marks_the_day_as_move_is_known_on_every_chart():
     at = run(a="walcl", b="tlt", scenario="true", lookback="Max")
-    episodes = next(df.value for df in at.dataframe if "Open" in df.value.columns)
-    first = episodes.iloc[0]
+    first = episode_table(at).iloc[0]
     params = link_params(first["Open"])
     signal = pd.Timestamp(first["Signal (A's move known)"])
     assert params["signal"] == f"{signal:%Y-%m-%d}"

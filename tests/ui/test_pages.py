@@ -351,13 +351,16 @@ def test_a_link_with_dates_that_are_not_a_window_falls_back_to_the_lookback(stor
     assert "over the last 3 years (" in aligned_caption(at) and "<b>" not in texts(at)
 
 
+def episode_table(at):
+    """The scenario's episodes (a plain table), each "Open" cell as the address its Markdown link opens."""
+    table = next(t.value for t in at.table if "Open" in t.value.columns)
+    return table.assign(Open=[re.fullmatch(r"\[Episode\]\((.+)\)", cell)[1] for cell in table["Open"]])
+
+
 def test_each_scenario_episode_links_to_its_own_dates(store):
     at = run(a="walcl", b="tlt", scenario="true", lookback="Max")
-    section = next(e for e in at.expander if e.label.startswith("When Fed Balance Sheet moved like this"))
-    episodes = section.table[0].value
-    first = episodes.iloc[0]
-    link = re.fullmatch(r"\[Episode\]\((.+)\)", first["Open"])[1]  # a Markdown link in a plain table
-    params = dict(parse_qsl(link.removeprefix("./?")))
+    first = episode_table(at).iloc[0]
+    params = dict(parse_qsl(first["Open"].removeprefix("./?")))
     start, end = first["A's move starts"], first["B's window ends"]
     first_date, last_date = date_window(params["dates"])
     # Episodes are dated as published (WALCL's Wednesday level counts from Friday's close); the
