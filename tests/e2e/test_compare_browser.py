@@ -312,25 +312,47 @@ def _choose(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def _counting(page, app_url: str, query: str) -> list[int]:
+    """Open the compare page at `query`, counting the websocket frames the server sends (about one
+    per element message), and wait until it is drawn and quiet."""
+    frames = [0]
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda _: frames.__setitem__(0, frames[0] + 1)))
+    page.goto(f"{app_url}/{query}")
+    wait_for_app(page)
+    drawn_charts(page)
+    _quiet(page, frames)
+    return frames
+
+
+def _lookback_run(page, frames: list[int], lookback: str) -> int:
+    """The messages a lookback change (a rerun of the whole page) sends."""
+    before = frames[0]
+    page.locator("[data-testid='stButtonGroup'] button").filter(has_text=lookback).click()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('lookback') === '{lookback}'")
+    wait_for_app(page)
+    _quiet(page, frames)
+    return frames[0] - before
+
+
+def _statistics_json(page) -> dict:
+    """The page's JSON download, as made when it is asked for."""
+    button = page.locator("[data-testid='stDownloadButton']").filter(has_text="Statistics (JSON)")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    with open(download.value.path()) as f:
+        return json.load(f)
+
+
 def test_chart_controls_beside_the_charts_redraw_them_alone(page, app_url):
     # Issue 35: the controls that change only the charts sit beside them in an st.fragment; a change
     # there reruns that part (a few messages), not the page (about 150), and the link, the URL and
     # the JSON download follow it.
-    frames = [0]
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda _: frames.__setitem__(0, frames[0] + 1)))
-    page.goto(f"{app_url}/?a=spy&b=gld")
-    wait_for_app(page)
-    drawn_charts(page)
+    frames = _counting(page, app_url, "?a=spy&b=gld")
     sidebar = page.locator("[data-testid='stSidebar']")
     for label in ("Chart transform", "Spread", "Value axis"):
         assert _picker(page, label).count() == 1 and _picker(sidebar, label).count() == 0
-    _quiet(page, frames)
-    before = frames[0]
-    page.locator("[data-testid='stButtonGroup'] button").filter(has_text="10Y").click()
-    page.wait_for_function("() => new URLSearchParams(location.search).get('lookback') === '10Y'")
-    wait_for_app(page)
-    _quiet(page, frames)
-    page_run = frames[0] - before
+    page_run = _lookback_run(page, frames, "10Y")
     before = frames[0]
     _choose(page, "Chart transform", "Rebased")
     page.wait_for_function("() => new URLSearchParams(location.search).get('transform') === 'Rebased'")
@@ -348,31 +370,16 @@ def test_chart_controls_beside_the_charts_redraw_them_alone(page, app_url):
     assert shown == params(page) and shown["transform"] == "Rebased" and shown["spread"] == "Ratio"
     page.keyboard.press("Escape")
     # The JSON holds the spread drawn, chosen beside the charts after the page's own run.
-    button = page.locator("[data-testid='stDownloadButton']").filter(has_text="Statistics (JSON)")
-    button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=30_000) as download:
-        button.click()
-    with open(download.value.path()) as f:
-        spreads = json.load(f)["spreads"]
-    assert list(spreads) == ["ratio"]
+    assert list(_statistics_json(page)["spreads"]) == ["ratio"]
     assert_healthy(page)
 
 
 def test_opening_the_scenarios_reruns_that_section_alone_and_the_json_download_holds_it(page, app_url):
     # Issue 35: the scenario section is an st.fragment: opening it sends its own elements, not the
     # page's again, and the page's JSON download, made when asked for, holds the scenario drawn.
-    frames = [0]
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda _: frames.__setitem__(0, frames[0] + 1)))
-    page.goto(f"{app_url}/?a=walcl&b=tlt")
-    wait_for_app(page)
-    drawn_charts(page)
-    _quiet(page, frames)
+    frames = _counting(page, app_url, "?a=walcl&b=tlt")
+    page_run = _lookback_run(page, frames, "5Y")
     before = frames[0]
-    page.locator("[data-testid='stButtonGroup'] button").filter(has_text="5Y").click()
-    page.wait_for_function("() => new URLSearchParams(location.search).get('lookback') === '5Y'")
-    wait_for_app(page)
-    _quiet(page, frames)
-    page_run, before = frames[0] - before, frames[0]
     summary = page.locator("[data-testid='stExpander'] summary").filter(has_text="moved like this")
     summary.scroll_into_view_if_needed()
     summary.click()
@@ -387,11 +394,6 @@ def test_opening_the_scenarios_reruns_that_section_alone_and_the_json_download_h
     assert "dates=" in link.get_attribute("href") and "signal=" in link.get_attribute("href")
     assert link.get_attribute("target") == "_blank"
     assert page.locator("[data-testid='stDataFrame']").count() == 0
-    button = page.locator("[data-testid='stDownloadButton']").filter(has_text="Statistics (JSON)")
-    button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=30_000) as download:
-        button.click()
-    with open(download.value.path()) as f:
-        held = json.load(f)
+    held = _statistics_json(page)
     assert held["scenario"]["lookback"] == "5Y" and held["scenario"]["event_study"]["horizon"] >= 1
     assert_healthy(page)
