@@ -12,10 +12,8 @@ from __future__ import annotations
 import json
 import textwrap
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import altair as alt
-import pandas as pd
 
 # Date ticks: (longest window in days, tick interval, step, label format, the first label's format).
 # About six to twelve ticks: every label fits a phone's width once Vega drops overlapping ones, and
@@ -35,51 +33,42 @@ _DATE_TICKS = (
 )
 
 
-class DateTicks(NamedTuple):
-    """A date axis' ticks: one every `step` `interval`s, labelled `label` (the first `first_label`)."""
-
-    interval: str
-    step: int
-    label: str
-    first_label: str
+# The days a chart's x axis spans: its scale's domain (every chart names its date scale "x"), so the
+# ticks follow the window drawn, and a zoom, without a new spec for each window (a new spec makes
+# the browser build the chart anew: ~170 ms of a lookback change; bench/README).
+_DAYS = "span(domain('x')) / 864e5"
 
 
-def date_ticks(first: pd.Timestamp | None, last: pd.Timestamp | None) -> DateTicks:
-    """The ticks of a chart of dates first..last."""
-    days = (last - first).days if first is not None and last is not None else 0
-    for longest, interval, step, label, first_label in _DATE_TICKS:
-        if longest is None or days <= longest:
-            return DateTicks(interval, step, label, first_label)
-    raise AssertionError("the last row has no limit")
+def _by_window(choices: list[str]) -> str:
+    """A Vega expression: the choice of the first row of _DATE_TICKS whose window holds the x axis'."""
+    expression = choices[-1]
+    for (longest, *_), choice in zip(reversed(_DATE_TICKS[:-1]), reversed(choices[:-1]), strict=True):
+        expression = f"{_DAYS} <= {longest} ? {choice} : {expression}"
+    return expression
 
 
-def date_ticks_of(dates) -> DateTicks:
-    dates = pd.DatetimeIndex(pd.Series(dates).dropna())
-    return date_ticks(dates.min(), dates.max()) if len(dates) else date_ticks(None, None)
+def _label(interval: str, step: int, label: str, first_label: str) -> str:
+    # Months on a window of about a year read "Jan 2024, Feb, Mar...": the year on January too.
+    january = " || utcmonth(datum.value) == 0" if (interval, step) == ("month", 1) else ""
+    first, other = json.dumps(first_label), json.dumps(label)
+    return f"(datum.index == 0{january} ? utcFormat(datum.value, {first}) : utcFormat(datum.value, {other}))"
 
 
-def x_axis(ticks: DateTicks, title: str | None = None) -> alt.X:
-    """The date axis: UTC (a date is a day wherever the reader is), ticks every `step` intervals,
-    labels that never repeat, the first and last flush with the chart's edges so none is clipped.
-    Months on a window of about a year read "Jan 2024, Feb, Mar...": the year on January and on
-    the first label."""
-    interval, step, label, first_label = ticks
-    with_year = (
-        "datum.index == 0 || utcmonth(datum.value) == 0"
-        if interval == "month" and step == 1
-        else ("datum.index == 0")
-    )
-    expression = (
-        f"{with_year} ? utcFormat(datum.value, {json.dumps(first_label)})"
-        f" : utcFormat(datum.value, {json.dumps(label)})"
-    )
+TICK_COUNT = _by_window([f"{{interval: '{row[1]}', step: {row[2]}}}" for row in _DATE_TICKS])
+TICK_LABEL = _by_window([_label(*row[1:]) for row in _DATE_TICKS])
+
+
+def x_axis(title: str | None = None) -> alt.X:
+    """The date axis: UTC (a date is a day wherever the reader is), ticks and labels from the row of
+    _DATE_TICKS for the window it spans (Vega expressions over its domain), labels that never
+    repeat, the first and last flush with the chart's edges so none is clipped."""
     return alt.X(
         "date:T",
         title=title,
         scale=alt.Scale(type="utc"),
         axis=alt.Axis(
-            tickCount={"interval": interval, "step": step},
-            labelExpr=expression,
+            tickCount={"expr": TICK_COUNT},
+            labelExpr=TICK_LABEL,
             labelOverlap=True,
             labelFlush=True,
             labelFlushOffset=2,
@@ -125,29 +114,48 @@ class Key:
         )
 
 
-def legend(*, row: int = 0, **options) -> alt.Legend:
-    """A legend above the chart, untitled, labels never cut. A legend row does not wrap: when the
-    chart is narrower than its entries in one row (`row` pixels, `legend_row`), they stack, one a
-    line, so a phone never clips them."""
-    stacked = {"columns": {"expr": f"width < {row} ? 1 : 0"}} if row else {}
+def legend(*, entries: str | None = None, **options) -> alt.Legend:
+    """A legend above the chart, untitled, labels never cut. A legend row does not wrap: given its
+    `entries` (a Vega expression of the labels it shows, `entries_of`), they stack, one a line, when
+    the chart is narrower than they are in one row, so a phone never clips them."""
+    stacked = {"columns": {"expr": f"width < {_row_pixels(entries)} ? 1 : 0"}} if entries else {}
     return alt.Legend(orient="top", title=None, labelLimit=0, direction="horizontal", **stacked, **options)
 
 
-def key(labels: tuple[str, ...], colors: tuple[str, ...], *, row: int = 0) -> Key:
-    """The legend of `labels`, each drawn in its colour."""
-    symbols = legend(row=row, symbolType="square", symbolOpacity=1)
-    return Key(alt.Scale(domain=list(labels), range=list(colors)), symbols)
+def entries_of(labels, optional: tuple[tuple[str, str], ...] = ()) -> str:
+    """A Vega expression: `labels`, then each (label, flag) of `optional` whose flag column is true
+    on some row of the chart's data (Streamlit names it "source"). A shading or a mark is named in
+    the legend only where the chart draws it, and the spec stays the same for every window."""
+    if not optional:
+        return json.dumps(list(labels))
+    (label, flag), rest = optional[0], optional[1:]
+    with_it, without = entries_of([*labels, label], rest), entries_of(labels, rest)
+    return f"(indata('source', {json.dumps(flag)}, true) ? {with_it} : {without})"
 
 
 # Pixels of a legend entry: its symbol and gap, and each character of its label (11 px font).
 ENTRY_PIXELS, CHARACTER_PIXELS = 36, 6.5
 
 
-def legend_row(*labels: str) -> int:
-    """The width in pixels of a legend with these entries in one row, rounded up to 50 (the spec
-    cache keys on it); 0 for a legend short enough for any screen (under 300 px)."""
-    width = sum(ENTRY_PIXELS + CHARACTER_PIXELS * len(label) for label in labels if label)
-    return 0 if width < 300 else int(-(-width // 50) * 50)
+def _row_pixels(entries: str) -> str:
+    """A Vega expression: the width in pixels of a legend row holding these entries, rounded up to
+    50 (the estimate can fall short: a phone's explorer chart, 306 px unrounded, clipped its title);
+    0 for a row short enough for any screen (under 300 px)."""
+    pixels = f"({ENTRY_PIXELS} * length({entries}) + {CHARACTER_PIXELS} * length(join({entries}, '')))"
+    return f"({pixels} < 300 ? 0 : ceil({pixels} / 50) * 50)"
+
+
+def key(
+    labels: tuple[str, ...], colors: tuple[str, ...], *, stack: bool = False,
+    optional: tuple[tuple[str, str, str], ...] = (),
+) -> Key:  # fmt: skip
+    """The legend of `labels`, each drawn in its colour, then of each `optional` (label, colour,
+    flag) that the chart's data flags (`entries_of`); `stack`: one entry a line on a narrow chart."""
+    entries = entries_of(labels, tuple((label, flag) for label, _, flag in optional))
+    values = {"values": {"expr": entries}} if optional else {}
+    symbols = legend(entries=entries if stack else None, symbolType="square", symbolOpacity=1, **values)
+    domain = [*labels, *(label for label, _, _ in optional)]
+    return Key(alt.Scale(domain=domain, range=[*colors, *(color for _, color, _ in optional)]), symbols)
 
 
 def titled(chart, title: str | tuple[str, ...], subtitle: str | tuple[str, ...]):

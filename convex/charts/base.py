@@ -158,7 +158,7 @@ def cached_spec(builder):
 
 
 def _lines(value) -> bool:
-    """A plain tuple of str (not a named tuple such as DateTicks, whose values decide the shape)."""
+    """A plain tuple of str (not a named tuple, whose values may decide the shape)."""
     return type(value) is tuple and len(value) > 0 and all(isinstance(v, str) for v in value)
 
 

@@ -10,14 +10,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .axes import key, legend, legend_row, titled, value_axis
+from .axes import entries_of, key, legend, titled, value_axis
 from .base import BASE, COLOR_A, COLOR_B, HEIGHT, MAX_POINTS, ChartSpec, cached_spec, spec_of
 
 BAND_COLOR = "#b03a2e"
 
 
 @cached_spec
-def _lead_lag_spec(period: str, band_label: str, adjusted_label: str, row: int) -> dict:
+def _lead_lag_spec(period: str, band_label: str, adjusted_label: str) -> dict:
     bars = BASE.mark_bar().encode(
         x=alt.X("lag:O", title=f"Lag k in {period}s (k > 0: A leads B)"),
         y=alt.Y("correlation:Q", title=None),
@@ -30,7 +30,8 @@ def _lead_lag_spec(period: str, band_label: str, adjusted_label: str, row: int) 
         ],
     )
     dashes = alt.Scale(domain=[band_label, adjusted_label], range=[[5, 4], [1, 0]])
-    bands = legend(row=row, symbolStrokeColor=BAND_COLOR, symbolType="stroke")
+    entries = entries_of((band_label, adjusted_label))
+    bands = legend(entries=entries, symbolStrokeColor=BAND_COLOR, symbolType="stroke")
 
     def rule(expression: str, label: str) -> alt.Chart:
         return (
@@ -62,21 +63,20 @@ def lead_lag_chart(
     data["band"], data["band_adjusted"] = band, band_adjusted
     band_label = f"Noise band at one lag (±{band:.3f})"
     adjusted_label = f"Band for {len(lags)} lags searched (±{band_adjusted:.3f})"
-    row = legend_row(band_label, adjusted_label)
-    return ChartSpec(_lead_lag_spec(period, band_label, adjusted_label, row), data)
+    return ChartSpec(_lead_lag_spec(period, band_label, adjusted_label), data)
 
 
 @cached_spec
 def _scatter_spec(
     name_a: str, name_b: str, units_a: str, units_b: str, pct_a: bool, pct_b: bool, points_label: str,
-    fit_label: str, latest_label: str, row: int,
+    fit_label: str, latest_label: str,
 ) -> dict:  # fmt: skip
     tooltip = [
         alt.Tooltip("date_text:N", title="Period ending"),
         alt.Tooltip("a_text:N", title=f"{name_a} change"),
         alt.Tooltip("b_text:N", title=f"{name_b} change"),
     ]
-    legend_key = key((points_label, fit_label, latest_label), (COLOR_A, BAND_COLOR, COLOR_B), row=row)
+    legend_key = key((points_label, fit_label, latest_label), (COLOR_A, BAND_COLOR, COLOR_B), stack=True)
     zoom = alt.selection_interval(name="scatter_zoom", bind="scales")
     points = (
         BASE.mark_circle(size=22, opacity=0.45)
@@ -133,8 +133,6 @@ def scatter_chart(
     points_label = f"Each {period}'s changes"
     fit_label = f"Hedge line (β = {beta:.3g})" if beta is not None else "Hedge line (not fitted)"
     latest_label = f"Latest {period} (◆)"
-    row = legend_row(points_label, fit_label, latest_label)
-    spec = _scatter_spec(
-        name_a, name_b, units_a, units_b, pct_a, pct_b, points_label, fit_label, latest_label, row
-    )
+    labels = (points_label, fit_label, latest_label)
+    spec = _scatter_spec(name_a, name_b, units_a, units_b, pct_a, pct_b, *labels)
     return ChartSpec(spec, data)

@@ -2,8 +2,10 @@
 meet, the day a move started), each an entry of the chart's legend.
 
 Their dates travel in the chart's own data, as extra columns on its first rows (`with_spans`,
-`with_marks`): one Arrow table per chart, and a spec that depends only on whether there is
-anything to shade or mark (the spec cache keys on that), never on the dates themselves.
+`with_marks`), each row flagged (SHADED, MARKED) so that the legend names them only where a window
+has any (axes.entries_of): one Arrow table per chart, and a spec that depends only on whether
+shading and marks are on (the spec cache keys on that), never on the dates or the window, so a
+new window only sends new data.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import altair as alt
 import pandas as pd
 
 from ..metrics.recessions import Recession, Recessions
-from .axes import Key
+from .axes import Key, key
 
 RECESSION_COLOR = "#8c8c8c"
 RECESSION_OPACITY = 0.22
 MARK_COLOR = "#6a3d9a"
+# Columns true on the rows that carry a recession or a marked date.
+SHADED, MARKED = "shaded", "marked"
 
 
 @dataclass(frozen=True)
@@ -37,15 +41,31 @@ NO_EXTRAS = Extras()
 
 def decorate(data: pd.DataFrame, extras: Extras) -> tuple[pd.DataFrame, tuple[bool, str, bool, str]]:
     """The chart's data with the recessions and marks inside its dates, and what its spec needs to
-    know of them: (shade, the shading's legend entry, mark, the marks' legend entry)."""
+    know of them: (shading on, the shading's legend entry, marks on, the marks' legend entry)."""
     spells = spells_for(extras.recessions, data["date"])
     marks = within(extras.marks, data["date"])
     if spells:
         data = with_spans(data, spells)
     if marks:
         data = with_marks(data, marks)
-    label = extras.recessions.label if spells and extras.recessions is not None else ""
-    return data, (bool(spells), label, bool(marks), extras.mark_label if marks else "")
+    shade, mark = extras.recessions is not None, bool(extras.marks)
+    label = extras.recessions.label if extras.recessions is not None else ""
+    return data, (shade, label, mark, extras.mark_label if mark else "")
+
+
+def extras_key(
+    labels: list[str], colors: list[str], shade: bool, recession_label: str, mark: bool, mark_label: str,
+    *, stack: bool,
+) -> Key:  # fmt: skip
+    """A time chart's legend: its own entries, then the shading and the marks where it draws them."""
+    optional = ((recession_label, RECESSION_COLOR, SHADED),) if shade else ()
+    optional += ((mark_label, MARK_COLOR, MARKED),) if mark else ()
+    return key(tuple(labels), tuple(colors), stack=stack, optional=optional)
+
+
+def extra_layers(legend_key: Key, shade: bool, recession_label: str, mark: bool, mark_label: str) -> list:
+    layers = [recession_layer(legend_key, recession_label)] if shade else []
+    return layers + ([mark_layer(legend_key, mark_label)] if mark else [])
 
 
 def spells_for(recessions: Recessions | None, dates) -> list[Recession]:
@@ -74,6 +94,7 @@ def with_spans(data: pd.DataFrame, spells: Sequence[Recession]) -> pd.DataFrame:
             "recession_start": pd.DatetimeIndex([s.start for s in spells]),
             "recession_end": pd.DatetimeIndex([s.end + pd.Timedelta(days=1) for s in spells]),
             "recession_text": [f"{s.start:%b %Y} to {s.end:%b %Y}" for s in spells],
+            SHADED: True,
         }
     )
     return _on_first_rows(data, extra)
@@ -101,6 +122,7 @@ def with_marks(data: pd.DataFrame, marks: Sequence[tuple[pd.Timestamp, str]]) ->
         {
             "mark_date": pd.DatetimeIndex([d for d, _ in marks]),
             "mark_label": [f"{words}, {d:%a %Y-%m-%d}" for d, words in marks],
+            MARKED: True,
         }
     )
     return _on_first_rows(data, extra)

@@ -6,28 +6,25 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .axes import DateTicks, date_ticks_of, key, legend_row, titled, value_axis, wrapped, x_axis, y_scale
+from .axes import titled, value_axis, wrapped, x_axis, y_scale
 from .base import BASE, COLOR_A, COLOR_B, HEIGHT, ChartSpec, cached_spec, crosshair_layer, spec_of
-from .layers import NO_EXTRAS, RECESSION_COLOR, Extras, decorate, recession_layer
+from .layers import NO_EXTRAS, Extras, decorate, extra_layers, extras_key
 from .values import Shown
 
 
 @cached_spec
 def _history_spec(
-    name: str, words: tuple[str, ...], prefix: str, suffix: str, log: bool, ticks: DateTicks, shade: bool,
-    recession_label: str, mark: bool, mark_label: str, row: int,
+    name: str, words: tuple[str, ...], prefix: str, suffix: str, log: bool, shade: bool,
+    recession_label: str, mark: bool, mark_label: str,
 ) -> dict:  # fmt: skip
     tooltip = [alt.Tooltip("date_text:N", title="Date"), alt.Tooltip("value_text:N", title=name)]
-    labels, colors = [name], [COLOR_A]
-    if shade:
-        labels, colors = [*labels, recession_label], [*colors, RECESSION_COLOR]
-    legend_key = key(tuple(labels), tuple(colors), row=row)
-    base = BASE.encode(x=x_axis(ticks))
+    legend_key = extras_key([name], [COLOR_A], shade, recession_label, mark, mark_label, stack=True)
+    base = BASE.encode(x=x_axis())
     line = base.mark_line(strokeWidth=1.6).encode(
         y=alt.Y("value:Q", title=None, scale=y_scale(log), axis=value_axis(prefix, suffix))
     )
     line = legend_key.colored(line, name)
-    shading = [recession_layer(legend_key, recession_label)] if shade else []
+    shading = extra_layers(legend_key, shade, recession_label, mark, mark_label)
     chart = alt.layer(*shading, line, crosshair_layer(base, tooltip)).properties(height=HEIGHT + 40)
     return spec_of(titled(chart, words, ""))
 
@@ -44,19 +41,17 @@ def history_chart(values: Shown, *, name: str, log: bool = False, extras: Extras
     )
     data, decor = decorate(data, Extras(extras.recessions))  # the explorer marks no dates
     axis = values.axis
-    row = legend_row(name, decor[1])
-    return ChartSpec(_history_spec(name, wrapped(axis.words), axis.prefix, axis.suffix, log,
-                                   date_ticks_of(data["date"]), *decor, row), data)  # fmt: skip
+    return ChartSpec(_history_spec(name, wrapped(axis.words), axis.prefix, axis.suffix, log, *decor), data)
 
 
 @cached_spec
-def _revisions_spec(name: str, units: str, ticks: DateTicks) -> dict:
+def _revisions_spec(name: str, units: str) -> dict:
     tooltip = [
         alt.Tooltip("date_text:N", title="Date"),
         alt.Tooltip("first:Q", title="First release", format=",.4~f"),
         alt.Tooltip("latest:Q", title="Today", format=",.4~f"),
     ]
-    base = BASE.encode(x=x_axis(ticks))
+    base = BASE.encode(x=x_axis())
     lines = (
         base.transform_fold(["first", "latest"], as_=["which", "value"])
         .mark_line(strokeWidth=1.4)
@@ -80,4 +75,4 @@ def revisions_chart(frame: pd.DataFrame, *, name: str, units: str) -> ChartSpec:
     data = frame[["first", "latest"]].reset_index()
     data.columns = ["date", "first", "latest"]
     data["date_text"] = data["date"].dt.strftime("%a %Y-%m-%d")
-    return ChartSpec(_revisions_spec(name, units, date_ticks_of(data["date"])), data)
+    return ChartSpec(_revisions_spec(name, units), data)

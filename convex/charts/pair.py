@@ -14,7 +14,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from .axes import DateTicks, Key, date_ticks_of, key, legend_row, titled, value_axis, wrapped, x_axis, y_scale
+from .axes import titled, value_axis, wrapped, x_axis, y_scale
 from .base import (
     BAND,
     BASE,
@@ -27,27 +27,10 @@ from .base import (
     crosshair_layer,
     spec_of,
 )
-from .layers import MARK_COLOR, NO_EXTRAS, RECESSION_COLOR, Extras, decorate, mark_layer, recession_layer
+from .layers import NO_EXTRAS, Extras, decorate, extra_layers, extras_key
 from .values import Shown
 
 MEAN_COLOR = "#5c6b7a"
-
-
-def _extras_key(
-    labels: list[str], colors: list[str], shade: bool, recession_label: str, mark: bool, mark_label: str,
-    row: int,
-):  # fmt: skip
-    """The chart's legend: its own entries, then the shading and the marks when it has them."""
-    if shade:
-        labels, colors = [*labels, recession_label], [*colors, RECESSION_COLOR]
-    if mark:
-        labels, colors = [*labels, mark_label], [*colors, MARK_COLOR]
-    return key(tuple(labels), tuple(colors), row=row)
-
-
-def _extra_layers(legend_key: Key, shade: bool, recession_label: str, mark: bool, mark_label: str) -> list:
-    layers = [recession_layer(legend_key, recession_label)] if shade else []
-    return layers + ([mark_layer(legend_key, mark_label)] if mark else [])
 
 
 def pair_data(a: Shown, b: Shown) -> pd.DataFrame:
@@ -76,20 +59,20 @@ def _pair_tooltip(name_a: str, name_b: str) -> list:
 @cached_spec
 def _side_by_side_spec(
     name_a: str, name_b: str, words_a: tuple[str, ...], words_b: tuple[str, ...], prefix_a: str,
-    suffix_a: str, prefix_b: str, suffix_b: str, log_a: bool, log_b: bool, ticks: DateTicks, shade: bool,
+    suffix_a: str, prefix_b: str, suffix_b: str, log_a: bool, log_b: bool, shade: bool,
     recession_label: str, mark: bool, mark_label: str,
 ) -> dict:  # fmt: skip
     tooltip = _pair_tooltip(name_a, name_b)
-    legend_key = _extras_key([], [], shade, recession_label, mark, mark_label, 0)
+    legend_key = extras_key([], [], shade, recession_label, mark, mark_label, stack=False)
 
     def panel(column, name, words, prefix, suffix, log, color, *, params: bool) -> alt.LayerChart:
-        base = BASE.encode(x=x_axis(ticks))
+        base = BASE.encode(x=x_axis())
         y = alt.Y(f"{column}:Q", title=None, scale=y_scale(log), axis=value_axis(prefix, suffix))
         line = base.mark_line(color=color, strokeWidth=1.6).encode(y=y)
         # The dot is drawn on the hovered date only (see base.crosshair_layer).
         dot = base.transform_filter(HOVER).mark_circle(color=color, size=40).encode(y=f"{column}:Q")
         crosshair = crosshair_layer(base.encode(y=f"{column}:Q"), tooltip, params=params)
-        extras = _extra_layers(legend_key, shade, recession_label, mark, mark_label)
+        extras = extra_layers(legend_key, shade, recession_label, mark, mark_label)
         chart = alt.layer(*extras, line, dot, crosshair).properties(height=int(HEIGHT / 1.3))
         return titled(chart, name, words)
 
@@ -108,7 +91,7 @@ def side_by_side_chart(
     data, decor = decorate(pair_data(a, b), extras)
     spec = _side_by_side_spec(
         name_a, name_b, wrapped(a.axis.words), wrapped(b.axis.words), a.axis.prefix, a.axis.suffix,
-        b.axis.prefix, b.axis.suffix, log_a, log_b, date_ticks_of(data["date"]), *decor,
+        b.axis.prefix, b.axis.suffix, log_a, log_b, *decor,
     )  # fmt: skip
     return ChartSpec(spec, data)
 
@@ -117,13 +100,12 @@ def side_by_side_chart(
 def _overlay_spec(
     name_a: str, name_b: str, subtitle: tuple[str, ...], prefix_a: str, suffix_a: str, prefix_b: str,
     suffix_b: str,
-    dual_axis: bool, log: bool, ticks: DateTicks, shade: bool, recession_label: str, mark: bool,
-    mark_label: str, row: int,
+    dual_axis: bool, log: bool, shade: bool, recession_label: str, mark: bool, mark_label: str,
 ) -> dict:  # fmt: skip
     tooltip = _pair_tooltip(name_a, name_b)
-    base = BASE.encode(x=x_axis(ticks))
-    legend_key = _extras_key(
-        [name_a, name_b], [COLOR_A, COLOR_B], shade, recession_label, mark, mark_label, row
+    base = BASE.encode(x=x_axis())
+    legend_key = extras_key(
+        [name_a, name_b], [COLOR_A, COLOR_B], shade, recession_label, mark, mark_label, stack=True
     )
     if dual_axis:
 
@@ -149,7 +131,7 @@ def _overlay_spec(
                 color=alt.Color("key:N", scale=legend_key.scale, legend=legend_key.legend),
             )
         )
-    extras = _extra_layers(legend_key, shade, recession_label, mark, mark_label)
+    extras = extra_layers(legend_key, shade, recession_label, mark, mark_label)
     chart = alt.layer(*extras, lines, crosshair_layer(base, tooltip)).properties(height=HEIGHT)
     return spec_of(titled(chart, subtitle, ""))
 
@@ -175,18 +157,16 @@ def overlay_chart(
     # One axis labels both series' values only when they read alike ("$", "T"); else plain numbers.
     alike = dual_axis or a.axis == dataclasses.replace(b.axis, words=a.axis.words)
     prefix_a, suffix_a = (a.axis.prefix, a.axis.suffix) if alike else ("", "")
-    row = legend_row(*names, *(label for label in decor[1::2] if label))
     spec = _overlay_spec(
-        *names, subtitle, prefix_a, suffix_a, b.axis.prefix, b.axis.suffix, dual_axis, log,
-        date_ticks_of(data["date"]), *decor, row,
-    )  # fmt: skip
+        *names, subtitle, prefix_a, suffix_a, b.axis.prefix, b.axis.suffix, dual_axis, log, *decor
+    )
     return ChartSpec(spec, data)
 
 
 @cached_spec
 def _band_spec(
-    title: str, units: tuple[str, ...], value_label: str, band_label: str, ticks: DateTicks, shade: bool,
-    recession_label: str, mark: bool, mark_label: str, row: int,
+    title: str, units: tuple[str, ...], value_label: str, band_label: str, shade: bool,
+    recession_label: str, mark: bool, mark_label: str,
 ) -> dict:  # fmt: skip
     tooltip = [
         alt.Tooltip("date_text:N", title="Date"),
@@ -195,8 +175,8 @@ def _band_spec(
         alt.Tooltip("band_text:N", title=band_label),
     ]
     labels, colors = [value_label, "Its mean", band_label], [COLOR_A, MEAN_COLOR, BAND]
-    legend_key = _extras_key(labels, colors, shade, recession_label, mark, mark_label, row)
-    base = BASE.encode(x=x_axis(ticks))
+    legend_key = extras_key(labels, colors, shade, recession_label, mark, mark_label, stack=True)
+    base = BASE.encode(x=x_axis())
     band = base.mark_area(opacity=0.35).encode(
         y=alt.Y("lower:Q", title=None, scale=alt.Scale(zero=False), axis=value_axis()), y2="upper:Q"
     )
@@ -204,7 +184,7 @@ def _band_spec(
     line = base.mark_line(strokeWidth=1.6).encode(y="value:Q")
     band, mean = legend_key.colored(band, band_label), legend_key.colored(mean, "Its mean")
     line = legend_key.colored(line, value_label)
-    extras = _extra_layers(legend_key, shade, recession_label, mark, mark_label)
+    extras = extra_layers(legend_key, shade, recession_label, mark, mark_label)
     chart = alt.layer(*extras, band, mean, line, crosshair_layer(base, tooltip)).properties(height=HEIGHT)
     return spec_of(titled(chart, title, units))
 
@@ -225,9 +205,7 @@ def band_chart(
     data["band_text"] = [f"{_number(lo)} to {_number(hi)}" for lo, hi in zip(data["lower"], data["upper"],
                                                                             strict=True)]  # fmt: skip
     data, decor = decorate(data, extras)
-    row = legend_row(value_label, "Its mean", band_label, *(label for label in decor[1::2] if label))
-    ticks = date_ticks_of(data["date"])
-    spec = _band_spec(title, wrapped(units), value_label, band_label, ticks, *decor, row)
+    spec = _band_spec(title, wrapped(units), value_label, band_label, *decor)
     return ChartSpec(spec, data)
 
 
@@ -238,22 +216,21 @@ def _number(value: float) -> str:
 
 @cached_spec
 def _rolling_spec(
-    title: str, subtitle: str, label: str, domain: tuple[float, float] | None, ticks: DateTicks,
-    shade: bool, recession_label: str, mark: bool, mark_label: str, levels: bool, level_label: str,
-    row: int,
+    title: str, subtitle: str, label: str, domain: tuple[float, float] | None, shade: bool,
+    recession_label: str, mark: bool, mark_label: str, levels: bool, level_label: str,
 ) -> dict:  # fmt: skip
     tooltip = [alt.Tooltip("date_text:N", title="Date"), alt.Tooltip("value_text:N", title=label)]
     labels, colors = [label], [COLOR_A]
     if levels:
         labels, colors = [*labels, level_label], [*colors, COLOR_B]
-    legend_key = _extras_key(labels, colors, shade, recession_label, mark, mark_label, row)
-    base = BASE.encode(x=x_axis(ticks))
+    legend_key = extras_key(labels, colors, shade, recession_label, mark, mark_label, stack=True)
+    base = BASE.encode(x=x_axis())
     y_values = alt.Scale(domain=list(domain)) if domain else alt.Scale(zero=False)
     line = base.mark_line(strokeWidth=1.6).encode(
         y=alt.Y("value:Q", title=None, scale=y_values, axis=value_axis())
     )
     zero = base.mark_rule(color="#444", strokeWidth=1).encode(y=alt.datum(0))
-    layers = [*_extra_layers(legend_key, shade, recession_label, mark, mark_label), zero]
+    layers = [*extra_layers(legend_key, shade, recession_label, mark, mark_label), zero]
     layers.append(legend_key.colored(line, label))
     if levels:
         # One statistic over each window, drawn across it (a screener's two windows).
@@ -294,9 +271,7 @@ def rolling_line_chart(
         data = pd.concat([data, extra.reindex(data.index)], axis=1) if len(data) >= len(extra) else data
     data, decor = decorate(data, extras)
     drawn_levels = bool(levels) and "level_start" in data
-    row = legend_row(label, level_label if drawn_levels else "", *(x for x in decor[1::2] if x))
-    ticks = date_ticks_of(data["date"])
-    spec = _rolling_spec(title, subtitle, label, domain, ticks, *decor, drawn_levels, level_label, row)
+    spec = _rolling_spec(title, subtitle, label, domain, *decor, drawn_levels, level_label)
     return ChartSpec(spec, data)
 
 

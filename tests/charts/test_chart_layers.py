@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convex import charts
-from convex.charts.axes import _DATE_TICKS, date_ticks
+from convex.charts.axes import _DATE_TICKS, TICK_COUNT, TICK_LABEL
 from convex.metrics.catalog import catalog
 from convex.metrics.formatting import format_value
 from convex.metrics.recessions import nber_recessions
@@ -40,6 +40,15 @@ def legend_domains(spec: dict) -> list[list[str]]:
         for v in layers(spec)
         if "scale" in v["encoding"].get("color", {})
     ]
+
+
+def legend_values(spec: dict) -> list[str]:
+    """The Vega expressions of the labels each legend shows (when it names them by the data)."""
+    return [
+        v["encoding"]["color"]["legend"]["values"]["expr"]
+        for v in layers(spec)
+        if "values" in v["encoding"].get("color", {}).get("legend", {})
+    ][:1]
 
 
 def shaded_spans(data: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -79,10 +88,17 @@ def test_the_shading_is_there_exactly_for_windows_that_span_a_recession(start, d
         for s in expected_from_table()
         if s.start <= last and s.end >= first
     ]
-    assert bool(shading_layers(chart.spec)) == bool(expected)
+    assert shading_layers(chart.spec)  # shading on: one spec for every window, shaded or not
     assert shaded_spans(chart.data) == expected
-    # The shading is named in the legend, with its source, exactly when it is drawn.
-    assert any("US recession (NBER)" in d for d in legend_domains(chart.spec)) == bool(expected)
+    # The shading is named in the legend, with its source, exactly when it is drawn: its rows are
+    # flagged, and the legend lists it only when a row is (a browser test reads the legend drawn).
+    flagged = chart.data.get("shaded", pd.Series(dtype=object)).eq(True)
+    assert flagged.sum() == len(expected)
+    assert flagged.equals(chart.data.get("recession_start", pd.Series(dtype=object)).notna()) or not expected
+    assert legend_values(chart.spec) == [
+        "(indata('source', \"shaded\", true) ? [\"Fed Balance Sheet\", \"US recession (NBER)\"]"
+        " : [\"Fed Balance Sheet\"])"
+    ]
 
 
 def test_shading_off_draws_none_even_over_a_recession():
@@ -92,26 +108,41 @@ def test_shading_off_draws_none_even_over_a_recession():
     assert not shading_layers(off.spec) and "recession_start" not in off.data
 
 
-def test_every_time_chart_shades_the_same_recessions():
-    frame = pd.DataFrame({"a": walk("2019-01-01", "2021-12-31"), "b": walk("2019-01-01", "2021-12-31") / 1e4})
+def every_time_chart(first: str, last: str, extras: charts.Extras) -> dict[str, charts.ChartSpec]:
+    frame = pd.DataFrame({"a": walk(first, last), "b": walk(first, last) / 1e4})
     a, b = charts.shown(frame["a"], WALCL), charts.shown(frame["b"], TLT)
-    extras = charts.Extras(nber_recessions())
     band = pd.DataFrame(
         {"value": frame["b"], "mean": frame["b"], "upper": frame["b"] + 1, "lower": frame["b"] - 1}
     )
-    rolling = frame["a"].pct_change().rolling(20).corr(frame["b"].pct_change())
-    built = {
+    rolling = frame["a"].pct_change().rolling(5).corr(frame["b"].pct_change())
+    return {
         "side by side": charts.side_by_side_chart(a, b, name_a="A", name_b="B", extras=extras),
         "overlay": charts.overlay_chart(a, b, name_a="A", name_b="B", dual_axis=True, extras=extras),
         "spread": charts.band_chart(band, title="t", units="u", value_label="v", band_label="b",
                                     extras=extras),
         "rolling": charts.rolling_line_chart(rolling, title="t", label="r", text=str, extras=extras),
-        "history": history(frame["a"]),
+        "history": history(frame["a"], shading=extras.recessions is not None),
     }  # fmt: skip
+
+
+def test_every_time_chart_shades_the_same_recessions():
+    built = every_time_chart("2019-01-01", "2021-12-31", charts.Extras(nber_recessions()))
     covid = [(pd.Timestamp("2020-03-01"), pd.Timestamp("2020-04-30"))]
     for name, chart in built.items():
         assert shading_layers(chart.spec), name
         assert shaded_spans(chart.data) == covid, name
+
+
+@pytest.mark.parametrize("shading", [True, False])
+def test_a_time_chart_s_spec_is_the_same_for_every_window_shaded_or_not(shading):
+    # Issue 35: a new spec makes the browser build a chart anew (about 170 ms of a lookback change);
+    # the same spec with new data is only redrawn. Ticks, labels and legend follow the data drawn.
+    extras = charts.Extras(nber_recessions() if shading else None)
+    windows = [("2025-11-03", "2025-11-21"), ("2024-06-03", "2025-11-21"), ("2016-11-21", "2025-11-21")]
+    built = [every_time_chart(first, last, extras) for first, last in windows]
+    assert bool(shaded_spans(built[-1]["overlay"].data)) == shading  # the longest spans 2020's
+    for name in built[0]:
+        assert built[0][name].spec == built[1][name].spec == built[2][name].spec, name
 
 
 def test_marked_dates_are_drawn_inside_the_window_and_named_in_the_legend():
@@ -142,10 +173,37 @@ def test_a_series_with_values_at_or_below_zero_cannot_take_a_log_scale():
     assert not charts.shown(walk("2020-01-01", "2021-01-01"), WALCL, "zscore").positive
 
 
+def ticks_for(days: int) -> tuple[str, int, str, str]:
+    """The row of the date tick table for a window of `days`, as the axis' expressions choose it."""
+    return next(row[1:] for row in _DATE_TICKS if row[0] is None or days <= row[0])
+
+
+def test_the_axis_expressions_choose_the_ticks_and_labels_of_the_window_s_row_in_order():
+    # The axis reads the days its domain spans (Vega); each row's choice follows its limit, in order.
+    days = "span(domain('x')) / 864e5"
+    count = [f"{days} <= {limit} ? {{interval: '{interval}', step: {step}}}"
+             for limit, interval, step, *_ in _DATE_TICKS[:-1]]  # fmt: skip
+    assert [TICK_COUNT.index(part) for part in count] == sorted(TICK_COUNT.index(part) for part in count)
+    assert TICK_COUNT.endswith(": {interval: 'year', step: 10}")
+    positions = [TICK_LABEL.index(f"{days} <= {limit} ? ") for limit, *_ in _DATE_TICKS[:-1]]
+    assert positions == sorted(positions)
+    # Each row's labels sit between its limit and the next one's (the last row's after them all).
+    ends = [*positions[1:], len(TICK_LABEL), len(TICK_LABEL)]
+    segments = zip([*positions, positions[-1]], ends, strict=True)
+    for (_, interval, step, label, first_label), (start, end) in zip(_DATE_TICKS, segments, strict=True):
+        chosen = TICK_LABEL[start:end]
+        for text in (first_label, label):
+            assert f'utcFormat(datum.value, "{text}")' in chosen
+        assert ("utcmonth(datum.value) == 0" in chosen) == ((interval, step) == ("month", 1))
+    last = _DATE_TICKS[-1]
+    assert TICK_LABEL.endswith(f': (datum.index == 0 ? utcFormat(datum.value, "{last[4]}")'
+                               f' : utcFormat(datum.value, "{last[3]}"))')  # fmt: skip
+
+
 def _labels(first: pd.Timestamp, last: pd.Timestamp) -> list[str]:
     """The tick labels Vega draws for a window: ticks every `step` intervals (days of the month,
     Sundays, months, years, as d3's UTC intervals count), each formatted as the axis says."""
-    interval, step, label, first_label = date_ticks(first, last)
+    interval, step, label, first_label = ticks_for((last - first).days)
     if interval == "day":
         ticks = [d for d in pd.date_range(first, last, freq="D") if (d.day - 1) % step == 0]
     elif interval == "week":
@@ -173,9 +231,9 @@ def test_date_ticks_never_repeat_a_label_and_come_in_a_readable_number(days):
 
 
 def test_short_windows_tick_days_or_weeks_and_long_ones_years():
-    assert date_ticks(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-22"))[0] == "day"
-    assert date_ticks(pd.Timestamp("2025-10-01"), pd.Timestamp("2025-12-30"))[0] == "week"
-    assert date_ticks(pd.Timestamp("2000-01-01"), pd.Timestamp("2025-01-01"))[0] == "year"
+    assert ticks_for(21)[0] == "day"
+    assert ticks_for(90)[0] == "week"
+    assert ticks_for(9132)[0] == "year"
     assert [row[0] for row in _DATE_TICKS][-1] is None  # every window has a row
 
 

@@ -5,6 +5,8 @@ as CSV and its picture as PNG. Screenshots go to tests/artifacts (compared by ey
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, wait_for_app
@@ -152,4 +154,42 @@ def test_hovering_a_date_draws_its_crosshair_and_tooltip_and_nothing_is_drawn_fo
     text = tooltip.inner_text()
     assert "Date" in text and "Fed Balance Sheet" in text and "20Y+ Treasury" in text, text
     page.wait_for_function(f"() => ({RULES})()[0] === 2")  # the hovered date's rule in both panels
+    assert_healthy(page)
+
+
+# The first chart's svg (tagged by the test so that a new one is told from it), its date labels and
+# its legend's entries.
+DRAWN = """() => {
+    const svg = document.querySelector("[data-testid='stVegaLiteChart'] svg.marks");
+    const x = [...svg.querySelectorAll('g.role-axis')]
+        .filter(a => (a.closest('g[aria-label]')?.getAttribute('aria-label') || '').startsWith('X-axis'));
+    return {tagged: svg.dataset.seen === 'yes',
+            dates: [...new Set(x.flatMap(a => [...a.querySelectorAll('.role-axis-label text')]
+                                          .map(t => t.textContent)))],
+            legend: [...svg.querySelectorAll('.role-legend text')].map(t => t.textContent)};
+}"""
+
+
+def test_a_new_lookback_redraws_the_same_chart_with_its_own_ticks_and_legend(page, app_url):
+    # Issue 35: every window draws one spec (its ticks and legend are Vega expressions of the data),
+    # so a lookback change sends new data to the chart drawn instead of building a new one.
+    page.goto(f"{app_url}/?a=walcl&b=tlt&lookback=10Y&view=Overlay")
+    wait_for_app(page)
+    assert drawn_charts(page) == 1
+    page.evaluate("""() => { document.querySelector("[data-testid='stVegaLiteChart'] svg.marks")
+                                 .dataset.seen = 'yes'; }""")
+    drawn = page.evaluate(DRAWN)
+    assert "US recession (NBER)" in drawn["legend"]  # 10 years hold 2020's
+    assert drawn["dates"] and all(d.isdigit() and len(d) == 4 for d in drawn["dates"]), drawn
+    month = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    looks = {"1Y": rf"{month}( \d{{4}})?", "90D": rf"{month} \d{{1,2}}(, \d{{4}})?"}
+    for lookback, look in looks.items():
+        page.locator("[data-testid='stButtonGroup'] button").filter(has_text=lookback).click()
+        page.wait_for_function(f"() => new URLSearchParams(location.search).get('lookback') === '{lookback}'")
+        wait_for_app(page)
+        page.wait_for_function(f"() => ({DRAWN})().legend.indexOf('US recession (NBER)') < 0")
+        drawn = page.evaluate(DRAWN)
+        assert drawn["tagged"], lookback  # the chart drawn before, not a new one
+        assert drawn["dates"] and all(re.fullmatch(look, d) for d in drawn["dates"]), (lookback, drawn)
+        assert len([d for d in drawn["dates"] if re.search(r"\d{4}", d)]) <= 2, drawn  # the first, January
     assert_healthy(page)
