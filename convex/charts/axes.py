@@ -3,8 +3,10 @@ a short window, months, then years), each label once and the last one inside the
 labels in the units the page's header uses ("$6.6T", "4%"), with the units in words in a title,
 never a cut axis title; one legend for every line, band, shading and marker of a chart.
 
-Everything here decides a chart's shape from plain values (a window's length, a prefix), so that the
-spec cache (base.cached_spec) keys on them.
+What depends on the data drawn (the ticks, the legend's entries, whether it stacks) is a Vega
+expression of it, so that a chart's spec is the same for every window and the browser redraws the
+chart it has instead of building a new one; the rest is decided from plain values (a prefix, a
+flag) that the spec cache (base.cached_spec) keys on.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .axes import entries_of, key, legend, titled, value_axis
-from .base import BASE, COLOR_A, COLOR_B, HEIGHT, MAX_POINTS, ChartSpec, cached_spec, spec_of
+from .base import BASE, COLOR_A, COLOR_B, HEIGHT, MAX_POINTS, ChartSpec, cached_spec, date_texts, spec_of
 
 BAND_COLOR = "#b03a2e"
 
@@ -128,7 +128,7 @@ def scatter_chart(
     data = data.assign(fit=alpha + beta * data["a_chg"] if beta is not None and alpha is not None else np.nan)
     data = data.reset_index()
     data.columns = ["date", *data.columns[1:]]
-    data["date_text"] = pd.DatetimeIndex(data["date"]).strftime("%a %Y-%m-%d")
+    data["date_text"] = date_texts(data["date"])
     data["a_text"], data["b_text"] = data["a_chg"].map(text_a), data["b_chg"].map(text_b)
     points_label = f"Each {period}'s changes"
     fit_label = f"Hedge line (β = {beta:.3g})" if beta is not None else "Hedge line (not fitted)"

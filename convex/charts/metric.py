@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 
 from .axes import titled, value_axis, wrapped, x_axis, y_scale
-from .base import BASE, COLOR_A, COLOR_B, HEIGHT, ChartSpec, cached_spec, crosshair_layer, spec_of
+from .base import BASE, COLOR_A, COLOR_B, HEIGHT, ChartSpec, cached_spec, crosshair_layer, date_texts, spec_of
 from .layers import NO_EXTRAS, Extras, decorate, extra_layers, extras_key
 from .values import Shown
 
@@ -36,7 +36,7 @@ def history_chart(values: Shown, *, name: str, log: bool = False, extras: Extras
             "date": values.values.index,
             "value": values.values.to_numpy(),
             "value_text": values.text.to_numpy(),
-            "date_text": values.values.index.strftime("%a %Y-%m-%d"),
+            "date_text": date_texts(values.values.index),
         }
     )
     data, decor = decorate(data, Extras(extras.recessions))  # the explorer marks no dates
@@ -74,5 +74,5 @@ def revisions_chart(frame: pd.DataFrame, *, name: str, units: str) -> ChartSpec:
     """Each period's first release against its value today (the explorer, for a metric with vintages)."""
     data = frame[["first", "latest"]].reset_index()
     data.columns = ["date", "first", "latest"]
-    data["date_text"] = data["date"].dt.strftime("%a %Y-%m-%d")
+    data["date_text"] = date_texts(data["date"])
     return ChartSpec(_revisions_spec(name, units), data)

@@ -25,6 +25,7 @@ from .base import (
     ChartSpec,
     cached_spec,
     crosshair_layer,
+    date_texts,
     spec_of,
 )
 from .layers import NO_EXTRAS, Extras, decorate, extra_layers, extras_key
@@ -43,7 +44,7 @@ def pair_data(a: Shown, b: Shown) -> pd.DataFrame:
             "b": b.values.reindex(index).to_numpy(),
             "a_text": a.text.reindex(index).fillna("n/a").to_numpy(),
             "b_text": b.text.reindex(index).fillna("n/a").to_numpy(),
-            "date_text": index.strftime("%a %Y-%m-%d"),
+            "date_text": date_texts(index),
         }
     )
 
@@ -199,7 +200,7 @@ def band_chart(
     """
     data = frame[["value", "mean", "upper", "lower"]].reset_index()
     data.columns = ["date", "value", "mean", "upper", "lower"]
-    data["date_text"] = pd.DatetimeIndex(data["date"]).strftime("%a %Y-%m-%d")
+    data["date_text"] = date_texts(data["date"])
     for column in ("value", "mean"):
         data[f"{column}_text"] = data[column].map(_number)
     data["band_text"] = [f"{_number(lo)} to {_number(hi)}" for lo, hi in zip(data["lower"], data["upper"],
@@ -257,7 +258,7 @@ def rolling_line_chart(
     value, its words), named `level_label` in the legend."""
     data = series.dropna().rename("value").reset_index()
     data.columns = ["date", "value"]
-    data["date_text"] = pd.DatetimeIndex(data["date"]).strftime("%a %Y-%m-%d")
+    data["date_text"] = date_texts(data["date"])
     data["value_text"] = data["value"].map(text)
     if levels:
         extra = pd.DataFrame(

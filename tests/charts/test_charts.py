@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import altair as alt
 import numpy as np
@@ -17,7 +18,7 @@ from convex.charts import changes as change_charts
 from convex.charts import metric as metric_charts
 from convex.charts import pair as pair_charts
 from convex.charts import scenario as scenario_charts
-from convex.charts.base import views_of
+from convex.charts.base import date_texts, views_of
 from convex.metrics.catalog import catalog
 from convex.metrics.recessions import nber_recessions
 
@@ -270,3 +271,11 @@ def test_thinning_never_exceeds_the_cap_and_keeps_the_last_row(n, max_points, fr
     assert shown.index[-1] == frame.index[-1]  # the latest point is always drawn
     assert shown.index.isin(frame.index).all()
     assert (note is None) == (len(frame) <= max_points)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.datetimes(datetime(1800, 1, 1), datetime(2200, 1, 1)), max_size=40))
+def test_a_tooltip_writes_each_date_as_strftime_would(dates):
+    index = pd.DatetimeIndex(dates)
+    assert list(date_texts(index)) == list(index.strftime("%a %Y-%m-%d"))
+    assert list(date_texts(pd.Series([pd.NaT, pd.Timestamp("2024-03-01")]))) == ["n/a", "Fri 2024-03-01"]
