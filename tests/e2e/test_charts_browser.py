@@ -170,7 +170,7 @@ DRAWN = """() => {
 }"""
 
 
-def test_a_new_lookback_redraws_the_same_chart_with_its_own_ticks_and_legend(page, app_url):
+def test_a_zoom_or_a_new_lookback_redraws_the_same_chart_with_its_own_ticks_and_legend(page, app_url):
     # Issue 35: every window draws one spec (its ticks and legend are Vega expressions of the data),
     # so a lookback change sends new data to the chart drawn instead of building a new one.
     page.goto(f"{app_url}/?a=walcl&b=tlt&lookback=10Y&view=Overlay")
@@ -181,6 +181,16 @@ def test_a_new_lookback_redraws_the_same_chart_with_its_own_ticks_and_legend(pag
     drawn = page.evaluate(DRAWN)
     assert "US recession (NBER)" in drawn["legend"]  # 10 years hold 2020's
     assert drawn["dates"] and all(d.isdigit() and len(d) == 4 for d in drawn["dates"]), drawn
+    # A zoom re-ticks the axis from the dates it shows; a double-click brings the years back.
+    svg = page.locator("[data-testid='stVegaLiteChart'] svg.marks").first
+    box = svg.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.6)
+    for _ in range(12):
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(100)
+    page.wait_for_function(f"() => ({DRAWN})().dates.some(d => !/^[0-9]{{4}}$/.test(d))")
+    page.mouse.dblclick(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.6)
+    page.wait_for_function(f"() => ({DRAWN})().dates.every(d => /^[0-9]{{4}}$/.test(d))")
     month = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
     looks = {"1Y": rf"{month}( \d{{4}})?", "90D": rf"{month} \d{{1,2}}(, \d{{4}})?"}
     for lookback, look in looks.items():

@@ -30,8 +30,9 @@ def link_params(link: str) -> dict[str, str]:
     return dict(parse_qsl(link.removeprefix("./?")))
 
 
-def marked(spec: dict) -> bool:
-    return '"mark_date"' in json.dumps(spec)
+def marked(data: pd.DataFrame) -> bool:
+    """Whether a chart marks a date: its data has a flagged row (see test_chart_controls.shaded)."""
+    return "marked" in data and bool(data["marked"].eq(True).any())
 
 
 def page_changes(a: str, b: str, dates: str) -> pd.DataFrame:
@@ -54,7 +55,7 @@ def test_a_screener_row_opens_both_windows_with_where_they_meet_and_each_ones_co
     at = run(**params)
     assert not at.warning
     spec = chart_specs(at)[0]  # the rolling correlation, the view the link opens
-    assert marked(spec) and "Where the windows meet" in json.dumps(spec)
+    assert marked(chart_data(at)[0]) and "Where the windows meet" in json.dumps(spec)
     assert "Correlation over each window" in json.dumps(spec)
     data = chart_data(at)[0]
     assert data["mark_date"].dropna().tolist() == [split]
@@ -77,7 +78,7 @@ def test_a_screener_row_opens_both_windows_with_where_they_meet_and_each_ones_co
     assert abs(row[next(c for c in row.index if c.startswith("r, last"))] - expected[1]) < 0.05
     # Every other time chart marks the day too.
     side = run(**{**params, "view": "Side by side"})
-    assert marked(chart_specs(side)[0])
+    assert marked(chart_data(side)[0])
 
 
 def test_the_split_is_shared_and_a_lookback_leaves_it_behind():
@@ -86,13 +87,13 @@ def test_the_split_is_shared_and_a_lookback_leaves_it_behind():
     assert "split=2024-01-02" in at.code[0].value
     at.segmented_control(key="lookback").set_value("1Y").run()
     assert "split" not in at.code[0].value and "dates" not in at.code[0].value
-    assert not any(marked(s) for s in chart_specs(at))
+    assert not any(marked(d) for d in chart_data(at))
     assert not any(m.label.startswith("Correlation of changes before") for m in at.metric)
 
 
 def test_a_split_outside_the_window_marks_nothing_and_an_invalid_one_is_a_notice():
     outside = run(a="spy", b="tlt", dates="2023-01-02..2023-06-30", split="2024-01-02")
-    assert not any(marked(s) for s in chart_specs(outside)) and not outside.warning
+    assert not any(marked(d) for d in chart_data(outside)) and not outside.warning
     invalid = run(a="spy", b="tlt", split="2024-13-02")
     assert any("“split” is not valid" in w.value for w in invalid.warning)
 
@@ -106,11 +107,11 @@ def test_a_scenario_episode_marks_the_day_as_move_is_known_on_every_chart():
     for view in ("Overlay", "Side by side", "Spread"):
         opened = run(**{**params, "view": view})
         spec = chart_specs(opened)[0]
-        assert marked(spec), view
+        assert marked(chart_data(opened)[0]), view
         assert "Fed Balance Sheet's move known (the signal)" in json.dumps(spec)
         assert chart_data(opened)[0]["mark_date"].dropna().tolist() == [signal]
     # The rolling correlation starts a window into the dates: it marks the day when it draws it.
     rolling = run(**{**params, "view": "Rolling correlation"})
     if chart_specs(rolling):
         drawn = chart_data(rolling)[0]["date"].dropna()
-        assert marked(chart_specs(rolling)[0]) == (drawn.min() <= signal <= drawn.max())
+        assert marked(chart_data(rolling)[0]) == (drawn.min() <= signal <= drawn.max())
