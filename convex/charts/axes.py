@@ -135,6 +135,8 @@ def entries_of(labels, optional: tuple[tuple[str, str], ...] = ()) -> str:
     return f"(indata('source', {json.dumps(flag)}, true) ? {with_it} : {without})"
 
 
+# Pixels around a legend: Vega's default space to its chart, Streamlit's theme's padding.
+LEGEND_OFFSET, LEGEND_PADDING = 18, 8
 # Pixels of a legend entry: its symbol and gap, and each character of its label (11 px font).
 ENTRY_PIXELS, CHARACTER_PIXELS = 36, 6.5
 
@@ -155,6 +157,9 @@ def key(
     flag) that the chart's data flags (`entries_of`); `stack`: one entry a line on a narrow chart."""
     entries = entries_of(labels, tuple((label, flag) for label, _, flag in optional))
     values = {"values": {"expr": entries}} if optional else {}
+    if optional and not labels:  # a legend that may be empty: no room for it then
+        for name, pixels in (("offset", LEGEND_OFFSET), ("padding", LEGEND_PADDING)):
+            values[name] = {"expr": f"length({entries}) > 0 ? {pixels} : 0"}
     symbols = legend(entries=entries if stack else None, symbolType="square", symbolOpacity=1, **values)
     domain = [*labels, *(label for label, _, _ in optional)]
     return Key(alt.Scale(domain=domain, range=[*colors, *(color for _, color, _ in optional)]), symbols)

@@ -203,3 +203,16 @@ def test_a_zoom_or_a_new_lookback_redraws_the_same_chart_with_its_own_ticks_and_
         assert drawn["dates"] and all(re.fullmatch(look, d) for d in drawn["dates"]), (lookback, drawn)
         assert len([d for d in drawn["dates"] if re.search(r"\d{4}", d)]) <= 2, drawn  # the first, January
     assert_healthy(page)
+
+
+def test_a_legend_with_nothing_to_name_takes_no_room(page, app_url):
+    # The side-by-side chart's legend names only the shading, which 3 years without a recession do
+    # not draw: the chart is as tall as with shading off (Vega keeps 18 px for an empty legend).
+    heights = []
+    for query in ("?a=walcl&b=tlt", "?a=walcl&b=tlt&recessions=false"):
+        page.goto(f"{app_url}/{query}")
+        wait_for_app(page)
+        assert drawn_charts(page) == 1
+        svg = page.locator("[data-testid='stVegaLiteChart'] svg.marks").first
+        heights.append(svg.get_attribute("height"))
+    assert heights[0] == heights[1], heights
