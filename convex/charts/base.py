@@ -107,7 +107,7 @@ def _drawn_per_row(view: dict) -> bool:
     or the few rows a recession or marked date is carried on (a filter of their own)."""
     mark = view["mark"]["type"] if isinstance(view["mark"], dict) else view["mark"]
     filters = [t["filter"] for t in view.get("transform", []) if "filter" in t]
-    return mark in PER_ROW_MARKS and all(f == {"param": "hover", "empty": False} for f in filters)
+    return mark in PER_ROW_MARKS and all(f == {"param": HOVER.name, "empty": False} for f in filters)
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict:
@@ -166,7 +166,7 @@ def cached_spec(builder):
                 shape.append(value)
         return _put_labels(template(*shape), labels)
 
-    build.cache_info = template.cache_info
+    build.cache_info, build.cache_clear = template.cache_info, template.cache_clear
     build.direct = builder  # for tests: the spec built with the labels themselves
     return build
 

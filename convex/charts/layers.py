@@ -49,7 +49,7 @@ def decorate(data: pd.DataFrame, extras: Extras) -> tuple[pd.DataFrame, tuple[bo
     if marks:
         data = with_marks(data, marks)
     shade, mark = extras.recessions is not None, bool(extras.marks)
-    label = extras.recessions.label if extras.recessions is not None else ""
+    label = extras.recessions.label if shade else ""
     return data, (shade, label, mark, extras.mark_label if mark else "")
 
 

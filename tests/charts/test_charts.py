@@ -235,6 +235,7 @@ def test_a_title_s_lines_are_labels_their_number_the_shape():
     # Issue 35: each new pair's units rebuilt its charts in Altair (a fifth of the server's CPU under
     # 20 sessions); lines of the same number now share one template.
     builder = pair_charts._side_by_side_spec
+    builder.cache_clear()  # other tests in this process may have built these shapes already
     shape = (False, False, True, "US recession (NBER)", False, "")
     builder("A", "B", ("Millions of USD",), ("Percent",), "$", "M", "", "%", *shape)
     misses = builder.cache_info().misses
