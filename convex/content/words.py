@@ -45,6 +45,7 @@ _LOOKBACK_WORDS = {
     "10Y": "the last 10 years",
 }
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_DOLLAR = re.compile(r"(\\*)\$")  # a "$" and the backslashes before it
 _PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
@@ -92,9 +93,11 @@ def short_name(metric: Metric) -> str:
 def md(text: str) -> str:
     """Make text safe for st.markdown: `$` would open LaTeX, `<x` could open an HTML tag.
 
+    Every `$` ends up behind an odd number of backslashes: escaped, also where the text has a
+    backslash of its own before it, and text made safe once stays as it is when made safe again.
     "< 0.001" (a p-value) stays as it is: a `<` followed by a space never starts a tag.
     """
-    text = text.replace("\\$", "$").replace("$", "\\$")
+    text = _DOLLAR.sub(lambda m: m[1] + ("" if len(m[1]) % 2 else "\\") + "$", text)
     return _TAG_START.sub("&lt;", text)
 
 

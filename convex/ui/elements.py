@@ -9,11 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
 from ..analytics.windows import window_start
 from ..charts import ChartSpec
+from ..content.words import md
 from ..data.loaded import LoadedSeries
 from ..metrics.catalog import catalog
 from ..metrics.formatting import format_change, format_number, format_value
@@ -177,6 +177,23 @@ def _built(key: tuple, build):
     return build()
 
 
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A plain table as one Markdown text (GitHub's table syntax), for one st.markdown to draw.
+
+    st.table draws each cell as a Markdown element of its own: a statistics panel was 34 of them for
+    the browser to build again on every rerun (bench/README). Cells are Markdown here too: made safe
+    (`content.words.md`), on one line, a "|" written as its character reference so that it cannot
+    end the cell, whatever backslashes stand before it.
+    """
+
+    def cell(value) -> str:
+        return md(" ".join(str(value).split())).replace("|", "&#124;") or " "
+
+    lines = [[cell(c) for c in frame.columns], ["---"] * frame.shape[1]]
+    lines += [[cell(v) for v in row] for row in frame.itertuples(index=False)]
+    return "\n".join(f"| {' | '.join(line)} |" for line in lines)
+
+
 def metric_stats_panel(metric: Metric, stats, kept=_built) -> None:
     """One metric's statistics. `kept(key, build)` may keep the table made for these statistics
     (as `analysis.PairView.kept` does), so that a rerun only sends it."""
@@ -186,10 +203,9 @@ def metric_stats_panel(metric: Metric, stats, kept=_built) -> None:
         return
     table = kept(
         ("statistics table", metric.id, stats.window),
-        # The Arrow table Streamlit would make of the frame on every send.
-        lambda: pa.Table.from_pandas(metric_stats_table(metric, stats)),
+        lambda: markdown_table(metric_stats_table(metric, stats)),
     )
-    st.table(table, hide_index=True, hide_header=True)
+    st.markdown(table)
     for note in stats.notes:
         st.caption(note)
 

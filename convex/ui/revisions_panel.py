@@ -18,7 +18,7 @@ from ..metrics.metric import Metric
 from ..sources.vintages import revision_frame
 from .analysis import pair_stats
 from .data import CACHE_TTL_S, _loader, _store, store_location, store_version
-from .elements import chart
+from .elements import chart, markdown_table
 
 
 @st.cache_resource(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
@@ -85,7 +85,7 @@ def explorer_section(metric: Metric, start: pd.Timestamp | None) -> None:
         }
     )
     st.markdown("**The latest periods' revisions**")
-    st.table(table, hide_index=True)
+    st.markdown(markdown_table(table))
 
 
 def pair_note(la: LoadedSeries, lb: LoadedSeries, lookback: str, rolling_window: int | None, stats) -> None:

@@ -26,13 +26,13 @@ from ..analytics.scenarios import (
 from ..charts.scenario import episode_paths_chart, fan_chart
 from ..content.related import RelatedPair
 from ..content.scenario_text import scenario_text
-from ..content.words import md, short_name
+from ..content.words import short_name
 from ..data.loaded import LoadedSeries, pair_options
 from ..jobs.screening import compare_link
 from ..metrics.formatting import PERIOD_WORDS, format_change, periods
 from ..metrics.metric import Metric
 from .data import cached_by_identity, store_location
-from .elements import chart
+from .elements import chart, markdown_table
 from .pickers import pair_label
 from .runs import page_run
 from .url import decimal_number, whole_number
@@ -172,9 +172,10 @@ def _show(report: ScenarioReport, la: LoadedSeries, metric_b: Metric) -> None:
             )
         )
     if e.episodes:
-        # A plain table (Markdown links), not st.dataframe: opening the section then loads no data grid,
-        # which was about 40% of the time from the click to the section drawn (bench/README).
-        st.table(_episodes_table(report, la, metric_b), hide_index=True)
+        # One Markdown table (its links open each episode), not st.dataframe, which loads a data grid
+        # (about 40% of the time from the click to the section drawn), nor st.table, which draws
+        # each of its cells as an element of its own (bench/README).
+        st.markdown(markdown_table(_episodes_table(report, la, metric_b)))
         st.caption(
             "Episode: the pair on that episode's dates (a new tab), from the date of A's starting value to "
             "the end of B's window, both rebased to 100, the day A's move is known marked."
@@ -254,9 +255,8 @@ def _episodes_table(report: ScenarioReport, la: LoadedSeries, metric_b: Metric) 
             "A's move starts": e.start.date(),
             "Signal (A's move known)": e.signal.date(),
             "B's window ends": e.end.date(),
-            # Cells of a plain table are Markdown: a "$" would open LaTeX (content.words.md).
-            f"{short_name(metric_a)} move": md(format_change(e.a_move, metric_a)),
-            f"{short_name(metric_b)} next": md(format_change(e.b_move, metric_b)),
+            f"{short_name(metric_a)} move": format_change(e.a_move, metric_a),
+            f"{short_name(metric_b)} next": format_change(e.b_move, metric_b),
         }
         for e in report.event_study.episodes
     ]

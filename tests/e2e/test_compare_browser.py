@@ -390,7 +390,7 @@ def test_opening_the_scenarios_reruns_that_section_alone_and_the_json_download_h
     section_run = frames[0] - before
     assert section_run * 3 < page_run, (section_run, page_run)
     # The episodes are a plain table whose links open each episode's dates in a new tab (no data grid).
-    link = page.locator("[data-testid='stTable'] a").filter(has_text="Episode").first
+    link = page.locator("[data-testid='stMarkdown'] table a").filter(has_text="Episode").first
     assert "dates=" in link.get_attribute("href") and "signal=" in link.get_attribute("href")
     assert link.get_attribute("target") == "_blank"
     assert page.locator("[data-testid='stDataFrame']").count() == 0

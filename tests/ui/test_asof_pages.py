@@ -17,7 +17,10 @@ from convex.metrics.catalog import catalog
 from convex.metrics.formatting import format_r, format_value
 from convex.store import Store
 from tests.data.test_asof import MONTHS, _payems, _vintages
-from tests.ui.test_pages import fresh_caches  # noqa: F401 (autouse fixture: empty st caches per test)
+from tests.ui.test_pages import (
+    fresh_caches,  # noqa: F401 (autouse fixture: empty st caches per test)
+    tables,
+)
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -126,7 +129,7 @@ def test_the_explorer_shows_the_revisions_of_a_metric_with_vintages(store):
     assert shown["Sign of the change revised"] == format_share(stats.sign_revised_share)
     assert stats.revised == 96 and stats.n == 96  # every month rewritten on 15 Jan 2023 (Dec 2022 too)
     assert len(at.get("vega_lite_chart")) == 2  # the history, and first release against today
-    assert at.table[-1].value.shape[0] == 6  # the latest six periods
+    assert tables(at)[-1].shape[0] == 6  # the latest six periods
     # Without vintages, a macro release says how to get them; a market close says nothing.
     payems = run("pages/metric.py", metric="payems")
     assert any("No vintages of Nonfarm Payrolls are stored" in c.value for c in payems.caption)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -61,6 +62,17 @@ def metric_values(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    """The plain tables drawn (each one Markdown text, `convex.ui.elements.markdown_table`), read back
+    cell by cell as a reader sees them."""
+    found = []
+    for text in (m.value for m in at.markdown if m.value.startswith("| ")):
+        header, rule, *rows = (line[2:-2].split(" | ") for line in text.splitlines())
+        assert set(rule) == {"---"} and all(len(row) == len(header) for row in rows), text
+        found.append(pd.DataFrame(rows, columns=header).map(lambda c: c.replace("&#124;", "|")))
+    return found
+
+
 # ------------------------------------------------------------------ compare page
 def test_default_page_is_walcl_vs_tlt(store):
     from convex.ui.analysis import wait_idle
@@ -87,11 +99,11 @@ def test_default_page_is_walcl_vs_tlt(store):
     assert all(" vs " in link.label and "a=" in link.query_string for link in related)
 
 
-def sent_data(at: AppTest) -> list[bytes]:
-    """The Arrow bytes of every chart and table the run drew."""
+def sent_data(at: AppTest) -> list[bytes | str]:
+    """The Arrow bytes of every chart and the text of every table the run drew."""
     charts = [ds.data.data for el in at.get("vega_lite_chart") for ds in el.proto.datasets]
     charts += [el.proto.data.data for el in at.get("vega_lite_chart") if el.proto.HasField("data")]
-    return charts + [el.proto.arrow_data.data for el in at.get("table")]
+    return charts + [m.value for m in at.markdown if m.value.startswith("| ")]
 
 
 def test_a_view_shown_again_sends_what_it_made_first_and_new_data_makes_it_anew(store, monkeypatch):
@@ -352,9 +364,14 @@ def test_a_link_with_dates_that_are_not_a_window_falls_back_to_the_lookback(stor
 
 
 def episode_table(at):
-    """The scenario's episodes (a plain table), each "Open" cell as the address its Markdown link opens."""
-    table = next(t.value for t in at.table if "Open" in t.value.columns)
-    return table.assign(Open=[re.fullmatch(r"\[Episode\]\((.+)\)", cell)[1] for cell in table["Open"]])
+    """The scenario's episodes (a plain table), each "Open" cell as the address its Markdown link opens,
+    each date as a date."""
+    table = next(t for t in tables(at) if "Open" in t.columns)
+    dates = ["A's move starts", "Signal (A's move known)", "B's window ends"]
+    return table.assign(
+        Open=[re.fullmatch(r"\[Episode\]\((.+)\)", cell)[1] for cell in table["Open"]],
+        **{d: [date.fromisoformat(day) for day in table[d]] for d in dates},
+    )
 
 
 def test_each_scenario_episode_links_to_its_own_dates(store):
