@@ -197,3 +197,30 @@ def test_importing_convex_stays_light():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=CONVEX.parent)  # fmt: skip
     assert result.stdout.split("\n")[:2] == ["[]", "[]"]
+
+
+
+SCRIPTS = sorted(
+    [CONVEX.parent / "app.py", CONVEX.parent / "serve.py", *CONVEX.parent.joinpath("pages").glob("*.py")]
+)
+_SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_no_page_writes_by_magic(script):
+    """Streamlit's magic is off (.streamlit/config.toml): a bare value on a line of its own would
+    show nothing. Only calls, yields and docstrings stand alone."""
+    tree = ast.parse(script.read_text())
+    docstrings = {
+        id(scope.body[0])
+        for scope in ast.walk(tree)
+        if isinstance(scope, _SCOPES) and ast.get_docstring(scope, clean=False) is not None
+    }
+    bare = [
+        f"{script.name}:{node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr)
+        and id(node) not in docstrings
+        and not isinstance(node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom))
+    ]
+    assert not bare, bare
