@@ -24,7 +24,8 @@ DEFAULT_BURST = 30
 MAX_CLIENTS = 10_000
 
 
-def _env_number(name: str, default: float, low: float) -> float:
+def env_number(name: str, default: float, low: float) -> float:
+    """The number an environment variable sets, `default` when it is unset, not a number or below `low`."""
     try:
         value = float(os.environ.get(name, default))
     except ValueError:
@@ -53,8 +54,8 @@ class RateLimit:
     @classmethod
     def from_environment(cls) -> RateLimit:
         return cls(
-            _env_number("CONVEX_API_RATE_PER_MINUTE", DEFAULT_PER_MINUTE, 1e-6),
-            int(_env_number("CONVEX_API_BURST", DEFAULT_BURST, 1)),
+            env_number("CONVEX_API_RATE_PER_MINUTE", DEFAULT_PER_MINUTE, 1e-6),
+            int(env_number("CONVEX_API_BURST", DEFAULT_BURST, 1)),
         )
 
     def take(self, client: str) -> float:

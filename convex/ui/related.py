@@ -1,15 +1,16 @@
 """Rankings across every stored metric: related comparisons on the compare page, strongest
 relationships in the explorer, and the candidates both rank (what the screener screens too).
 
-Ranking related pairs aligns about two hundred pairs (a quarter of a second over 25 years of data):
-on a page's first view it is computed in the background while the rest of the page is drawn, and
-the section shows it as soon as it is ready (see `analysis.later`).
+Ranking related pairs aligns about two hundred pairs (0.4-1 s over 25 years of data): on a page's
+first view it is computed in the background while the rest of the page is drawn, and the section
+waits for it (RELATED_WAIT_S), or shows it once it is ready (see `analysis.later`).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ..api.ratelimit import env_number
 from ..content import CandidateSeries, related_pairs, strongest_relationships
 from ..content.words import short_name
 from ..data.loader import Loader
@@ -24,8 +25,12 @@ from .pickers import pair_label
 from .url import redraw
 
 RELATED_LOOKBACK = "3Y"
-# How long the section waits for a ranking still being computed before drawing the rest of the page.
-RELATED_WAIT_S = 0.1
+# How long the section, near the end of the page, waits for a ranking still being computed. A ranking
+# not ready by then is drawn by a second run of the whole page once it is (`_ranking`), which made a
+# fresh server's first view complete in the browser after 7.3 s instead of 6.3 s (medians of 8), so
+# the wait covers a first ranking (0.4-1 s, 183 pairs over 25 years) and defers only a slower one.
+# CONVEX_RELATED_WAIT_S sets it (0 to 30 seconds).
+RELATED_WAIT_S = min(env_number("CONVEX_RELATED_WAIT_S", 2.0, 0.0), 30.0)
 
 
 # Keyed on the store's version, so no TTL: a new version is a new entry, an old one is never stale.
@@ -68,7 +73,8 @@ def related_pairs_for(a_id: str, b_id: str):
 def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
     st.subheader("Related comparisons")
     args = (a_id, b_id, RELATED_LOOKBACK, store_version(), store_location())
-    related = later(("related", *args), lambda: _related(*args), wait_s=RELATED_WAIT_S)
+    with st.spinner("Ranking related pairs…"):  # shown once the wait has lasted half a second
+        related = later(("related", *args), lambda: _related(*args), wait_s=RELATED_WAIT_S)
     if related is None:
         _ranking(("related", *args))
         return

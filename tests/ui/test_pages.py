@@ -727,7 +727,7 @@ def test_a_hostile_screener_link_falls_back_with_notices(store):
     assert at.selectbox(key="recent").value == "13 weeks" and at.number_input(key="min").value == 12
 
 
-def test_a_slow_related_ranking_is_drawn_when_ready_and_the_view_keeps_its_link_notices(store, monkeypatch):
+def slowed_ranking(monkeypatch, seconds: float) -> None:
     import time
 
     from convex.ui import related
@@ -735,10 +735,29 @@ def test_a_slow_related_ranking_is_drawn_when_ready_and_the_view_keeps_its_link_
     real = related.related_pairs
 
     def slow(*args, **kwargs):
-        time.sleep(0.5)
+        time.sleep(seconds)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(related, "related_pairs", slow)
+
+
+def test_a_ranking_done_within_the_wait_is_drawn_in_the_first_run(store, monkeypatch):
+    from convex.ui import related
+
+    slowed_ranking(monkeypatch, 0.5)
+    assert related.RELATED_WAIT_S >= 1.5  # a first ranking takes 0.4-1 s over 25 years of data
+    at = run(a="walcl", b="tlt")
+    links = [link.proto.label for link in at.get("page_link") if " vs " in link.proto.label]
+    assert len(links) >= 3 and not any("Ranking related pairs" in c.value for c in at.caption)
+
+
+def test_a_slow_related_ranking_is_drawn_when_ready_and_the_view_keeps_its_link_notices(store, monkeypatch):
+    import time
+
+    from convex.ui import related
+
+    slowed_ranking(monkeypatch, 0.5)
+    monkeypatch.setattr(related, "RELATED_WAIT_S", 0.1)  # slower than the wait
     at = run(a="walcl", b="tlt", zzz="1")
     assert any(c.value == "Ranking related pairs…" for c in at.caption)  # the rest of the page is drawn
     assert any("unrecognised link parameter" in w.value for w in at.warning)
