@@ -180,8 +180,8 @@ def _built(key: tuple, build):
 def markdown_table(frame: pd.DataFrame) -> str:
     """A plain table as one Markdown text (GitHub's table syntax), for one st.markdown to draw.
 
-    st.table draws each cell as a Markdown element of its own: a statistics panel was 34 of them for
-    the browser to build again on every rerun (bench/README). Cells are Markdown here too: made safe
+    st.table draws each cell as a Markdown element of its own: a statistics panel was 32-34 of them
+    for the browser to build again on every rerun (bench/README). Cells are Markdown here too: made safe
     (`content.words.md`), on one line, a "|" written as its character reference so that it cannot
     end the cell, whatever backslashes stand before it.
     """

@@ -73,10 +73,13 @@ def related_pairs_for(a_id: str, b_id: str):
 def related_comparisons_section(a_id: str, b_id: str, lookback: str) -> None:
     st.subheader("Related comparisons")
     args = (a_id, b_id, RELATED_LOOKBACK, store_version(), store_location())
-    with st.spinner("Ranking related pairs…"):  # shown once the wait has lasted half a second
-        related = later(("related", *args), lambda: _related(*args), wait_s=RELATED_WAIT_S)
+    key = ("related", *args)
+    related = later(key, lambda: _related(*args), wait_s=0)  # the ranking if ready, else started
     if related is None:
-        _ranking(("related", *args))
+        with st.spinner("Ranking related pairs…"):  # shown once the wait has lasted half a second
+            related = later(key, None, wait_s=RELATED_WAIT_S)
+    if related is None:
+        _ranking(key)
         return
     if not related:
         st.caption("No other pair with data shares a metric or a domain pair with this one yet.")
