@@ -193,6 +193,7 @@ def test_related_comparison_link_opens_that_pair(page, app_url):
     page.get_by_role("heading", name="Related comparisons").scroll_into_view_if_needed()
     links = page.locator("[data-testid='stPageLink'] a").filter(has_text=" vs ")
     links.first.wait_for(timeout=30_000)
+    wait_for_app(page)  # the section draws its links one by one once the ranking is ready
     assert links.count() >= 3
     # The link names the pair by short names; the page it opens is the pair its address holds.
     target = {k: v[-1] for k, v in parse_qs(urlparse(links.first.get_attribute("href")).query).items()}
