@@ -199,7 +199,6 @@ def test_importing_convex_stays_light():
     assert result.stdout.split("\n")[:2] == ["[]", "[]"]
 
 
-
 SCRIPTS = sorted(
     [CONVEX.parent / "app.py", CONVEX.parent / "serve.py", *CONVEX.parent.joinpath("pages").glob("*.py")]
 )

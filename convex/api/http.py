@@ -38,6 +38,7 @@ from ..data.loaded import NoDataError
 from ..metrics.metric import InvalidFormulaError, UnknownMetricError
 from . import params, python, views
 from .ratelimit import RateLimit
+from .settings import env_number
 
 log = logging.getLogger("convex.api")
 
@@ -61,14 +62,6 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _env_float(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if math.isfinite(value) and value > 0 else default
-
-
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, parameter: str | None = None, headers=None):
         super().__init__(message)
@@ -85,8 +78,8 @@ class Settings:
     def __init__(self) -> None:
         self.limit = RateLimit.from_environment()
         # Requests computing at once: the rest wait their turn, so the pages keep a core.
-        self.workers = int(_env_float("CONVEX_API_WORKERS", 2))
-        self.timeout_s = _env_float("CONVEX_API_TIMEOUT_S", 30.0)
+        self.workers = int(env_number("CONVEX_API_WORKERS", 2, 1))
+        self.timeout_s = env_number("CONVEX_API_TIMEOUT_S", 30.0, 1e-3)
         origins = os.environ.get("CONVEX_API_CORS_ORIGINS", "").strip()
         self.cors = tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip())
         self._limiter = None

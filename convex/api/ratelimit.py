@@ -13,24 +13,16 @@ dropped first (a dropped client starts again with a full bucket). Configured by 
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from .settings import env_number
+
 DEFAULT_PER_MINUTE = 60.0
 DEFAULT_BURST = 30
 MAX_CLIENTS = 10_000
-
-
-def env_number(name: str, default: float, low: float) -> float:
-    """The number an environment variable sets, `default` when it is unset, not a number or below `low`."""
-    try:
-        value = float(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if value >= low else default
 
 
 class RateLimit:

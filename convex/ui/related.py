@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..api.ratelimit import env_number
+from ..api.settings import env_number
 from ..content import CandidateSeries, related_pairs, strongest_relationships
 from ..content.words import short_name
 from ..data.loader import Loader
